@@ -1,0 +1,16 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace KubeInformers;
+
+/// <summary>
+/// The keys and objects a <see cref="DeltaFifo{T}"/> consults on <see cref="DeltaFifo{T}.Replace"/> and
+/// <see cref="DeltaFifo{T}.Resync"/> to know what the consumer already has (normally the informer's <see cref="Indexer{T}"/>).
+/// </summary>
+public interface IKnownObjects<T> where T : class
+{
+    /// <summary>All keys currently known.</summary>
+    IReadOnlyList<string> ListKeys();
+
+    /// <summary>Gets the object stored under <paramref name="key"/>.</summary>
+    bool TryGetByKey(string key, [MaybeNullWhen(false)] out T obj);
+}
