@@ -1,0 +1,28 @@
+using BenchmarkDotNet.Running;
+
+namespace KubeInformers.Benchmarks;
+
+/// <summary>
+/// Entry point.
+/// <list type="bullet">
+/// <item><c>micro [BenchmarkDotNet args]</c>: the micro benchmarks (watch parsing, DeltaFifo, indexer, lister, work queue).</item>
+/// <item><c>e2e [--objects N[,N…]] [--events M] [--cold] [--quick]</c>: the end-to-end harness.</item>
+/// </list>
+/// </summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var verb = args.Length > 0 ? args[0] : "help";
+        var rest = args.Skip(1).ToArray();
+        switch (verb)
+        {
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--quick]");
+                return verb == "help" ? 0 : 2;
+        }
+    }
+}
