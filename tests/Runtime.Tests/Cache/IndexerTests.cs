@@ -152,6 +152,24 @@ public sealed class IndexerTests
     }
 
     [Fact]
+    public void ByIndex_AllocatesOnlyItsResultArray()
+    {
+        var indexer = NewIndexer();
+        for (var i = 0; i < 10; i++)
+        {
+            indexer.Add(new Obj("k" + i, i, ["shared"]));
+        }
+
+        _ = indexer.ByIndex(ByValue, "shared"); // warm up (JIT, per-thread lock state)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = indexer.ByIndex(ByValue, "shared");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10, result.Count);
+        Assert.True(allocated <= 24 + (8 * 10), $"ByIndex allocated {allocated} bytes for a 10-element result");
+    }
+
+    [Fact]
     public void Index_ReturnsObjectsSharingAnyValue()
     {
         var indexer = NewIndexer();
