@@ -35,68 +35,24 @@ internal sealed class ObjectFilter
         var fields = new List<(string, string, bool)>();
         if (!string.IsNullOrWhiteSpace(fieldSelector))
         {
-            foreach (var term in SplitTerms(fieldSelector))
+            if (!FieldSelector.TryParse(fieldSelector, out var parsed, out var error))
             {
-                var t = term.Trim();
-                if (t.Length == 0)
+                throw ApiException.BadRequest($"invalid field selector: {error}");
+            }
+
+            foreach (var r in parsed.Requirements)
+            {
+                if (r.Field != "metadata.name" && r.Field != "metadata.namespace" && !rt.SelectableFields.ContainsKey(r.Field))
                 {
-                    continue;
+                    throw ApiException.BadRequest($"field label not supported: {r.Field}");
                 }
 
-                string field, value;
-                bool equal;
-                int i;
-                if ((i = t.IndexOf("!=", StringComparison.Ordinal)) > 0)
-                {
-                    (field, value, equal) = (t[..i], t[(i + 2)..], false);
-                }
-                else if ((i = t.IndexOf("==", StringComparison.Ordinal)) > 0)
-                {
-                    (field, value, equal) = (t[..i], t[(i + 2)..], true);
-                }
-                else if ((i = t.IndexOf('=')) > 0)
-                {
-                    (field, value, equal) = (t[..i], t[(i + 1)..], true);
-                }
-                else
-                {
-                    throw ApiException.BadRequest($"invalid selector: '{fieldSelector}'; can't understand '{t}'");
-                }
-
-                field = field.Trim();
-                value = Unescape(value.Trim());
-                if (field != "metadata.name" && field != "metadata.namespace" && !rt.SelectableFields.ContainsKey(field))
-                {
-                    throw ApiException.BadRequest($"field label not supported: {field}");
-                }
-
-                fields.Add((field, value, equal));
+                fields.Add((r.Field, r.Value, r.Operator == FieldSelectorOperator.Equals));
             }
         }
 
         return new ObjectFilter(ns, labels, fields.ToArray());
     }
-
-    private static IEnumerable<string> SplitTerms(string s)
-    {
-        var start = 0;
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '\\')
-            {
-                i++;
-            }
-            else if (s[i] == ',')
-            {
-                yield return s[start..i];
-                start = i + 1;
-            }
-        }
-
-        yield return s[start..];
-    }
-
-    private static string Unescape(string s) => s.Contains('\\') ? s.Replace("\\,", ",").Replace("\\=", "=").Replace("\\\\", "\\") : s;
 
     public bool Matches(StoredObject obj)
     {
