@@ -20,6 +20,17 @@ public static class Program
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);
                 return 0;
+            case "e2e":
+            {
+                var options = EndToEnd.E2eOptions.Parse(rest);
+                var runner = new EndToEnd.E2eRunner(options, Console.Out);
+                await runner.RunAsync(CancellationToken.None);
+                if (options.JsonPath is not null) await runner.WriteJsonAsync(options.JsonPath, CancellationToken.None);
+                if (options.DocsDirectory is not null) await EndToEnd.Report.WriteAsync(runner.Figures, options, args, options.DocsDirectory);
+                return 0;
+            }
+            case "e2e-child":
+                return await EndToEnd.ColdChild.RunAsync(rest);
             default:
                 Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--quick]");
                 return verb == "help" ? 0 : 2;

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+using k8s;
+
+namespace KubeInformers.Benchmarks.EndToEnd;
+
+/// <summary>
+/// One cold measurement in a fresh process: <c>e2e-child --path P --url U --objects N [--list-file F]</c>.
+/// Reports the time from process start to a full cache and the managed bytes the cache retains, as one line
+/// <c>RESULT ms=… bytes=…</c> on standard output.
+/// </summary>
+public static class ColdChild
+{
+    /// <summary>Runs the child.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        string? path = null, url = null, listFile = null;
+        var objects = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--path": path = args[++i]; break;
+                case "--url": url = args[++i]; break;
+                case "--objects": objects = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--list-file": listFile = args[++i]; break;
+                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+            }
+        }
+        if (path is null || url is null) { Console.Error.WriteLine("--path and --url are required"); return 2; }
+
+        var start = Process.GetCurrentProcess().StartTime.ToUniversalTime();
+        var baseline = GC.GetTotalMemory(forceFullCollection: false);
+        var listBody = listFile is null ? null : await File.ReadAllBytesAsync(listFile).ConfigureAwait(false);
+        using var client = new Kubernetes(new KubernetesClientConfiguration { Host = url });
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+
+        var cache = await SyncPaths.RunAsync(path, client, listBody, objects, cts.Token).ConfigureAwait(false);
+        var elapsed = DateTime.UtcNow - start;
+        listBody = null;
+        var retained = SyncPaths.HeapAfterFullGc() - baseline;
+        var count = SyncPaths.Count(cache);
+        GC.KeepAlive(cache);
+        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count}"));
+        await SyncPaths.ReleaseAsync(cache).ConfigureAwait(false);
+        return 0;
+    }
+}

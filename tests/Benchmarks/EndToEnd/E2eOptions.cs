@@ -1,0 +1,42 @@
+namespace KubeInformers.Benchmarks.EndToEnd;
+
+/// <summary>Command-line options of the end-to-end harness.</summary>
+public sealed record E2eOptions
+{
+    /// <summary>Object counts to sync.</summary>
+    public IReadOnlyList<int> Objects { get; init; } = [1_000, 10_000, 50_000];
+    /// <summary>Watch events for the throughput measurement.</summary>
+    public int Events { get; init; } = 50_000;
+    /// <summary>Also measure in fresh processes (cold start).</summary>
+    public bool Cold { get; init; }
+    /// <summary>Fresh processes per cold figure (the median is reported).</summary>
+    public int Runs { get; init; } = 5;
+    /// <summary>Smoke mode for CI: tiny sizes, one run, no files written unless asked.</summary>
+    public bool Quick { get; init; }
+    /// <summary>Where to write the JSON results (null: nowhere).</summary>
+    public string? JsonPath { get; init; }
+    /// <summary>Where to write the markdown report and chart (null: nowhere).</summary>
+    public string? DocsDirectory { get; init; }
+
+    /// <summary>Parses <c>--objects 1000,10000 --events N --cold --runs 5 --quick --json F --docs DIR</c>.</summary>
+    public static E2eOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new E2eOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--objects": o = o with { Objects = Next().Split(',').Select(int.Parse).ToArray() }; break;
+                case "--events": o = o with { Events = int.Parse(Next()) }; break;
+                case "--cold": o = o with { Cold = true }; break;
+                case "--runs": o = o with { Runs = int.Parse(Next()) }; break;
+                case "--quick": o = o with { Quick = true, Objects = [200], Events = 1_000, Runs = 1 }; break;
+                case "--json": o = o with { JsonPath = Next() }; break;
+                case "--docs": o = o with { DocsDirectory = Next() }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --quick --json FILE --docs DIR");
+            }
+        }
+        return o;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace KubeInformers.Benchmarks.EndToEnd;
+
+/// <summary>The ways of getting N Pods from the server into a cache, measured side by side.</summary>
+public static class SyncPaths
+{
+    /// <summary>Every path the harness knows, in report order.</summary>
+    public static readonly string[] All = ["floor", "naive", "ours", "ours-lean"];
+
+    /// <summary>What a path is, for the report.</summary>
+    public static string Describe(string path) => path switch
+    {
+        "floor" => "floor: KubernetesJson.Deserialize<V1PodList> from memory + Dictionary",
+        "naive" => "naive: KubernetesClient ListPodForAllNamespacesAsync + Dictionary",
+        "ours" => "KubeInformers informer (default options)",
+        "ours-lean" => "KubeInformers informer, managedFields dropped by a transform",
+        _ => path,
+    };
+
+    internal static readonly ResourceDescriptor Pods = new("", "v1", "pods", "Pod", Namespaced: true);
+
+    /// <summary>
+    /// Runs one path and returns the cache it built (kept alive by the caller for memory measurement).
+    /// <paramref name="listBody"/> is used by the floor path only; the others talk to <paramref name="client"/>.
+    /// </summary>
+    public static async Task<object> RunAsync(string path, Kubernetes client, byte[]? listBody, int expected, CancellationToken ct)
+    {
+        switch (path)
+        {
+            case "floor":
+            {
+                using var ms = new MemoryStream(listBody ?? throw new ArgumentNullException(nameof(listBody)), writable: false);
+                var list = KubernetesJson.Deserialize<V1PodList>(ms);
+                return ToDictionary(list.Items);
+            }
+            case "naive":
+            {
+                var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
+                return ToDictionary(list.Items);
+            }
+            case "ours":
+            case "ours-lean":
+            {
+                var options = new SharedInformerFactoryOptions();
+                if (path == "ours-lean")
+                    options.Transform = static o => { if (o is IMetadata<V1ObjectMeta> m && m.Metadata is { } meta) meta.ManagedFields = null; return o; };
+                var factory = new SharedInformerFactory(client, options);
+                var informer = factory.InformerFor<V1Pod>(Pods);
+                factory.Start();
+                if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
+                    throw new InvalidOperationException("The informer did not sync.");
+                if (informer.CacheCount != expected)
+                    throw new InvalidOperationException($"The informer cached {informer.CacheCount} Pods, expected {expected}.");
+                return new InformerHolder(factory, informer);
+            }
+            default:
+                throw new ArgumentException($"Unknown path '{path}'. Known: {string.Join(", ", All)}");
+        }
+    }
+
+    /// <summary>Releases what <see cref="RunAsync"/> built.</summary>
+    public static async Task ReleaseAsync(object cache)
+    {
+        if (cache is InformerHolder h) await h.Factory.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The number of objects a cache holds.</summary>
+    public static int Count(object cache) => cache switch
+    {
+        Dictionary<string, V1Pod> d => d.Count,
+        InformerHolder h => h.Informer.CacheCount,
+        _ => -1,
+    };
+
+    private static Dictionary<string, V1Pod> ToDictionary(IList<V1Pod> items)
+    {
+        var d = new Dictionary<string, V1Pod>(items.Count);
+        foreach (var p in items) d[p.Metadata.NamespaceProperty + "/" + p.Metadata.Name] = p;
+        return d;
+    }
+
+    /// <summary>Holds an informer and its factory alive.</summary>
+    public sealed record InformerHolder(SharedInformerFactory Factory, SharedIndexInformer<V1Pod> Informer);
+
+    /// <summary>Measures <paramref name="action"/> in milliseconds.</summary>
+    public static async Task<(double Ms, T Result)> TimeAsync<T>(Func<Task<T>> action)
+    {
+        var sw = Stopwatch.StartNew();
+        var r = await action().ConfigureAwait(false);
+        return (sw.Elapsed.TotalMilliseconds, r);
+    }
+
+    /// <summary>Managed heap after a full, compacting, blocking collection.</summary>
+    public static long HeapAfterFullGc()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
