@@ -60,7 +60,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
 
     // Replaced wholesale by Replace (under the write lock); read without a lock by GetByKey/TryGetByKey.
     private volatile ConcurrentDictionary<string, T> _items;
-    // Replaced wholesale by AddIndexers; immutable once published.
+    // Replaced wholesale by Replace and AddIndexers. Its function set never changes once published; its index
+    // dictionaries are mutated only under the write lock (by Add/Update/Delete).
     private volatile IndexSet _indexSet;
     private volatile int _count;
 
@@ -118,7 +119,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             try
             {
                 items.TryRemove(key, out _);
-                _count = items.Count;
+                _count--;
                 indexSet.Remove(key, oldValues);
             }
             finally
@@ -423,12 +424,17 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             var items = _items;
             var indexSet = _indexSet;
             var newValues = indexSet.Compute(obj);
+            // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
             var oldValues = items.TryGetValue(key, out var old) ? indexSet.Compute(old) : null;
             _rw.EnterWriteLock();
             try
             {
                 items[key] = obj;
-                _count = items.Count;
+                if (oldValues is null)
+                {
+                    _count++;
+                }
+
                 if (oldValues is not null)
                 {
                     indexSet.Remove(key, oldValues);
