@@ -126,4 +126,42 @@ public sealed class InformerOverHttpTests
         Assert.True(informer.IsStopped);
         await FlowWait.UntilAsync(() => server.OpenWatches == 0, "the server to see the watch closed");
     }
+
+    [Fact]
+    public async Task Informer_with_a_streaming_list_syncs_from_one_watch_and_follows_changes()
+    {
+        await using var server = await FlowApiServer.StartAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            server.Create("ns", "cm-" + i, "v0");
+        }
+
+        await using var factory = new SharedInformerFactory(server.CreateClient(), new SharedInformerFactoryOptions
+        {
+            Reflector = new ReflectorOptions { UseStreamingList = true, InitialBackoff = TimeSpan.FromMilliseconds(50) },
+        });
+        var informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var recorder = new Recorder();
+        var registration = informer.AddEventHandler(recorder);
+
+        factory.Start();
+        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
+        await FlowWait.UntilAsync(() => registration.HasSynced, "the initial adds");
+        Assert.Equal(50, recorder.InitialAdds.Count);
+        server.Update("ns", "cm-7", "v1");
+        await FlowWait.UntilAsync(() => recorder.Events.Contains("update ns/cm-7 v0->v1"), "the change on the same watch");
+
+        var requests = server.Requests;
+        Assert.DoesNotContain(requests, r => !r.Query.ContainsKey("watch")); // no LIST at all
+        var first = Assert.Single(requests);
+        Assert.Equal("true", first.Query["sendInitialEvents"]);
+        Assert.Equal("NotOlderThan", first.Query["resourceVersionMatch"]);
+
+        // After a drop the informer resumes with a plain watch from its resourceVersion.
+        server.DropWatches(s => s.Update("ns", "cm-8", "v1"));
+        await FlowWait.UntilAsync(() => recorder.Events.Contains("update ns/cm-8 v0->v1"), "the change made while disconnected");
+        var rewatch = server.Requests.Last();
+        Assert.False(rewatch.Query.ContainsKey("sendInitialEvents"));
+        Assert.Equal(50, informer.CacheCount);
+    }
 }

@@ -209,9 +209,22 @@ internal sealed class FlowApiServer : IAsyncDisposable
     {
         var from = ctx.Request.Query["resourceVersion"].ToString();
         var watcher = new Watcher(ctx, ns, ctx.Request.Query["allowWatchBookmarks"] == "true");
+        var streamingList = ctx.Request.Query["sendInitialEvents"] == "true";
         lock (_lock)
         {
-            if (from is "" or "0")
+            if (streamingList)
+            {
+                // Streaming list: the current state as ADDED events, then the bookmark that ends it, then changes.
+                foreach (var obj in _objects.Values.Where(o => ns is null || o.Metadata.NamespaceProperty == ns))
+                {
+                    watcher.Lines.Writer.TryWrite(Event("ADDED", KubernetesJson.Serialize(obj)));
+                }
+
+                watcher.Lines.Writer.TryWrite(Event("BOOKMARK", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"resourceVersion\":\"" + _rv +
+                    "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}"));
+                _watchers.Add(watcher);
+            }
+            else if (from is "" or "0")
             {
                 foreach (var obj in _objects.Values.Where(o => ns is null || o.Metadata.NamespaceProperty == ns))
                 {
