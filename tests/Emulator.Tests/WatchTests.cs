@@ -376,4 +376,21 @@ public sealed class WatchTests
         Assert.Equal("application/json", raw.Response.Content.Headers.ContentType!.MediaType);
         Assert.True(raw.Response.Headers.TransferEncodingChunked);
     }
+
+    [Fact]
+    public async Task SendInitialEvents_false_starts_at_the_newest_resourceVersion_without_synthetic_events()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        using var http = Http(emu);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("existing"), "default", cancellationToken: Timeout());
+
+        await using var raw = await RawWatch.OpenAsync(http, "api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
+        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("new"), "default", cancellationToken: Timeout());
+
+        var first = await raw.NextAsync();
+
+        Assert.Equal(("ADDED", "new"), (Type(first!), Name(first!)));
+    }
 }

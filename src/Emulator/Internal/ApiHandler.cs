@@ -169,6 +169,11 @@ internal sealed partial class ApiHandler
 
         var q = context.Request.Query;
         var ct = context.RequestAborted;
+        if (!string.IsNullOrEmpty(q["dryRun"]))
+        {
+            throw ApiException.BadRequest("dryRun is not supported by the KubeInformers emulator");
+        }
+
         switch (context.Request.Method, name)
         {
             case ("GET", null):
@@ -306,7 +311,7 @@ internal sealed partial class ApiHandler
     {
         var q = context.Request.Query;
         var sendInitial = q["sendInitialEvents"].ToString();
-        var sendInitialEvents = IsTrue(sendInitial);
+        bool? sendInitialEvents = sendInitial.Length == 0 ? null : IsTrue(sendInitial);
         if (sendInitial.Length > 0 && q["resourceVersionMatch"] != "NotOlderThan")
         {
             throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
