@@ -90,6 +90,18 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task Wrongly_typed_fields_are_400_BadRequest()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+
+        var (code, body, _) = await SendAsync(http, HttpMethod.Post, "api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":5}}""");
+
+        Assert.Equal(400, code);
+        AssertStatus(body, 400, "BadRequest");
+    }
+
+    [Fact]
     public async Task Kind_mismatch_in_the_body_is_400_BadRequest()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
