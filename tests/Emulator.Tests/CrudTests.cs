@@ -90,6 +90,18 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task Wrongly_typed_fields_are_400_BadRequest()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+
+        var (code, body, _) = await SendAsync(http, HttpMethod.Post, "api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":5}}""");
+
+        Assert.Equal(400, code);
+        AssertStatus(body, 400, "BadRequest");
+    }
+
+    [Fact]
     public async Task Kind_mismatch_in_the_body_is_400_BadRequest()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
@@ -343,6 +355,40 @@ public sealed class CrudTests
 
         Assert.Equal("n1", (await client.CoreV1.ReadNodeAsync("n1", cancellationToken: Timeout())).Metadata.Name);
         Assert.Equal(404, code);
+    }
+
+    [Fact]
+    public async Task Deleting_a_namespace_deletes_its_objects_and_marks_finalized_ones()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" } }, cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("plain"), "team", cancellationToken: Timeout());
+        var finalized = ConfigMap("finalized");
+        finalized.Metadata.Finalizers = ["example.com/keep"];
+        await client.CoreV1.CreateNamespacedConfigMapAsync(finalized, "team", cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("plain"), "default", cancellationToken: Timeout());
+
+        await client.CoreV1.DeleteNamespaceAsync("team", cancellationToken: Timeout());
+        var left = await client.CoreV1.ListNamespacedConfigMapAsync("team", cancellationToken: Timeout());
+        var untouched = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+
+        Assert.Equal(["finalized"], left.Items.Select(i => i.Metadata.Name));
+        Assert.NotNull(left.Items[0].Metadata.DeletionTimestamp);
+        Assert.Equal(["plain"], untouched.Items.Select(i => i.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task DryRun_is_refused_rather_than_silently_applied()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", dryRun: "All", cancellationToken: Timeout()));
+        var list = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+
+        Assert.Equal(HttpStatusCode.BadRequest, ex.Response.StatusCode);
+        Assert.Empty(list.Items);
     }
 
     internal static V1Deployment Deployment(string name, int replicas) => new()

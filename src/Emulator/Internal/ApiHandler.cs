@@ -47,6 +47,30 @@ internal sealed partial class ApiHandler
         catch (Exception ex) when (ex is IOException or ConnectionResetException)
         {
         }
+        catch (Exception ex)
+        {
+            LogUnexpected(_logger, context.Request.Method, context.Request.Path, ex);
+            if (!context.Response.HasStarted)
+            {
+                await WriteStatusAsync(context, new ApiException(500, "InternalError", "Internal error occurred: the emulator failed to handle the request")).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+
+    /// <summary>Runs a write whose body may have the wrong JSON shape (e.g. a number where a string belongs): that is a 400.</summary>
+    private static StoredObject Write(Func<StoredObject> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidCastException)
+        {
+            throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} -> {Code} {Reason}")]
@@ -169,6 +193,11 @@ internal sealed partial class ApiHandler
 
         var q = context.Request.Query;
         var ct = context.RequestAborted;
+        if (!string.IsNullOrEmpty(q["dryRun"]))
+        {
+            throw ApiException.BadRequest("dryRun is not supported by the KubeInformers emulator");
+        }
+
         switch (context.Request.Method, name)
         {
             case ("GET", null):
@@ -197,7 +226,7 @@ internal sealed partial class ApiHandler
             case ("POST", null):
                 {
                     var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var created = _state.Create(store, ns, body);
+                    var created = Write(() => _state.Create(store, ns, body));
                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
                     return;
                 }
@@ -205,7 +234,7 @@ internal sealed partial class ApiHandler
             case ("PUT", not null):
                 {
                     var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var updated = _state.Update(store, ns, name, body, sub == "status");
+                    var updated = Write(() => _state.Update(store, ns, name, body, sub == "status"));
                     await WriteRawAsync(context, 200, updated.Json).ConfigureAwait(false);
                     return;
                 }
@@ -235,7 +264,7 @@ internal sealed partial class ApiHandler
                             throw ApiException.UnsupportedMediaType(contentType ?? string.Empty);
                     }
 
-                    var patched = _state.Patch(store, ns, name, apply, sub == "status");
+                    var patched = Write(() => _state.Patch(store, ns, name, apply, sub == "status"));
                     await WriteRawAsync(context, 200, patched.Json).ConfigureAwait(false);
                     return;
                 }
@@ -306,7 +335,7 @@ internal sealed partial class ApiHandler
     {
         var q = context.Request.Query;
         var sendInitial = q["sendInitialEvents"].ToString();
-        var sendInitialEvents = IsTrue(sendInitial);
+        bool? sendInitialEvents = sendInitial.Length == 0 ? null : IsTrue(sendInitial);
         if (sendInitial.Length > 0 && q["resourceVersionMatch"] != "NotOlderThan")
         {
             throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");

@@ -12,7 +12,7 @@ internal sealed record WatchRequest(
     ObjectFilter Filter,
     string? ResourceVersion,
     bool AllowBookmarks,
-    bool SendInitialEvents,
+    bool? SendInitialEvents,
     TimeSpan? Timeout);
 
 /// <summary>
@@ -117,9 +117,10 @@ internal sealed class WatchSession
         long? expiredAt = null;
         lock (_state.Gate)
         {
-            if (fromNow || request.SendInitialEvents)
+            if (fromNow || request.SendInitialEvents == true)
             {
-                initial = fromNow || request.SendInitialEvents ? store.Items : null;
+                // Legacy semantics: no RV or "0" starts with ADDED for the current state, unless sendInitialEvents=false.
+                initial = request.SendInitialEvents ?? fromNow ? store.Items : null;
                 sequence = store.NextSequence;
                 lastRv = _state.CurrentResourceVersion;
             }
@@ -143,6 +144,7 @@ internal sealed class WatchSession
         }
 
         await response.StartAsync(ct).ConfigureAwait(false);
+        await output.FlushAsync(ct).ConfigureAwait(false); // send the headers now: clients wait for them
         var startRv = lastRv;
         if (initial is not null)
         {
@@ -164,7 +166,7 @@ internal sealed class WatchSession
                 }
             }
 
-            if (request.SendInitialEvents)
+            if (request.SendInitialEvents == true)
             {
                 output.Write(BookmarkLine(rt, lastRv, initialEventsEnd: true));
             }

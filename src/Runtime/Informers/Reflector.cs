@@ -98,7 +98,8 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
     /// <summary>
     /// How often to ask <see cref="ShouldResync"/> whether to call <see cref="IReflectorStore{T}.Resync"/> (zero: never).
-    /// Read before each wait, so it may be changed while running.
+    /// Read when <see cref="RunAsync"/> starts and before each wait: a new positive value applies from the next wait, but
+    /// a reflector started with zero never resyncs.
     /// </summary>
     public TimeSpan ResyncPeriod { get; set; }
 
@@ -496,10 +497,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                 var period = ResyncPeriod;
                 if (period <= TimeSpan.Zero)
                 {
-                    // Nothing to do now; look again later in case the period is set while running.
-                    period = TimeSpan.FromSeconds(1);
-                    await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    return;
                 }
 
                 await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);

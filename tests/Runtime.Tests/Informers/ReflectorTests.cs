@@ -10,7 +10,7 @@ namespace KubeInformers.Tests.Informers;
 /// <summary>SEMANTICS 14–23 and the reflector's own promises (watchdog, decode errors, error handler, logs).</summary>
 public sealed class ReflectorTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly FlowRecordingStore<V1ConfigMap> _store = new();
     private readonly CancellationTokenSource _stop = new();
@@ -71,10 +71,10 @@ public sealed class ReflectorTests : IAsyncLifetime
         await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
 
         Assert.Equal(["0", "10", ""], _source.ListRequests.Select(r => r.ResourceVersion));
-        var calls = _source.Calls.Where(c => c.Kind == "list").ToArray();
-        Assert.Equal(calls[1].At, calls[2].At); // no backoff between the expired list and the consistent one
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the relist");
         Assert.Equal("30", _source.WatchRequests[1].ResourceVersion);
+        // One backoff (after the watch's 410), none between the expired list and the consistent one.
+        Assert.Equal([TimeSpan.FromMilliseconds(800)], _time.DueTimes);
     }
 
     // SEMANTICS 16 and 18 (a paginated RV=0 list keeps pagination for exact-RV relists)
@@ -243,15 +243,9 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         _source.List("10");
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list", step: TimeSpan.FromMilliseconds(10));
+        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list");
 
-        var at = _source.Calls.Where(c => c.Kind == "list").Select(c => c.At).ToArray();
-        var gaps = at.Zip(at.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
-        Assert.Equal(4, gaps.Length);
-        foreach (var (gap, expected) in gaps.Zip(new[] { 0.8, 1.6, 3.2, 6.4 }))
-        {
-            Assert.InRange(gap, expected, expected + 0.05);
-        }
+        Assert.Equal([0.8, 1.6, 3.2, 6.4], _time.DueTimes.Select(d => Math.Round(d.TotalSeconds, 3)));
     }
 
     // SEMANTICS 21
@@ -474,7 +468,8 @@ public sealed class ReflectorTests : IAsyncLifetime
         Assert.Null(reflector.LastActivity);
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch after a good list");
         Assert.Null(reflector.LastError);
-        Assert.Equal(_time.GetUtcNow(), reflector.LastActivity);
+        Assert.NotNull(reflector.LastActivity);
+        Assert.InRange(reflector.LastActivity.Value, _time.Start, _time.GetUtcNow());
         Assert.Equal("10", reflector.LastSyncResourceVersion);
     }
 

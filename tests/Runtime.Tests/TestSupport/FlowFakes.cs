@@ -222,3 +222,17 @@ internal static class FlowClock
         }
     }
 }
+
+/// <summary>A <see cref="FakeTimeProvider"/> that records the due time of every timer created (each Task.Delay is one).</summary>
+internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+    public IReadOnlyList<TimeSpan> DueTimes => [.. _dueTimes];
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _dueTimes.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, dueTime, period);
+    }
+}
