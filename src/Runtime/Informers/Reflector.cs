@@ -190,7 +190,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
             catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
             {
                 ReportError(ex);
-                if (streaming)
+                if (streaming && Classify(ex) != Disposition.Retry)
                 {
                     streaming = false;
                     FallBackFromStreaming(ex, "the watch request failed: " + Describe(ex));
@@ -229,15 +229,23 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
             if (streaming)
             {
-                streaming = false;
-                if (!outcome.Synced)
+                if (outcome.Synced)
                 {
+                    // The initial events are in; from now on this is a plain watch from the last resourceVersion.
+                    streaming = false;
+                }
+                else if (outcome.Kind is OutcomeKind.Closed or OutcomeKind.Relist)
+                {
+                    // A clean end without the bookmark (a server that ignores sendInitialEvents) or a non-retriable error.
+                    streaming = false;
                     FallBackFromStreaming(outcome.Error, outcome.Error is null
                         ? "the watch ended before the initial-events-end bookmark"
                         : "the watch failed before the initial-events-end bookmark: " + Describe(outcome.Error));
                     await ListAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+
+                // Otherwise (throttled, dropped, silent, undecodable): back off below and ask for a streaming list again.
             }
 
             switch (outcome.Kind)
@@ -552,6 +560,10 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         {
             // The server rejects the request itself: it does not support streaming lists. Do not ask again.
             _streamingUnsupported = true;
+        }
+        else if (error is KubernetesApiException api && (api.IsExpired || api.IsResourceVersionTooLarge))
+        {
+            _lastSyncResourceVersionUnavailable = true;
         }
 
         ReflectorLog.StreamingFallback(_logger, Name, why);
