@@ -18,8 +18,8 @@ public sealed class ReflectorTests : IAsyncLifetime
 
     public ReflectorTests() => _source = new FlowScriptedListWatch<V1ConfigMap>(_time);
 
-    /// <summary>The watchdog is off unless a test passes options (then they are used as given).</summary>
-    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null };
+    /// <summary>The watchdog and watch-start timeout are off unless a test passes options (then they are used as given).</summary>
+    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = null };
 
     private Reflector<V1ConfigMap> Start(ReflectorOptions? options = null, ILogger? logger = null, Action<Reflector<V1ConfigMap>>? configure = null)
     {
@@ -397,7 +397,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new IOException("reset"), Added("a", "3")))
             .Watch(FlowFakeWatch<V1ConfigMap>.Open(Added("a", "4"), Bookmark("5", initialEventsEnd: true)));
 
-        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null, WatchStartTimeout = null });
         await FlowClock.DriveUntilAsync(_time, () => _store.Calls.Count == 1, "the sync of the third streaming watch");
 
         Assert.Empty(_source.ListRequests);
@@ -446,6 +446,21 @@ public sealed class ReflectorTests : IAsyncLifetime
         Assert.Equal("11", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
         Assert.True(first.Disposed);
+        lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task A_watch_request_that_gets_no_answer_times_out_and_is_retried_without_relisting()
+    {
+        _source.List("10").WatchHangs();
+        var errors = new List<Exception>();
+
+        Start(new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = TimeSpan.FromSeconds(30) },
+            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
+
+        Assert.Single(_source.ListRequests);
+        Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
         lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
     }
 
