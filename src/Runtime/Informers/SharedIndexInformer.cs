@@ -207,6 +207,11 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
 
         lock (_lock)
         {
+            if (!_listeners.Contains(listener))
+            {
+                return; // already removed, or registered with another informer
+            }
+
             _listeners = [.. _listeners.Where(l => l != listener)];
             _syncingListeners = [.. _syncingListeners.Where(l => l != listener)];
         }
@@ -285,7 +290,9 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
 
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopping);
         var stopping = _stopping.Token;
-        var reflectorRun = reflector.RunAsync(stopping);
+        // The reflector gets its own task: a source whose I/O completes synchronously (an in-memory handler, a cache
+        // in front of the server) would otherwise run the list/watch loop inline and never let the pop loop start.
+        var reflectorRun = Task.Run(() => reflector.RunAsync(stopping), CancellationToken.None);
         try
         {
             while (!stopping.IsCancellationRequested)

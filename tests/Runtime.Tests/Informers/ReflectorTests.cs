@@ -18,7 +18,8 @@ public sealed class ReflectorTests : IAsyncLifetime
 
     public ReflectorTests() => _source = new FlowScriptedListWatch<V1ConfigMap>(_time);
 
-    private static ReflectorOptions Options(ReflectorOptions? o = null) => (o ?? new ReflectorOptions()) with { WatchIdleTimeout = o?.WatchIdleTimeout };
+    /// <summary>The watchdog and watch-start timeout are off unless a test passes options (then they are used as given).</summary>
+    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = null };
 
     private Reflector<V1ConfigMap> Start(ReflectorOptions? options = null, ILogger? logger = null, Action<Reflector<V1ConfigMap>>? configure = null)
     {
@@ -196,7 +197,7 @@ public sealed class ReflectorTests : IAsyncLifetime
     {
         var values = new Queue<double>([0.0, 0.9999]);
         _source.List("10").Watch(_ => FlowFakeWatch<V1ConfigMap>.Closed(Bookmark("11")));
-        Start(new ReflectorOptions { MinWatchTimeout = TimeSpan.FromMinutes(30) }, configure: r => r.RandomSource = () => values.Count > 0 ? values.Dequeue() : 0.5);
+        Start(new ReflectorOptions { MinWatchTimeout = TimeSpan.FromMinutes(30), WatchIdleTimeout = null }, configure: r => r.RandomSource = () => values.Count > 0 ? values.Dequeue() : 0.5);
 
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 2, "two watches");
 
@@ -330,7 +331,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.Watch(watch);
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 1, "the streaming watch");
         var request = _source.WatchRequests[0];
         Assert.True(request.SendInitialEvents);
@@ -365,7 +366,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired()))
             .List("20", Cm("a", "5"));
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the watch after the relist");
 
         Assert.Equal(["0", "10"], _source.ListRequests.Select(r => r.ResourceVersion));
@@ -381,12 +382,29 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.Watch(FlowFakeWatch<V1ConfigMap>.Closed(Added("a", "3")))
             .List("10", Cm("a", "5"));
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the fallback list");
 
         Assert.Single(_source.ListRequests);
         Assert.Equal(["Replace(a@5 rv=10)"], _store.Log);
         Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Streaming_list_interrupted_before_its_bookmark_backs_off_and_streams_again_without_listing()
+    {
+        _source.WatchFails(Api(429, "TooManyRequests"))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new IOException("reset"), Added("a", "3")))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Open(Added("a", "4"), Bookmark("5", initialEventsEnd: true)));
+
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null, WatchStartTimeout = null });
+        await FlowClock.DriveUntilAsync(_time, () => _store.Calls.Count == 1, "the sync of the third streaming watch");
+
+        Assert.Empty(_source.ListRequests);
+        Assert.Equal(3, _source.WatchRequests.Count);
+        Assert.All(_source.WatchRequests, w => Assert.True(w.SendInitialEvents));
+        Assert.Equal(["Replace(a@4 rv=5)"], _store.Log);
+        Assert.Equal(2, _time.DueTimes.Count); // a backoff before each retry
     }
 
     [Fact]
@@ -428,6 +446,21 @@ public sealed class ReflectorTests : IAsyncLifetime
         Assert.Equal("11", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
         Assert.True(first.Disposed);
+        lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task A_watch_request_that_gets_no_answer_times_out_and_is_retried_without_relisting()
+    {
+        _source.List("10").WatchHangs();
+        var errors = new List<Exception>();
+
+        Start(new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = TimeSpan.FromSeconds(30) },
+            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
+
+        Assert.Single(_source.ListRequests);
+        Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
         lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
     }
 
