@@ -71,9 +71,17 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
     /// <summary>Starts an emulator on 127.0.0.1 (port <see cref="EmulatorOptions.Port"/>, 0 picks one).</summary>
     /// <param name="options">Settings; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (negative port, non-positive history size, …).</exception>
     public static async Task<KubernetesEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryMaxEvents, 1, nameof(options.HistoryMaxEvents));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.HistoryMinEvents, nameof(options.HistoryMinEvents));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWatcherLag, 1, nameof(options.MaxWatcherLag));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BookmarkInterval, TimeSpan.Zero, nameof(options.BookmarkInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TooLargeResourceVersionWait, TimeSpan.Zero, nameof(options.TooLargeResourceVersionWait));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("KubeInformers.Emulator");
         var state = new ApiState(options);
