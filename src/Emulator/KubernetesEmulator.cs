@@ -50,7 +50,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         _certificate = certificate;
         BaseUri = baseUri;
         _logger = logger;
-        Faults = new EmulatorFaults(faults, state, RestartAsync);
+        Faults = new EmulatorFaults(faults, state, () => RestartAsync(null));
     }
 
     /// <summary>The options the emulator was started with.</summary>
@@ -119,7 +119,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         var app = builder.Build();
         var handler = new ApiHandler(state, faults, logger);
         KubernetesEmulator? emulator = null;
-        var admin = new AdminEndpoint(faults, state, () => emulator!.RestartAsync());
+        var admin = new AdminEndpoint(faults, state, except => emulator!.RestartAsync(except));
         string? serverAddress = null;
         app.Run(async context =>
         {
@@ -250,9 +250,9 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         }
     }
 
-    private async Task RestartAsync()
+    private async Task RestartAsync(string? exceptConnectionId)
     {
-        var connections = _faults.Connections.Values.ToList();
+        var connections = _faults.Connections.Values.Where(c => c.ConnectionId != exceptConnectionId).ToList();
         LogRestart(_logger, connections.Count);
         foreach (var w in _faults.Watches.Keys)
         {
