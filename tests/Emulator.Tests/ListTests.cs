@@ -242,6 +242,21 @@ public sealed class ListTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_garbled_continue_token_is_400_and_resourceVersion_with_continue_is_400()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await SeedConfigMapsAsync(client, 3);
+        var p1 = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 1, cancellationToken: Timeout());
+
+        var garbled = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync("default", continueParameter: "not-a-token", cancellationToken: Timeout()));
+        var both = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync("default", continueParameter: p1.Metadata.ContinueProperty, resourceVersion: p1.Metadata.ResourceVersion, cancellationToken: Timeout()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, garbled.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, both.Response.StatusCode);
+    }
+
     internal static V1Pod Pod(string name, string ns, string node, string phase) => new()
     {
         ApiVersion = "v1",
