@@ -379,6 +379,10 @@ internal sealed partial class ApiHandler
         output.Write(headBytes.AsSpan(0, headBytes.Length - 1));
         output.Write(",\"items\":["u8);
         var written = 0;
+        // Like the real server, items of built-in lists carry no kind/apiVersion (custom resources keep them).
+        // Stored JSON always starts with {"kind":…,"apiVersion":…, so the type meta is a known prefix.
+        var typeMeta = rt.IsCustom ? null : JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["kind"] = rt.Kind, ["apiVersion"] = rt.ApiVersion }, JsonContext.Options);
+        var prefixLength = typeMeta is null ? 0 : typeMeta.Length - 1; // without the closing brace; a comma follows in the item
         for (var i = 0; i < page.Items.Count; i++)
         {
             if (i > 0)
@@ -387,7 +391,16 @@ internal sealed partial class ApiHandler
             }
 
             var json = page.Items[i].Json;
-            output.Write(json);
+            if (typeMeta is not null && json.Length > prefixLength + 1 && json[prefixLength] == (byte)',' && json.AsSpan(0, prefixLength).SequenceEqual(typeMeta.AsSpan(0, prefixLength)))
+            {
+                output.Write("{"u8);
+                output.Write(json.AsSpan(prefixLength + 1));
+            }
+            else
+            {
+                output.Write(json);
+            }
+
             written += json.Length;
             if (written > 64 * 1024)
             {
