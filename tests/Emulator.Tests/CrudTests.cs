@@ -274,20 +274,28 @@ public sealed class CrudTests
     }
 
     [Fact]
-    public async Task Delete_of_a_built_in_returns_the_object_and_removes_it()
+    public async Task Delete_of_a_pod_returns_the_object_and_of_a_configmap_a_Status_like_their_real_registries()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
         using var http = Http(emu);
-        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
+        var pod = emu.Seed(ListTests.Pod("p", "default", "node-a", "Running"));
+        var cm = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
 
-        var (code, body, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/configmaps/a");
+        var (podCode, podBody, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/pods/p");
+        var (cmCode, cmBody, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/configmaps/a");
 
-        Assert.Equal(200, code);
-        Assert.Equal("ConfigMap", body["kind"]!.GetValue<string>());
-        Assert.True(long.Parse(body["metadata"]!["resourceVersion"]!.GetValue<string>()) > long.Parse(created.Metadata.ResourceVersion));
+        Assert.Equal(200, podCode);
+        Assert.Equal("Pod", podBody["kind"]!.GetValue<string>());
+        Assert.True(long.Parse(podBody["metadata"]!["resourceVersion"]!.GetValue<string>()) > long.Parse(pod.Metadata.ResourceVersion));
+        Assert.Equal(200, cmCode);
+        Assert.Equal("Status", cmBody["kind"]!.GetValue<string>());
+        Assert.Equal("Success", cmBody["status"]!.GetValue<string>());
+        Assert.Equal(cm.Metadata.Uid, cmBody["details"]!["uid"]!.GetValue<string>());
         var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout()));
         Assert.Equal(HttpStatusCode.NotFound, ex.Response.StatusCode);
+        var gone = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedPodAsync("p", "default", cancellationToken: Timeout()));
+        Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
     }
 
     [Fact]

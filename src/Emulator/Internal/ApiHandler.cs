@@ -282,7 +282,7 @@ internal sealed partial class ApiHandler
                     }
 
                     var (obj, deleted) = _state.Delete(store, ns, name, options);
-                    if (deleted && rt.IsCustom)
+                    if (deleted && !ReturnsDeletedObject(rt))
                     {
                         await WriteJsonAsync(context, 200, SuccessStatus(rt, obj)).ConfigureAwait(false);
                     }
@@ -317,6 +317,19 @@ internal sealed partial class ApiHandler
                 throw ApiException.MethodNotAllowed();
         }
     }
+
+    /// <summary>
+    /// The built-ins whose real registry sets <c>ReturnDeletedObject</c>: a completed DELETE answers with the object.
+    /// Every other resource (and every custom resource) answers with a Success Status.
+    /// </summary>
+    private static readonly HashSet<(string Group, string Plural)> s_returnDeletedObject =
+    [
+        ("", "pods"), ("", "services"), ("", "namespaces"), ("", "persistentvolumes"), ("", "persistentvolumeclaims"),
+        ("", "serviceaccounts"), ("storage.k8s.io", "storageclasses"), ("storage.k8s.io", "volumeattachments"),
+        ("apiextensions.k8s.io", "customresourcedefinitions"),
+    ];
+
+    private static bool ReturnsDeletedObject(ResourceType rt) => !rt.IsCustom && s_returnDeletedObject.Contains((rt.Group, rt.Plural));
 
     private static JsonObject SuccessStatus(ResourceType rt, StoredObject obj)
     {
