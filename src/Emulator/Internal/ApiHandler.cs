@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
@@ -477,6 +476,4 @@ internal sealed partial class ApiHandler
             throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
         }
     }
-
-    internal static string Describe(byte[] json) => Encoding.UTF8.GetString(json);
 }
