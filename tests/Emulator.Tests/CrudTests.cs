@@ -175,15 +175,22 @@ public sealed class CrudTests
         var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a", value: "1"), "default", cancellationToken: Timeout());
 
         var same = await client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "a", "default", cancellationToken: Timeout());
-        created.Metadata.Uid = "forged";
         created.Data["v"] = "2";
+        created.Metadata.Uid = null;
+        created.Metadata.CreationTimestamp = null;
         var changed = await client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "a", "default", cancellationToken: Timeout());
+        var changedUid = changed.Metadata.Uid;
+        var changedCreation = changed.Metadata.CreationTimestamp;
+        var changedRv = changed.Metadata.ResourceVersion;
+        changed.Metadata.Uid = "forged";
+        var forged = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReplaceNamespacedConfigMapAsync(changed, "a", "default", cancellationToken: Timeout()));
 
         Assert.Equal(created.Metadata.ResourceVersion, same.Metadata.ResourceVersion);
-        Assert.NotEqual("forged", changed.Metadata.Uid);
-        Assert.Equal(same.Metadata.Uid, changed.Metadata.Uid);
-        Assert.Equal(same.Metadata.CreationTimestamp, changed.Metadata.CreationTimestamp);
-        Assert.NotEqual(same.Metadata.ResourceVersion, changed.Metadata.ResourceVersion);
+        Assert.Equal(same.Metadata.Uid, changedUid);
+        Assert.Equal(HttpStatusCode.Conflict, forged.Response.StatusCode);
+        Assert.Contains("Precondition failed: UID in precondition: forged", forged.Response.Content);
+        Assert.Equal(same.Metadata.CreationTimestamp, changedCreation);
+        Assert.NotEqual(same.Metadata.ResourceVersion, changedRv);
     }
 
     [Fact]

@@ -282,6 +282,13 @@ internal sealed partial class ApiState
             }
 
             var oldMeta = (JsonObject)oldNode["metadata"]!;
+            var bodyUid = meta["uid"] is JsonValue uv && uv.TryGetValue<string>(out var us) ? us : null;
+            var oldUid = oldMeta["uid"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != oldUid)
+            {
+                throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {oldUid}");
+            }
+
             JsonObject result;
             if (statusOnly)
             {
