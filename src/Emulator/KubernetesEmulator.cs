@@ -240,6 +240,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
             ?? throw new InvalidOperationException($"The emulator does not serve {apiVersion}/{kind} (create its CustomResourceDefinition first).");
         var store = _state.Find(rt.Group, rt.Version, rt.Plural)!;
         var ns = rt.Namespaced ? node["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
+        (node["metadata"] as JsonObject)?.Remove("resourceVersion"); // seeds may come from `kubectl get -o yaml`
         try
         {
             return _state.Create(store, ns, node);

@@ -102,6 +102,20 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task Create_with_a_resourceVersion_fails_like_etcd_storage()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        var cm = ConfigMap("a");
+        cm.Metadata.ResourceVersion = "12";
+
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(cm, "default", cancellationToken: Timeout()));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.Response.StatusCode);
+        Assert.Contains("resourceVersion should not be set on objects to be created", ex.Response.Content);
+    }
+
+    [Fact]
     public async Task Kind_mismatch_in_the_body_is_400_BadRequest()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
