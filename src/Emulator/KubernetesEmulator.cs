@@ -129,6 +129,12 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
                 return;
             }
 
+            if (faults.Unreachable)
+            {
+                context.Abort(); // the client sees its connection reset, as if the server were gone
+                return;
+            }
+
             if (options.Token is { Length: > 0 } token && context.Request.Headers.Authorization.ToString() != "Bearer " + token)
             {
                 await ApiHandler.WriteStatusAsync(context, ApiException.Unauthorized()).ConfigureAwait(false);

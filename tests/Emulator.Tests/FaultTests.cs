@@ -209,4 +209,25 @@ public sealed class FaultTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { HistoryMaxEvents = 0 }));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { BookmarkInterval = TimeSpan.Zero }));
     }
+
+    [Fact]
+    public async Task Unreachable_resets_every_API_request_until_lifted_and_keeps_state()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        using var admin = Http(emu);
+        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
+
+        emu.Faults.Unreachable = true;
+        var down = await Assert.ThrowsAsync<HttpRequestException>(() => client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout()));
+        var (adminCode, _, _) = await SendAsync(admin, HttpMethod.Get, "emulator/status");
+        var (liftCode, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/reachable");
+        var back = await client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout());
+
+        Assert.NotNull(down);
+        Assert.Equal(200, adminCode);
+        Assert.Equal(200, liftCode);
+        Assert.False(emu.Faults.Unreachable);
+        Assert.Equal(created.Metadata.Uid, back.Metadata.Uid);
+    }
 }

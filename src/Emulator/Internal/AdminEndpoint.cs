@@ -89,6 +89,15 @@ internal sealed class AdminEndpoint
                 context.Response.Headers.Connection = "close";
                 await _restart(context.Connection.Id).ConfigureAwait(false);
                 break;
+            case "unreachable":
+                // Answer first on a connection that then closes gracefully; every other one is dropped.
+                context.Response.Headers.Connection = "close";
+                _faults.Unreachable = true;
+                await _restart(context.Connection.Id).ConfigureAwait(false);
+                break;
+            case "reachable":
+                _faults.Unreachable = false;
+                break;
             case "clear":
                 faults.Clear();
                 break;
