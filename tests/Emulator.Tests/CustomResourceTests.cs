@@ -201,8 +201,11 @@ public sealed class CustomResourceTests
         await client.CustomObjects.CreateClusterCustomObjectAsync(Tab("global"), Group, "v1", "crontabs", cancellationToken: Timeout());
         var list = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<CronTabList>(Group, "v1", "crontabs", cancellationToken: Timeout());
 
+        var (_, raw, _) = await SendAsync(Http(emu), HttpMethod.Get, "apis/stable.example.com/v1/crontabs");
+
         Assert.Equal("global", list.Body.Items.Single().Metadata.Name);
         Assert.Null(list.Body.Items.Single().Metadata.NamespaceProperty);
+        Assert.Equal("CronTab", raw["items"]![0]!["kind"]!.GetValue<string>()); // custom resource list items keep their type meta
     }
 
     [Fact]

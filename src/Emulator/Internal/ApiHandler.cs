@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
@@ -282,7 +281,7 @@ internal sealed partial class ApiHandler
                     }
 
                     var (obj, deleted) = _state.Delete(store, ns, name, options);
-                    if (deleted && rt.IsCustom)
+                    if (deleted && !ReturnsDeletedObject(rt))
                     {
                         await WriteJsonAsync(context, 200, SuccessStatus(rt, obj)).ConfigureAwait(false);
                     }
@@ -317,6 +316,19 @@ internal sealed partial class ApiHandler
                 throw ApiException.MethodNotAllowed();
         }
     }
+
+    /// <summary>
+    /// The built-ins whose real registry sets <c>ReturnDeletedObject</c>: a completed DELETE answers with the object.
+    /// Every other resource (and every custom resource) answers with a Success Status.
+    /// </summary>
+    private static readonly HashSet<(string Group, string Plural)> s_returnDeletedObject =
+    [
+        ("", "pods"), ("", "services"), ("", "namespaces"), ("", "persistentvolumes"), ("", "persistentvolumeclaims"),
+        ("", "serviceaccounts"), ("storage.k8s.io", "storageclasses"), ("storage.k8s.io", "volumeattachments"),
+        ("apiextensions.k8s.io", "customresourcedefinitions"),
+    ];
+
+    private static bool ReturnsDeletedObject(ResourceType rt) => !rt.IsCustom && s_returnDeletedObject.Contains((rt.Group, rt.Plural));
 
     private static JsonObject SuccessStatus(ResourceType rt, StoredObject obj)
     {
@@ -379,6 +391,10 @@ internal sealed partial class ApiHandler
         output.Write(headBytes.AsSpan(0, headBytes.Length - 1));
         output.Write(",\"items\":["u8);
         var written = 0;
+        // Like the real server, items of built-in lists carry no kind/apiVersion (custom resources keep them).
+        // Stored JSON always starts with {"kind":…,"apiVersion":…, so the type meta is a known prefix.
+        var typeMeta = rt.IsCustom ? null : JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["kind"] = rt.Kind, ["apiVersion"] = rt.ApiVersion }, JsonContext.Options);
+        var prefixLength = typeMeta is null ? 0 : typeMeta.Length - 1; // without the closing brace; a comma follows in the item
         for (var i = 0; i < page.Items.Count; i++)
         {
             if (i > 0)
@@ -387,7 +403,16 @@ internal sealed partial class ApiHandler
             }
 
             var json = page.Items[i].Json;
-            output.Write(json);
+            if (typeMeta is not null && json.Length > prefixLength + 1 && json[prefixLength] == (byte)',' && json.AsSpan(0, prefixLength).SequenceEqual(typeMeta.AsSpan(0, prefixLength)))
+            {
+                output.Write("{"u8);
+                output.Write(json.AsSpan(prefixLength + 1));
+            }
+            else
+            {
+                output.Write(json);
+            }
+
             written += json.Length;
             if (written > 64 * 1024)
             {
@@ -451,6 +476,4 @@ internal sealed partial class ApiHandler
             throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
         }
     }
-
-    internal static string Describe(byte[] json) => Encoding.UTF8.GetString(json);
 }

@@ -94,6 +94,11 @@ internal sealed partial class ApiState
         var name = meta["name"]?.GetValue<string>() ?? string.Empty;
         var generateName = meta["generateName"]?.GetValue<string>();
         CheckNamespace(rt, ns, meta);
+        if (meta["resourceVersion"] is JsonValue rvValue && rvValue.TryGetValue<string>(out var rvText) && rvText.Length > 0)
+        {
+            // What etcd3 storage answers (a 500, not a validation error).
+            throw new ApiException(500, "InternalError", "Internal error occurred: resourceVersion should not be set on objects to be created");
+        }
 
         lock (Gate)
         {
@@ -282,6 +287,13 @@ internal sealed partial class ApiState
             }
 
             var oldMeta = (JsonObject)oldNode["metadata"]!;
+            var bodyUid = meta["uid"] is JsonValue uv && uv.TryGetValue<string>(out var us) ? us : null;
+            var oldUid = oldMeta["uid"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != oldUid)
+            {
+                throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {oldUid}");
+            }
+
             JsonObject result;
             if (statusOnly)
             {

@@ -148,6 +148,11 @@ internal sealed class WatchSession
         var startRv = lastRv;
         if (initial is not null)
         {
+            if (_faults.Stalled)
+            {
+                await _faults.Unstalled.WaitAsync(ct).ConfigureAwait(false);
+            }
+
             var unflushed = 0;
             foreach (var o in initial)
             {
