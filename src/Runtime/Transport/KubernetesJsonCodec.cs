@@ -7,7 +7,8 @@ namespace KubeInformers;
 
 /// <summary>
 /// Deserializes Kubernetes objects from UTF-8 JSON with KubernetesClient's global <see cref="KubernetesJson"/> settings
-/// (the same ones its own watch uses), without going through strings. Thread-safe.
+/// (the same ones its own watch uses), without going through strings, sharing repeated strings and identical
+/// <c>managedFields</c> documents between objects. Thread-safe.
 /// </summary>
 /// <remarks>
 /// KubernetesClient keeps its <see cref="JsonSerializerOptions"/> in a private static field; it is read once by
@@ -40,7 +41,18 @@ internal static class KubernetesJsonCodec
         try
         {
             var field = typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static);
-            return field?.GetValue(null) as JsonSerializerOptions;
+            if (field?.GetValue(null) is not JsonSerializerOptions global)
+            {
+                return null;
+            }
+
+            // A private copy for decoding only: the same settings plus converters that make repeated strings and identical
+            // managedFields documents share one instance (bounded caches; see DecodeDeduplication.cs). Reading is otherwise
+            // identical; KubernetesClient's own options are left untouched.
+            var options = new JsonSerializerOptions(global);
+            options.Converters.Insert(0, new DeduplicatingStringConverter());
+            options.Converters.Insert(0, new DeduplicatingObjectConverter());
+            return options;
         }
         catch (Exception)
         {

@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+
+namespace KubeInformers.Tests.Transport;
+
+/// <summary>
+/// Decoding shares repeated strings and identical managedFields documents between objects, keeps every value exactly
+/// as KubernetesClient would decode it, and stays correct when unique values collide in the bounded caches.
+/// </summary>
+public sealed class DecodeDeduplicationTests
+{
+    private static T Decode<T>(string json) where T : class
+    {
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+        reader.Read();
+        return KubernetesJsonCodec.Deserialize<T>(ref reader);
+    }
+
+    private static string PodJson(string name, string fieldsV1) => $$$"""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"{{{name}}}","namespace":"payments","uid":"uid-{{{name}}}",
+         "labels":{"app.kubernetes.io/name":"checkout","tier":"backend"},
+         "managedFields":[{"manager":"kubelet","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{{{fieldsV1}}}}]},
+         "spec":{"nodeName":"node-7","containers":[{"name":"app","image":"registry.example.com/checkout:1.4"}]}}
+        """;
+
+    [Fact]
+    public void Repeated_strings_and_label_keys_of_two_objects_are_one_instance()
+    {
+        var a = Decode<V1Pod>(PodJson("a", "{}"));
+        var b = Decode<V1Pod>(PodJson("b", "{}"));
+
+        Assert.Same(a.Metadata.NamespaceProperty, b.Metadata.NamespaceProperty);
+        Assert.Same(a.Spec.NodeName, b.Spec.NodeName);
+        Assert.Same(a.Spec.Containers[0].Image, b.Spec.Containers[0].Image);
+        Assert.Same(a.Metadata.Labels.Keys.Single(k => k.StartsWith("app", StringComparison.Ordinal)),
+                    b.Metadata.Labels.Keys.Single(k => k.StartsWith("app", StringComparison.Ordinal)));
+        Assert.NotEqual(a.Metadata.Uid, b.Metadata.Uid);
+    }
+
+    [Fact]
+    public void Identical_managed_fields_documents_are_shared_and_different_ones_are_not()
+    {
+        const string fields = """{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{}}}""";
+        var a = Decode<V1Pod>(PodJson("a", fields));
+        var b = Decode<V1Pod>(PodJson("b", fields));
+        var c = Decode<V1Pod>(PodJson("c", """{"f:status":{}}"""));
+
+        Assert.Same(a.Metadata.ManagedFields[0].FieldsV1, b.Metadata.ManagedFields[0].FieldsV1);
+        Assert.NotSame(a.Metadata.ManagedFields[0].FieldsV1, c.Metadata.ManagedFields[0].FieldsV1);
+        Assert.Equal(fields, ((JsonElement)b.Metadata.ManagedFields[0].FieldsV1).GetRawText());
+        Assert.Equal("""{"f:status":{}}""", ((JsonElement)c.Metadata.ManagedFields[0].FieldsV1).GetRawText());
+    }
+
+    [Fact]
+    public void Decoded_objects_equal_what_KubernetesClient_decodes()
+    {
+        var json = PodJson("x", """{"f:metadata":{"f:name":{}}}""").Replace("\"tier\":\"backend\"", "\"tier\":\"back\\u0065nd\"", StringComparison.Ordinal);
+
+        var ours = Decode<V1Pod>(json);
+        var theirs = KubernetesJson.Deserialize<V1Pod>(json);
+
+        Assert.Equal(KubernetesJson.Serialize(theirs), KubernetesJson.Serialize(ours));
+        Assert.Equal("backend", ours.Metadata.Labels["tier"]); // escaped input decodes normally
+    }
+
+    [Fact]
+    public void Many_unique_strings_colliding_in_the_bounded_cache_all_decode_correctly()
+    {
+        // Far more distinct values than the cache has slots: every one must still come back intact.
+        for (var i = 0; i < 40_000; i++)
+        {
+            var name = "object-" + i.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+            var cm = Decode<V1ConfigMap>($$$"""{"metadata":{"name":"{{{name}}}","namespace":"ns-{{{i % 7}}}"},"data":{"k{{{i % 13}}}":"v{{{i}}}"}}""");
+            Assert.Equal(name, cm.Metadata.Name);
+            Assert.Equal("ns-" + (i % 7), cm.Metadata.NamespaceProperty);
+            Assert.Equal("v" + i, cm.Data["k" + (i % 13)]);
+        }
+    }
+}
