@@ -52,7 +52,7 @@ public class GeneratorBaselineTests
         const string usage = """
             using KubeInformers;
             using MyApp;
-using TestApp;
+            using TestApp;
 
             public static class Usage
             {
