@@ -16,7 +16,8 @@ public sealed partial class InformerGenerator
     /// </summary>
     internal static class PathResolver
     {
-        private static readonly SymbolDisplayFormat TypeDisplay = SymbolDisplayFormat.CSharpShortErrorMessageFormat;
+        private static readonly SymbolDisplayFormat TypeDisplay = SymbolDisplayFormat.CSharpShortErrorMessageFormat
+            .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         /// <summary>Resolves <paramref name="path"/> on <paramref name="root"/>; on failure reports at <paramref name="location"/> and returns null.</summary>
         public static IndexSpec? Resolve(
