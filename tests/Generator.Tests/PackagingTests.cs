@@ -8,7 +8,7 @@ namespace KubeInformers.Generator.Tests;
 public class PackagingTests
 {
     [Fact]
-    public void PackedPackageHasRuntimeAndGeneratorLayout()
+    public async Task PackedPackageHasRuntimeAndGeneratorLayout()
     {
         var output = Directory.CreateTempSubdirectory("kubeinformers-pack-");
         try
@@ -22,13 +22,18 @@ public class PackagingTests
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+            using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
                 Assert.Fail("dotnet pack did not finish within 3 minutes");
             }
 
-            Assert.True(process.ExitCode == 0, $"dotnet pack failed:\n{stdout.Result}\n{stderr.Result}");
+            Assert.True(process.ExitCode == 0, $"dotnet pack failed:\n{await stdout}\n{await stderr}");
             var package = Assert.Single(Directory.GetFiles(output.FullName, "KubeInformers.*.nupkg"));
             using var archive = ZipFile.OpenRead(package);
             var entries = archive.Entries.Select(e => e.FullName).ToList();
