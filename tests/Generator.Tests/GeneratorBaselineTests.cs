@@ -99,3 +99,24 @@ public class GeneratorBaselineTests
         });
     }
 }
+
+/// <summary>Every public generated member carries XML docs (checked by the compiler in documentation mode).</summary>
+public class GeneratedDocumentationTests
+{
+    [Fact]
+    public void GeneratedCodeHasNoMissingOrBrokenXmlDocs()
+    {
+        var parse = TestCompilation.ParseOptions.WithDocumentationMode(Microsoft.CodeAnalysis.DocumentationMode.Diagnose);
+        var compilation = TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, MoreSources.ClusterScoped, "[assembly: KubeInformers.GenerateBuiltInInformers]");
+        compilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parse)));
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create([Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(new InformerGenerator())], parseOptions: parse);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var generated = output.SyntaxTrees.Except(compilation.SyntaxTrees).ToHashSet();
+        Assert.NotEmpty(generated);
+        var problems = output.GetDiagnostics()
+            .Where(d => d.Location.SourceTree is { } tree && generated.Contains(tree) && d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(20)));
+        Assert.Contains(output.GetDiagnostics(), d => d.Id == "CS1591"); // the check is live: undocumented test sources are reported
+    }
+}
