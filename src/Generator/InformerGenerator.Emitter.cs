@@ -256,7 +256,7 @@ public sealed partial class InformerGenerator
 
             w.Line("        });");
             w.Line();
-            w.Summary("Adds to <paramref name=\"informer\"/> the indexes of <see cref=\"Indexers\"/> it does not have yet.");
+            w.Summary("Adds to <paramref name=\"informer\"/> the indexes of <see cref=\"Indexers\"/> it does not have yet (an index of the same name already there is kept). Safe to call more than once.");
             w.Doc("<param name=\"informer\">The informer.</param>");
             w.Open($"public static void AddTo({Ns}SharedIndexInformer<{model}> informer)");
             w.Line("if (Indexers.Count == 0)");
@@ -264,6 +264,8 @@ public sealed partial class InformerGenerator
             w.Line("return;");
             w.Close();
             w.Line();
+            w.Line("// AddIndexers is all-or-nothing; if another wrapper of the same informer registers some of these at the same time, re-read and retry.");
+            w.Open("for (var attempt = 0; ; attempt++)");
             w.Line("var existing = informer.Indexer.Indexers;");
             w.Line($"global::System.Collections.Generic.Dictionary<string, {indexFunc}>? missing = null;");
             w.Open("foreach (var pair in Indexers)");
@@ -272,8 +274,17 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Close();
             w.Line();
-            w.Open("if (missing is not null)");
+            w.Open("if (missing is null)");
+            w.Line("return;");
+            w.Close();
+            w.Line();
+            w.Open("try");
             w.Line("informer.AddIndexers(missing);");
+            w.Line("return;");
+            w.Close();
+            w.Line("catch (global::System.ArgumentException) when (attempt < 2)");
+            w.Open();
+            w.Close();
             w.Close();
             w.Close();
             foreach (var index in r.Indexes)

@@ -89,6 +89,39 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void DefaultFactoryNamespaceIsTheRootNamespaceWhenVisible()
+    {
+        var compilation = TestCompilation.Create(MoreSources.PodsWithIndexes);
+        Microsoft.CodeAnalysis.GeneratorDriver driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            [Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(new InformerGenerator())],
+            parseOptions: TestCompilation.ParseOptions,
+            optionsProvider: new SingleGlobalOption("build_property.RootNamespace", "Contoso.Operator"));
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var names = driver.GetRunResult().GeneratedTrees.Select(t => Path.GetFileName(t.FilePath)).ToList();
+        Assert.Contains("Contoso.Operator.InformerFactory.g.cs", names);
+        Assert.Contains("Contoso.Operator.Informers.Core.V1.PodInformer.g.cs", names);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error));
+    }
+
+    private sealed class SingleGlobalOption(string key, string value) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions { get; } = new Options(key, value);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(Microsoft.CodeAnalysis.SyntaxTree tree) => new Options(null, null);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(Microsoft.CodeAnalysis.AdditionalText textFile) => new Options(null, null);
+
+        private sealed class Options(string? key, string? value) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? result)
+            {
+                result = name == key ? value : null;
+                return result is not null;
+            }
+        }
+    }
+
+    [Fact]
     public void EveryGeneratedFileHasHeaderAndNullableContext()
     {
         var run = TestCompilation.Run(Sources.CronTab, MoreSources.PodsWithIndexes);
@@ -107,7 +140,7 @@ public class GeneratedDocumentationTests
     public void GeneratedCodeHasNoMissingOrBrokenXmlDocs()
     {
         var parse = TestCompilation.ParseOptions.WithDocumentationMode(Microsoft.CodeAnalysis.DocumentationMode.Diagnose);
-        var compilation = TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, MoreSources.ClusterScoped, "[assembly: KubeInformers.GenerateBuiltInInformers]");
+        var compilation = TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, MoreSources.ClusterScoped, MoreSources.Factory);
         compilation = compilation.RemoveAllSyntaxTrees().AddSyntaxTrees(compilation.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), parse)));
         var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create([Microsoft.CodeAnalysis.GeneratorExtensions.AsSourceGenerator(new InformerGenerator())], parseOptions: parse);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
