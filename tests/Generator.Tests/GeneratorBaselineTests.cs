@@ -39,10 +39,10 @@ public class GeneratorBaselineTests
         var run = TestCompilation.Run(MoreSources.Factory).AssertClean();
         var factory = run.Sources["MyApp.Kubernetes.ClusterInformers.g.cs"];
         Baseline.Verify("Factory", factory);
-        Assert.Contains("public AppsInformers Apps { get; }", factory);
-        Assert.Contains("public CoreInformers Core { get; }", factory);
+        Assert.Contains("public global::MyApp.Kubernetes.ClusterInformers.AppsInformers Apps { get; }", factory);
+        Assert.Contains("public global::MyApp.Kubernetes.ClusterInformers.CoreInformers Core { get; }", factory);
         Assert.Contains("public global::MyApp.Kubernetes.Informers.Apps.V1.DeploymentInformer Deployments", factory);
-        Assert.Contains("public AutoscalingV2Informers V2 { get; }", factory);
+        Assert.Contains("public global::MyApp.Kubernetes.ClusterInformers.AutoscalingV2Informers V2 { get; }", factory);
         Assert.Contains("public global::MyApp.Kubernetes.Informers.Networking.V1.IngressInformer Ingresses", factory);
     }
 
