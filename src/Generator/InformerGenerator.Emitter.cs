@@ -466,7 +466,8 @@ public sealed partial class InformerGenerator
                         w.Line();
                         w.Summary($"The shared informer of <c>{resource.Kind}</c> (<see cref=\"{resource.ModelType}\"/>, {(resource.Namespaced ? "namespaced" : "cluster-scoped")}), created on first use with its indexes registered. {ReadOnlyNote}");
                         w.Line($"public {resource.InformerType} {resource.Accessor}");
-                        w.Line($"    => global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => {resource.InformerType}.For(_factory));");
+                        w.Line($"    => global::System.Threading.Volatile.Read(ref _{Field(resource.Accessor)})");
+                        w.Line($"        ?? global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => {resource.InformerType}.For(_factory));");
                     }
 
                     w.Close();
