@@ -186,4 +186,27 @@ public sealed class FaultTests
         Assert.Equal(404, unknownCode);
         AssertStatus(unknown, 404, "NotFound");
     }
+
+    [Fact]
+    public async Task Admin_restart_drops_open_watches_after_answering()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+        using var admin = Http(emu);
+        await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={emu.ResourceVersion}");
+        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+
+        var (code, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/restart");
+        var ended = await raw.EndAsync();
+
+        Assert.Equal(200, code);
+        Assert.NotNull(ended);
+    }
+
+    [Fact]
+    public async Task Options_out_of_range_are_rejected_at_start()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { HistoryMaxEvents = 0 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { BookmarkInterval = TimeSpan.Zero }));
+    }
 }

@@ -282,6 +282,13 @@ internal sealed partial class ApiState
             }
 
             var oldMeta = (JsonObject)oldNode["metadata"]!;
+            var bodyUid = meta["uid"] is JsonValue uv && uv.TryGetValue<string>(out var us) ? us : null;
+            var oldUid = oldMeta["uid"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != oldUid)
+            {
+                throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {oldUid}");
+            }
+
             JsonObject result;
             if (statusOnly)
             {
@@ -428,6 +435,22 @@ internal sealed partial class ApiState
 
     private void AfterDelete(ResourceType rt, StoredObject gone)
     {
+        if (rt.Group.Length == 0 && rt.Plural == "namespaces")
+        {
+            // The namespace controller's job, done at once: delete (or mark, when finalized) everything inside.
+            foreach (var store in Volatile.Read(ref _stores).Values.Where(s => s.Type.Namespaced))
+            {
+                var items = store.Items;
+                var start = InsertionPoint(items, gone.Name + "/");
+                var end = InsertionPoint(items, gone.Name + "0");
+                for (var i = start; i < end; i++)
+                {
+                    Delete(store, gone.Name, items[i].Name, null);
+                }
+            }
+        }
+
+
         if (rt.Group == "apiextensions.k8s.io" && rt.Plural == "customresourcedefinitions")
         {
             UnregisterCrd(gone.ToNode());
