@@ -123,6 +123,7 @@ public sealed partial class InformerGenerator
             }
 
             var accessorOwner = new Dictionary<string, string>(System.StringComparer.Ordinal); // accessor → group
+            var factoryMembers = new Dictionary<string, string>(System.StringComparer.Ordinal); // factory member name → owner
             var resourceKeys = new Dictionary<string, Entry>(System.StringComparer.Ordinal);   // group/version/plural
             var typeNames = new Dictionary<string, Entry>(System.StringComparer.Ordinal);      // namespace.KindInformer
             var accessorPaths = new Dictionary<string, Entry>(System.StringComparer.Ordinal);  // Group.Version.Resource
@@ -149,6 +150,24 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
+                // Every member of the factory (group properties, group and version classes) shares one name space with
+                // the others and must differ from the factory's own name.
+                var versionAccessorName = Naming.VersionAccessor(spec.Version);
+                var claims = new[]
+                {
+                    (Name: groupAccessor, Owner: "group '" + spec.Group + "'"),
+                    (Name: groupAccessor + "Informers", Owner: "group '" + spec.Group + "'"),
+                    (Name: groupAccessor + versionAccessorName + "Informers", Owner: "version '" + spec.Group + "/" + spec.Version + "'"),
+                };
+                var clash = claims.FirstOrDefault(c => c.Name == factoryName
+                    || (factoryMembers.TryGetValue(c.Name, out var claimedBy) && claimedBy != c.Owner));
+                if (clash.Name is not null)
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1, spec.Group,
+                        clash.Name == factoryName ? "the factory type " + factoryName : factoryMembers[clash.Name], clash.Name));
+                    continue;
+                }
+
                 var resourceKey = spec.Group + "/" + spec.Version + "/" + spec.Plural;
                 if (resourceKeys.TryGetValue(resourceKey, out var first))
                 {
@@ -160,6 +179,13 @@ public sealed partial class InformerGenerator
                 var versionAccessor = Naming.VersionAccessor(spec.Version);
                 var resourceAccessor = Naming.ResourceAccessor(spec.Plural, spec.Kind);
                 var path = groupAccessor + "." + versionAccessor + "." + resourceAccessor;
+                if (resourceAccessor == groupAccessor + versionAccessor + "Informers")
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1,
+                        resourceKey.TrimStart('/'), "its version class", resourceAccessor));
+                    continue;
+                }
+
                 if (accessorPaths.TryGetValue(path, out first))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1,
@@ -177,6 +203,11 @@ public sealed partial class InformerGenerator
                 }
 
                 accessorOwner[groupAccessor] = spec.Group;
+                foreach (var claim in claims)
+                {
+                    factoryMembers[claim.Name] = claim.Owner;
+                }
+
                 resourceKeys.Add(resourceKey, entry);
                 accessorPaths.Add(path, entry);
                 typeNames.Add(typeName, entry);

@@ -76,6 +76,9 @@ public class RobustnessTests
         { "null factory name", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(null)]" },
         { "index function shapes", "[assembly: GenerateInformer(typeof(V1Pod))] public static class F { [InformerIndexFunction(\"a\")] public static IEnumerable<string> A(ref V1Pod p) => null!; [InformerIndexFunction(\"b\")] public static IEnumerable<string> B<T>(V1Pod p) => null!; [InformerIndexFunction(\"c\")] public static List<string> C(V1Pod p) => null!; [InformerIndexFunction(null)] public static IEnumerable<string> D(V1Pod p) => null!; [InformerIndexFunction(\"e\")] public static IEnumerable<string> E(object p) => null!; [InformerIndexFunction(\"f\")] public static IEnumerable<string> G(this V1Pod p) => null!; [InformerIndexFunction(\"g\")] public static IEnumerable<string> H(V1Pod p) => null!; }" },
         { "index function in generic", "[assembly: GenerateInformer(typeof(V1Pod))] public static class F<T> { [InformerIndexFunction(\"a\")] public static IEnumerable<string> A(V1Pod p) => null!; }" },
+        { "factory named like a group accessor", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"Core\")]" },
+        { "factory named like a nested class", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"CoreV1Informers\")]" },
+        { "group class named like a version class", $"[assembly: GenerateInformer(typeof(V1Pod))] {Entity}[GenerateInformer(GroupAccessor = \"CoreV1\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
         { "catalogue twice", "[assembly: GenerateBuiltInInformers][assembly: GenerateBuiltInInformers]" },
         { "empty file", "" },
     };
