@@ -102,6 +102,13 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
+                if (Naming.ClashesWithGeneratedType(targeted.Index.MemberName, entry.Spec.Kind))
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.InvalidAttributeArgument, -1, j,
+                        $"Index '{targeted.Index.Name}' would generate the member '{targeted.Index.MemberName}', which clashes with the generated type of the same name; rename the index"));
+                    continue;
+                }
+
                 if (entry.Indexes.Any(x => x.Name == targeted.Index.Name || x.MemberName == targeted.Index.MemberName))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.DuplicateIndexName, -1, j, targeted.Index.Name, entry.Spec.ModelName));
@@ -194,11 +201,12 @@ public sealed partial class InformerGenerator
                 }
 
                 var ns = spec.TypeNamespace ?? Join(factoryNamespace, "Informers." + groupAccessor + "." + versionAccessor);
-                var typeName = Join(ns, spec.Kind + "Informer");
-                if (typeNames.TryGetValue(typeName, out first))
+                var generatedTypes = Naming.GeneratedTypeNames(spec.Kind, spec.Namespaced).Select(t => Join(ns, t)).ToList();
+                var typeName = generatedTypes.FirstOrDefault(typeNames.ContainsKey);
+                if (typeName is not null)
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.DuplicateResource, entry.Declaration, -1,
-                        spec.ModelName, first.Spec.ModelName, "the generated type '" + typeName + "' (same kind in the same namespace)"));
+                        spec.ModelName, typeNames[typeName].Spec.ModelName, "the generated type '" + typeName + "'"));
                     continue;
                 }
 
@@ -210,7 +218,11 @@ public sealed partial class InformerGenerator
 
                 resourceKeys.Add(resourceKey, entry);
                 accessorPaths.Add(path, entry);
-                typeNames.Add(typeName, entry);
+                foreach (var generated in generatedTypes)
+                {
+                    typeNames.Add(generated, entry);
+                }
+
                 var resource = spec with { Indexes = entry.Indexes.OrderBy(i => i.Name, System.StringComparer.Ordinal).ToEquatableArray() };
                 outputs.Add(new ResourceOutput(resource, ns, groupAccessor, versionAccessor, resourceAccessor));
             }

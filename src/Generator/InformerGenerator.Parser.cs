@@ -335,6 +335,13 @@ public sealed partial class InformerGenerator
                         continue;
                     }
 
+                    if (Naming.ClashesWithGeneratedType(index.MemberName, kind))
+                    {
+                        reporter.Report(DiagnosticDescriptors.InvalidAttributeArgument, ArgumentLocation(indexAttribute, 0, cancellationToken),
+                            $"Index '{index.Name}' would generate the member '{index.MemberName}', which clashes with the generated type of the same name; rename the index");
+                        continue;
+                    }
+
                     if (indexes.Any(i => i.Name == index.Name || i.MemberName == index.MemberName))
                     {
                         reporter.Report(DiagnosticDescriptors.DuplicateIndexName, ArgumentLocation(indexAttribute, 0, cancellationToken), index.Name, display);

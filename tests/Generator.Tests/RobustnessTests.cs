@@ -79,6 +79,8 @@ public class RobustnessTests
         { "factory named like a group accessor", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"Core\")]" },
         { "factory named like a nested class", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"CoreV1Informers\")]" },
         { "group class named like a version class", $"[assembly: GenerateInformer(typeof(V1Pod))] {Entity}[GenerateInformer(GroupAccessor = \"CoreV1\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "kinds whose generated types overlap", $"[KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"Foo\", PluralName = \"foos\")][GenerateInformer] public sealed class Foo : IKubernetesObject<V1ObjectMeta> {Body} [KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"FooNamespace\", PluralName = \"foonamespaces\")][GenerateInformer] public sealed class FooNamespace : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }}" },
+        { "index member named like a generated type", $"[KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"By\", PluralName = \"bys\")][GenerateInformer][InformerIndex(\"lister\", \"metadata.name\")][InformerIndex(\"indexes\", \"metadata.name\")] public sealed class By : IKubernetesObject<V1ObjectMeta> {Body}" },
         { "catalogue twice", "[assembly: GenerateBuiltInInformers][assembly: GenerateBuiltInInformers]" },
         { "empty file", "" },
     };
