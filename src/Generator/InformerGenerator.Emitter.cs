@@ -533,7 +533,8 @@ public sealed partial class InformerGenerator
 
         private static string Display(string group) => group.Length == 0 ? "\"\" (core)" : Escape(group);
 
-        private static string Field(string accessor) => char.ToLowerInvariant(accessor[0]) + accessor.Substring(1);
+        // Resource accessors are letters and digits, so "_{accessor}Informer" never meets the fixed fields _factory and _lock.
+        private static string Field(string accessor) => char.ToLowerInvariant(accessor[0]) + accessor.Substring(1) + "Informer";
 
         private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 

@@ -298,6 +298,13 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
+            if (!isBuiltIn && System.Array.IndexOf(Naming.GeneratedTypeNames(kind, namespaced), type.Name) >= 0 && type.ContainingType is null)
+            {
+                reporter.Report(DiagnosticDescriptors.UnsupportedDeclaration, location, display,
+                    $"its name is one of the types generated for kind '{kind}' in the same namespace; rename the class");
+                return null;
+            }
+
             string? groupAccessor = null;
             if (attribute is not null && NamedString(attribute, "GroupAccessor") is { } accessor)
             {
