@@ -1,4 +1,8 @@
+using System.Collections.Concurrent;
+using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
+using k8s;
+using k8s.Models;
 
 namespace KubeInformers;
 
@@ -7,6 +11,26 @@ public static class StandardIndexes
 {
     /// <summary>The name of the namespace index.</summary>
     public const string Namespace = "namespace";
+
+    /// <summary>
+    /// The index function of <see cref="Namespace"/>: an object's namespace, or nothing for cluster-scoped objects
+    /// (client-go's <c>MetaNamespaceIndexFunc</c> indexes those under the empty string; here they are simply not indexed).
+    /// </summary>
+    public static IndexFunc<T> NamespaceIndexFunc<T>() where T : class, IKubernetesObject<V1ObjectMeta>
+        => NamespaceIndexFuncHolder<T>.Instance;
+
+    /// <summary>A dictionary holding only the <see cref="Namespace"/> index, ready for <see cref="Indexer{T}"/>'s constructor.</summary>
+    public static IReadOnlyDictionary<string, IndexFunc<T>> NamespaceIndexers<T>() where T : class, IKubernetesObject<V1ObjectMeta>
+        => new Dictionary<string, IndexFunc<T>>(StringComparer.Ordinal) { [Namespace] = NamespaceIndexFunc<T>() };
+
+    private static class NamespaceIndexFuncHolder<T> where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        public static readonly IndexFunc<T> Instance = static obj =>
+        {
+            var ns = obj.Metadata?.NamespaceProperty;
+            return string.IsNullOrEmpty(ns) ? [] : [ns];
+        };
+    }
 }
 
 /// <summary>
@@ -14,45 +38,531 @@ public static class StandardIndexes
 /// One writer (the informer) and any number of concurrent readers; readers never wait on a writer longer than a swap.
 /// Only the informer that owns it writes to it; everyone else reads it through <see cref="IIndexer{T}"/>.
 /// </summary>
+/// <remarks>
+/// <para>Design (the read side is every controller's hot path):</para>
+/// <list type="bullet">
+/// <item>Objects live in a <see cref="ConcurrentDictionary{TKey,TValue}"/>: <see cref="GetByKey"/> and
+/// <see cref="TryGetByKey"/> take no lock and allocate nothing.</item>
+/// <item>Indexes (<c>name → value → set of keys</c>) are plain dictionaries guarded by a <see cref="ReaderWriterLockSlim"/>.
+/// Index reads, <see cref="List"/> and <see cref="ListKeys"/> take the read lock; they allocate only their result.</item>
+/// <item>Writers are serialized by a separate writer lock. A writer runs the index functions (user code) and builds
+/// everything it can <em>before</em> it takes the write lock, which it holds only to mutate the dictionaries
+/// (an O(index values) update, or a reference swap for <see cref="Replace"/> and <see cref="AddIndexers"/>).</item>
+/// <item>Empty key sets are removed from an index as soon as they become empty.</item>
+/// </list>
+/// <para>Stored objects are shared with every reader: never mutate them.</para>
+/// </remarks>
 public sealed class Indexer<T> : IIndexer<T> where T : class
 {
+    private readonly Func<T, string> _keyFunc;
+    private readonly object _writerLock = new();
+    private readonly ReaderWriterLockSlim _rw = new(LockRecursionPolicy.NoRecursion);
+
+    // Replaced wholesale by Replace (under the write lock); read without a lock by GetByKey/TryGetByKey.
+    private volatile ConcurrentDictionary<string, T> _items;
+    // Replaced wholesale by AddIndexers; immutable once published.
+    private volatile IndexSet _indexSet;
+    private volatile int _count;
+
     /// <summary>Creates a store.</summary>
     /// <param name="keyFunc">Computes an object's key.</param>
     /// <param name="indexers">The initial index functions, by name.</param>
-    public Indexer(Func<T, string> keyFunc, IReadOnlyDictionary<string, IndexFunc<T>>? indexers = null) => throw new NotImplementedException();
+    public Indexer(Func<T, string> keyFunc, IReadOnlyDictionary<string, IndexFunc<T>>? indexers = null)
+    {
+        ArgumentNullException.ThrowIfNull(keyFunc);
+        _keyFunc = keyFunc;
+        _items = NewItems(0);
+        var funcs = new Dictionary<string, IndexFunc<T>>(StringComparer.Ordinal);
+        var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(StringComparer.Ordinal);
+        if (indexers is not null)
+        {
+            foreach (var (name, func) in indexers)
+            {
+                ArgumentNullException.ThrowIfNull(name, nameof(indexers));
+                funcs.Add(name, func ?? throw new ArgumentException($"The index function '{name}' is null.", nameof(indexers)));
+                indices.Add(name, new Dictionary<string, HashSet<string>>(StringComparer.Ordinal));
+            }
+        }
+
+        _indexSet = new IndexSet(funcs, indices);
+    }
 
     /// <inheritdoc/>
-    public int Count => throw new NotImplementedException();
+    public int Count => _count;
+
     /// <inheritdoc/>
-    public IReadOnlyDictionary<string, IndexFunc<T>> Indexers => throw new NotImplementedException();
+    public IReadOnlyDictionary<string, IndexFunc<T>> Indexers => _indexSet.ReadOnlyFuncs;
 
     /// <summary>Adds or replaces an object.</summary>
-    public void Add(T obj) => throw new NotImplementedException();
+    public void Add(T obj) => Put(obj);
+
     /// <summary>Adds or replaces an object.</summary>
-    public void Update(T obj) => throw new NotImplementedException();
-    /// <summary>Removes an object (by its key).</summary>
-    public void Delete(T obj) => throw new NotImplementedException();
+    public void Update(T obj) => Put(obj);
+
+    /// <summary>Removes an object (by its key). Removing an object that is not stored does nothing.</summary>
+    public void Delete(T obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var key = _keyFunc(obj);
+        lock (_writerLock)
+        {
+            var items = _items;
+            if (!items.TryGetValue(key, out var old))
+            {
+                return;
+            }
+
+            var indexSet = _indexSet;
+            var oldValues = indexSet.Compute(old);
+            _rw.EnterWriteLock();
+            try
+            {
+                items.TryRemove(key, out _);
+                _count = items.Count;
+                indexSet.Remove(key, oldValues);
+            }
+            finally
+            {
+                _rw.ExitWriteLock();
+            }
+        }
+    }
+
     /// <summary>Replaces the whole content and rebuilds the indexes.</summary>
-    public void Replace(IEnumerable<T> items) => throw new NotImplementedException();
+    /// <remarks>
+    /// The new content and indexes are built aside while readers keep seeing the old content; readers then see the new
+    /// content at once (a reference swap). If two items share a key, the later one is kept, as in client-go.
+    /// </remarks>
+    public void Replace(IEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        lock (_writerLock)
+        {
+            var indexSet = _indexSet;
+            var newItems = NewItems(items is ICollection<T> c ? c.Count : 0);
+            foreach (var item in items)
+            {
+                ArgumentNullException.ThrowIfNull(item, nameof(items));
+                newItems[_keyFunc(item)] = item;
+            }
+
+            var newIndexSet = indexSet.Rebuilt(newItems);
+            _rw.EnterWriteLock();
+            try
+            {
+                _items = newItems;
+                _indexSet = newIndexSet;
+                _count = newItems.Count;
+            }
+            finally
+            {
+                _rw.ExitWriteLock();
+            }
+        }
+    }
 
     /// <summary>Adds index functions; existing objects are indexed at once.</summary>
     /// <exception cref="ArgumentException">An index of one of these names already exists.</exception>
-    public void AddIndexers(IReadOnlyDictionary<string, IndexFunc<T>> indexers) => throw new NotImplementedException();
+    public void AddIndexers(IReadOnlyDictionary<string, IndexFunc<T>> indexers)
+    {
+        ArgumentNullException.ThrowIfNull(indexers);
+        lock (_writerLock)
+        {
+            var indexSet = _indexSet;
+            foreach (var (name, func) in indexers)
+            {
+                ArgumentNullException.ThrowIfNull(name, nameof(indexers));
+                if (func is null)
+                {
+                    throw new ArgumentException($"The index function '{name}' is null.", nameof(indexers));
+                }
+
+                if (indexSet.Funcs.ContainsKey(name))
+                {
+                    throw new ArgumentException($"An index named '{name}' already exists; index names must be unique.", nameof(indexers));
+                }
+            }
+
+            if (indexers.Count == 0)
+            {
+                return;
+            }
+
+            // Build the new indexes while readers keep using the old ones; only this writer mutates items.
+            var funcs = new Dictionary<string, IndexFunc<T>>(indexSet.Funcs, StringComparer.Ordinal);
+            var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(indexSet.Indices, StringComparer.Ordinal);
+            var items = _items;
+            foreach (var (name, func) in indexers)
+            {
+                funcs.Add(name, func);
+                var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                foreach (var (key, obj) in items)
+                {
+                    foreach (var value in IndexSet.Values(func, obj))
+                    {
+                        IndexSet.AddTo(index, value, key);
+                    }
+                }
+
+                indices.Add(name, index);
+            }
+
+            var newIndexSet = new IndexSet(funcs, indices);
+            _rw.EnterWriteLock();
+            try
+            {
+                _indexSet = newIndexSet;
+            }
+            finally
+            {
+                _rw.ExitWriteLock();
+            }
+        }
+    }
 
     /// <inheritdoc/>
-    public T? GetByKey(string key) => throw new NotImplementedException();
+    public T? GetByKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _items.TryGetValue(key, out var obj) ? obj : null;
+    }
+
     /// <inheritdoc/>
-    public bool TryGetByKey(string key, [MaybeNullWhen(false)] out T obj) => throw new NotImplementedException();
+    public bool TryGetByKey(string key, [MaybeNullWhen(false)] out T obj)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return _items.TryGetValue(key, out obj);
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<string> ListKeys() => throw new NotImplementedException();
+    public IReadOnlyList<string> ListKeys()
+    {
+        _rw.EnterReadLock();
+        try
+        {
+            var items = _items;
+            var result = new string[_count];
+            var i = 0;
+            foreach (var pair in items)
+            {
+                result[i++] = pair.Key;
+            }
+
+            return result;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<T> List() => throw new NotImplementedException();
+    public IReadOnlyList<T> List()
+    {
+        _rw.EnterReadLock();
+        try
+        {
+            var items = _items;
+            var result = new T[_count];
+            var i = 0;
+            foreach (var pair in items)
+            {
+                result[i++] = pair.Value;
+            }
+
+            return result;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> on every cached object, under the read lock, without building a list.
+    /// Keep <paramref name="visit"/> short: writers wait for it. Listers use it to filter without an intermediate copy.
+    /// </summary>
+    public void ForEach<TState>(TState state, Action<TState, T> visit)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        _rw.EnterReadLock();
+        try
+        {
+            foreach (var pair in _items)
+            {
+                visit(state, pair.Value);
+            }
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<T> ByIndex(string indexName, string indexedValue) => throw new NotImplementedException();
+    public IReadOnlyList<T> ByIndex(string indexName, string indexedValue)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        ArgumentNullException.ThrowIfNull(indexedValue);
+        _rw.EnterReadLock();
+        try
+        {
+            var index = _indexSet.GetIndex(indexName);
+            if (!index.TryGetValue(indexedValue, out var keys))
+            {
+                return [];
+            }
+
+            return Resolve(keys);
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<string> IndexKeys(string indexName, string indexedValue) => throw new NotImplementedException();
+    public IReadOnlyList<string> IndexKeys(string indexName, string indexedValue)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        ArgumentNullException.ThrowIfNull(indexedValue);
+        _rw.EnterReadLock();
+        try
+        {
+            var index = _indexSet.GetIndex(indexName);
+            if (!index.TryGetValue(indexedValue, out var keys))
+            {
+                return [];
+            }
+
+            var result = new string[keys.Count];
+            keys.CopyTo(result);
+            return result;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<string> ListIndexFuncValues(string indexName) => throw new NotImplementedException();
+    public IReadOnlyList<string> ListIndexFuncValues(string indexName)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        _rw.EnterReadLock();
+        try
+        {
+            var index = _indexSet.GetIndex(indexName);
+            var result = new string[index.Count];
+            index.Keys.CopyTo(result, 0);
+            return result;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
-    public IReadOnlyList<T> Index(string indexName, T obj) => throw new NotImplementedException();
+    public IReadOnlyList<T> Index(string indexName, T obj)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        ArgumentNullException.ThrowIfNull(obj);
+        var indexSet = _indexSet;
+        var func = indexSet.GetFunc(indexName);
+        var values = IndexSet.Values(func, obj);
+        _rw.EnterReadLock();
+        try
+        {
+            var index = _indexSet.GetIndex(indexName);
+            if (values.Length == 1)
+            {
+                return values[0] is { } only && index.TryGetValue(only, out var single) ? Resolve(single) : [];
+            }
+
+            HashSet<string>? union = null;
+            foreach (var value in values)
+            {
+                if (value is not null && index.TryGetValue(value, out var keys))
+                {
+                    (union ??= new HashSet<string>(StringComparer.Ordinal)).UnionWith(keys);
+                }
+            }
+
+            return union is null ? [] : Resolve(union);
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
+    // Caller holds the read lock, so the items and the index agree.
+    private T[] Resolve(HashSet<string> keys)
+    {
+        var items = _items;
+        var result = new T[keys.Count];
+        var i = 0;
+        foreach (var key in keys)
+        {
+            if (items.TryGetValue(key, out var obj))
+            {
+                result[i++] = obj;
+            }
+        }
+
+        return i == result.Length ? result : result[..i];
+    }
+
+    private void Put(T obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        var key = _keyFunc(obj);
+        lock (_writerLock)
+        {
+            var items = _items;
+            var indexSet = _indexSet;
+            var newValues = indexSet.Compute(obj);
+            var oldValues = items.TryGetValue(key, out var old) ? indexSet.Compute(old) : null;
+            _rw.EnterWriteLock();
+            try
+            {
+                items[key] = obj;
+                _count = items.Count;
+                if (oldValues is not null)
+                {
+                    indexSet.Remove(key, oldValues);
+                }
+
+                indexSet.Add(key, newValues);
+            }
+            finally
+            {
+                _rw.ExitWriteLock();
+            }
+        }
+    }
+
+    private static ConcurrentDictionary<string, T> NewItems(int capacity)
+        => new(concurrencyLevel: 1, capacity: Math.Max(capacity, 31), comparer: StringComparer.Ordinal);
+
+    /// <summary>The index functions and their indexes, published together.</summary>
+    private sealed class IndexSet
+    {
+        public IndexSet(Dictionary<string, IndexFunc<T>> funcs, Dictionary<string, Dictionary<string, HashSet<string>>> indices)
+        {
+            Funcs = funcs;
+            Indices = indices;
+            ReadOnlyFuncs = new ReadOnlyDictionary<string, IndexFunc<T>>(funcs);
+            Names = [.. funcs.Keys];
+        }
+
+        public Dictionary<string, IndexFunc<T>> Funcs { get; }
+        public Dictionary<string, Dictionary<string, HashSet<string>>> Indices { get; }
+        public IReadOnlyDictionary<string, IndexFunc<T>> ReadOnlyFuncs { get; }
+        public string[] Names { get; }
+
+        public IndexFunc<T> GetFunc(string name)
+            => Funcs.TryGetValue(name, out var func) ? func : throw Unknown(name);
+
+        public Dictionary<string, HashSet<string>> GetIndex(string name)
+            => Indices.TryGetValue(name, out var index) ? index : throw Unknown(name);
+
+        /// <summary>The values of every index for <paramref name="obj"/>, in <see cref="Names"/> order.</summary>
+        public string[][] Compute(T obj)
+        {
+            if (Names.Length == 0)
+            {
+                return [];
+            }
+
+            var result = new string[Names.Length][];
+            for (var i = 0; i < Names.Length; i++)
+            {
+                result[i] = Values(Funcs[Names[i]], obj);
+            }
+
+            return result;
+        }
+
+        public void Add(string key, string[][] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var index = Indices[Names[i]];
+                foreach (var value in values[i])
+                {
+                    AddTo(index, value, key);
+                }
+            }
+        }
+
+        public void Remove(string key, string[][] values)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                var index = Indices[Names[i]];
+                foreach (var value in values[i])
+                {
+                    if (value is not null && index.TryGetValue(value, out var keys) && keys.Remove(key) && keys.Count == 0)
+                    {
+                        index.Remove(value);
+                    }
+                }
+            }
+        }
+
+        public IndexSet Rebuilt(ConcurrentDictionary<string, T> items)
+        {
+            var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(StringComparer.Ordinal);
+            foreach (var name in Names)
+            {
+                var func = Funcs[name];
+                var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+                foreach (var (key, obj) in items)
+                {
+                    foreach (var value in Values(func, obj))
+                    {
+                        AddTo(index, value, key);
+                    }
+                }
+
+                indices.Add(name, index);
+            }
+
+            return new IndexSet(Funcs, indices);
+        }
+
+        public static void AddTo(Dictionary<string, HashSet<string>> index, string? value, string key)
+        {
+            if (value is null)
+            {
+                return; // An index function must not return null values; ignore them rather than corrupt the index.
+            }
+
+            if (!index.TryGetValue(value, out var keys))
+            {
+                keys = new HashSet<string>(StringComparer.Ordinal);
+                index.Add(value, keys);
+            }
+
+            keys.Add(key);
+        }
+
+        public static string[] Values(IndexFunc<T> func, T obj)
+        {
+            var values = func(obj);
+            return values switch
+            {
+                null => [],
+                string[] array => array,
+                _ => [.. values],
+            };
+        }
+
+        private KeyNotFoundException Unknown(string name)
+            => new(Names.Length == 0
+                ? $"No index named '{name}' exists: this indexer has no indexes."
+                : $"No index named '{name}' exists; the indexes are: {string.Join(", ", Names.Order(StringComparer.Ordinal))}.");
+    }
 }
