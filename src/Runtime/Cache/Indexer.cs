@@ -118,7 +118,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             try
             {
                 items.TryRemove(key, out _);
-                _count = items.Count;
+                _count--;
                 indexSet.Remove(key, oldValues);
             }
             finally
@@ -423,12 +423,17 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             var items = _items;
             var indexSet = _indexSet;
             var newValues = indexSet.Compute(obj);
+            // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
             var oldValues = items.TryGetValue(key, out var old) ? indexSet.Compute(old) : null;
             _rw.EnterWriteLock();
             try
             {
                 items[key] = obj;
-                _count = items.Count;
+                if (oldValues is null)
+                {
+                    _count++;
+                }
+
                 if (oldValues is not null)
                 {
                     indexSet.Remove(key, oldValues);

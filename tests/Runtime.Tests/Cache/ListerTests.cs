@@ -1,0 +1,152 @@
+using System.Diagnostics.CodeAnalysis;
+using k8s.Models;
+
+namespace KubeInformers.Tests.Cache;
+
+/// <summary>Lister behaviours (SEMANTICS.md 32, client-go tools/cache/listers.go).</summary>
+public sealed class ListerTests
+{
+    private static V1Pod Pod(string ns, string name, params (string Key, string Value)[] labels) => new()
+    {
+        Metadata = new V1ObjectMeta
+        {
+            Name = name,
+            NamespaceProperty = ns,
+            Labels = labels.Length == 0 ? null : labels.ToDictionary(l => l.Key, l => l.Value),
+        },
+    };
+
+    private static Indexer<V1Pod> Cache(bool withNamespaceIndex = true)
+    {
+        var indexer = new Indexer<V1Pod>(CacheKeys.MetaNamespaceKey, withNamespaceIndex ? StandardIndexes.NamespaceIndexers<V1Pod>() : null);
+        indexer.Add(Pod("a", "web-1", ("app", "web"), ("tier", "front")));
+        indexer.Add(Pod("a", "db-1", ("app", "db")));
+        indexer.Add(Pod("b", "web-2", ("app", "web"), ("tier", "back")));
+        indexer.Add(Pod("b", "plain"));
+        return indexer;
+    }
+
+    private static string[] Keys(IEnumerable<V1Pod> pods) => [.. pods.Select(p => CacheKeys.MetaNamespaceKey(p)).Order()];
+
+    [Fact]
+    public void List_WithoutSelector_ReturnsEverything()
+    {
+        var lister = new Lister<V1Pod>(Cache());
+
+        Assert.Equal(["a/db-1", "a/web-1", "b/plain", "b/web-2"], Keys(lister.List()));
+        Assert.Equal(4, lister.List(LabelSelector.Everything).Count);
+        Assert.Equal(4, lister.List("").Count);
+    }
+
+    [Theory] // 32
+    [InlineData("app=web", new[] { "a/web-1", "b/web-2" })]
+    [InlineData("app!=web", new[] { "a/db-1", "b/plain" })]
+    [InlineData("app in (db,web),tier", new[] { "a/web-1", "b/web-2" })]
+    [InlineData("tier notin (front)", new[] { "a/db-1", "b/plain", "b/web-2" })]
+    [InlineData("!app", new[] { "b/plain" })]
+    [InlineData("app=none", new string[0])]
+    public void List_WithLabelSelector_MatchesKubernetesSemantics(string selector, string[] expected)
+    {
+        var lister = new Lister<V1Pod>(Cache());
+
+        Assert.Equal(expected, Keys(lister.List(selector)));
+        Assert.Equal(expected, Keys(lister.List(LabelSelector.Parse(selector))));
+    }
+
+    [Fact]
+    public void List_WithInvalidSelectorText_ThrowsFormatException()
+        => Assert.Throws<FormatException>(() => new Lister<V1Pod>(Cache()).List("app=(x"));
+
+    [Fact] // 32
+    public void Get_OfMissingObject_ReturnsNull()
+    {
+        var lister = new Lister<V1Pod>(Cache());
+
+        Assert.Null(lister.Get("a", "missing"));
+        Assert.Null(lister.Namespace("a").Get("web-2"));
+        Assert.Null(lister.Get("web-1"));
+    }
+
+    [Fact]
+    public void Get_ReturnsTheSharedCachedObject()
+    {
+        var indexer = Cache();
+        var lister = new Lister<V1Pod>(indexer);
+
+        Assert.Same(indexer.GetByKey("a/web-1"), lister.Get("a", "web-1"));
+        Assert.Same(indexer.GetByKey("b/web-2"), lister.Namespace("b").Get("web-2"));
+    }
+
+    [Fact]
+    public void Get_OfClusterScopedObject_UsesTheNameAsKey()
+    {
+        var indexer = new Indexer<V1Node>(CacheKeys.MetaNamespaceKey);
+        indexer.Add(new V1Node { Metadata = new V1ObjectMeta { Name = "n1" } });
+
+        var lister = new Lister<V1Node>(indexer);
+
+        Assert.Equal("n1", lister.Get("n1")?.Metadata.Name);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NamespaceLister_ListsOnlyItsNamespace_WithOrWithoutTheNamespaceIndex(bool withIndex)
+    {
+        var lister = new Lister<V1Pod>(Cache(withIndex));
+
+        Assert.Equal(["a/db-1", "a/web-1"], Keys(lister.Namespace("a").List()));
+        Assert.Equal(["b/web-2"], Keys(lister.Namespace("b").List("app=web")));
+        Assert.Empty(lister.Namespace("c").List());
+        Assert.Equal("b", lister.Namespace("b").NamespaceName);
+    }
+
+    [Fact]
+    public void NamespaceLister_UsesTheNamespaceIndexInsteadOfScanning()
+    {
+        var counting = new CountingIndexer(Cache());
+        var lister = new NamespaceLister<V1Pod>(counting, "a");
+
+        Assert.Equal(["a/web-1"], Keys(lister.List("app=web")));
+        Assert.Equal(0, counting.ListCalls);
+        Assert.Equal(1, counting.ByIndexCalls);
+    }
+
+    [Fact]
+    public void NamespaceLister_ForAllNamespaces_ListsEverything()
+        => Assert.Equal(4, new Lister<V1Pod>(Cache()).Namespace("").List().Count);
+
+    [Fact]
+    public void ByIndex_ReadsTheNamedIndex()
+    {
+        var lister = new Lister<V1Pod>(Cache());
+
+        Assert.Equal(["b/plain", "b/web-2"], Keys(lister.ByIndex(StandardIndexes.Namespace, "b")));
+        Assert.Throws<KeyNotFoundException>(() => lister.ByIndex("nope", "b"));
+    }
+
+    [Fact]
+    public void List_OverAnyIIndexer_Filters()
+    {
+        var lister = new Lister<V1Pod>(new CountingIndexer(Cache()));
+
+        Assert.Equal(["a/web-1", "b/web-2"], Keys(lister.List("app=web")));
+    }
+
+    private sealed class CountingIndexer(Indexer<V1Pod> inner) : IIndexer<V1Pod>
+    {
+        public int ListCalls;
+        public int ByIndexCalls;
+
+        public int Count => inner.Count;
+        public IReadOnlyDictionary<string, IndexFunc<V1Pod>> Indexers => inner.Indexers;
+        public V1Pod? GetByKey(string key) => inner.GetByKey(key);
+        public IReadOnlyList<V1Pod> List() { ListCalls++; return inner.List(); }
+        public IReadOnlyList<V1Pod> ByIndex(string indexName, string indexedValue) { ByIndexCalls++; return inner.ByIndex(indexName, indexedValue); }
+        public IReadOnlyList<string> IndexKeys(string indexName, string indexedValue) => inner.IndexKeys(indexName, indexedValue);
+        public IReadOnlyList<string> ListIndexFuncValues(string indexName) => inner.ListIndexFuncValues(indexName);
+        public IReadOnlyList<V1Pod> Index(string indexName, V1Pod obj) => inner.Index(indexName, obj);
+        public IReadOnlyList<string> ListKeys() => inner.ListKeys();
+        public bool TryGetByKey(string key, [MaybeNullWhen(false)] out V1Pod obj) => inner.TryGetByKey(key, out obj);
+    }
+}
