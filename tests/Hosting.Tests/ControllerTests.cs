@@ -8,6 +8,17 @@ namespace KubeInformers.Hosting.Tests;
 
 public class ControllerTests
 {
+    /// <summary>Counts finished reconciles through the reconcile-duration metric, which is recorded after the key's
+    /// retry or requeue has been scheduled: waiting on it avoids racing the fake clock against that scheduling.</summary>
+    private sealed class Finished : IDisposable
+    {
+        private readonly MetricCollector<double> _collector;
+        public Finished(KubeInformersMetrics metrics) => _collector = new MetricCollector<double>(metrics.Meter, KubeInformersInstruments.ReconcileDuration);
+        public int Count => _collector.GetMeasurementSnapshot().Count;
+        public Task WaitAsync(int n) => Wait.UntilAsync(() => Count >= n, $"{n} finished reconcile(s)");
+        public void Dispose() => _collector.Dispose();
+    }
+
     private static Controller<string> Create(Func<string, CancellationToken, Task<ReconcileResult>> reconcile, int workers = 1,
         TimeProvider? time = null, KubeInformersMetrics? metrics = null, int? maxRetries = null) =>
         new("test", new DelegateReconciler<string>(reconcile), new ControllerOptions<string>
@@ -70,20 +81,22 @@ public class ControllerTests
         var time = new FakeTimeProvider();
         var attempts = new ConcurrentQueue<TimeSpan>();
         var start = time.GetUtcNow();
+        using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
+        using var finished = new Finished(metrics);
         var controller = Create((key, _) =>
         {
             attempts.Enqueue(time.GetUtcNow() - start);
             return attempts.Count < 3 ? throw new InvalidOperationException("boom") : Task.FromResult(ReconcileResult.Done);
-        }, time: time);
+        }, time: time, metrics: metrics);
         using var cts = new CancellationTokenSource();
         var run = controller.RunAsync(cts.Token);
 
         controller.Enqueue("ns/a");
-        await Wait.UntilAsync(() => attempts.Count == 1, "first attempt");
-        await Wait.UntilAsync(() => controller.Queue.NumRequeues("ns/a") == 1, "the failure to be recorded");
+        await finished.WaitAsync(1);
+        Assert.Equal(1, controller.Queue.NumRequeues("ns/a"));
         time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(() => attempts.Count == 2, "second attempt after 1 s");
-        await Wait.UntilAsync(() => controller.Queue.NumRequeues("ns/a") == 2, "the second failure to be recorded");
+        await finished.WaitAsync(2);
+        Assert.Equal(2, controller.Queue.NumRequeues("ns/a"));
         time.Advance(TimeSpan.FromSeconds(2));
         await Wait.UntilAsync(() => attempts.Count == 3, "third attempt after 2 s more");
         await Wait.UntilAsync(() => controller.Queue.NumRequeues("ns/a") == 0, "success to forget the history");
@@ -99,14 +112,16 @@ public class ControllerTests
         var time = new FakeTimeProvider();
         var start = time.GetUtcNow();
         var attempts = new ConcurrentQueue<TimeSpan>();
+        using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
+        using var finished = new Finished(metrics);
         var controller = Create((_, _) =>
         {
             attempts.Enqueue(time.GetUtcNow() - start);
             return Task.FromResult(attempts.Count == 1 ? ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(30)) : ReconcileResult.Done);
-        }, time: time);
+        }, time: time, metrics: metrics);
         var run = controller.RunAsync(CancellationToken.None);
         controller.Enqueue("k");
-        await Wait.UntilAsync(() => attempts.Count == 1, "first reconcile");
+        await finished.WaitAsync(1);
         time.Advance(TimeSpan.FromSeconds(29));
         Assert.Single(attempts);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -122,10 +137,14 @@ public class ControllerTests
     {
         var time = new FakeTimeProvider();
         var count = 0;
-        var controller = Create((_, _) => Task.FromResult(Interlocked.Increment(ref count) == 1 ? ReconcileResult.Requeue : ReconcileResult.Done), time: time);
+        using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
+        using var finished = new Finished(metrics);
+        var controller = Create((_, _) => Task.FromResult(Interlocked.Increment(ref count) == 1 ? ReconcileResult.Requeue : ReconcileResult.Done),
+            time: time, metrics: metrics);
         var run = controller.RunAsync(CancellationToken.None);
         controller.Enqueue("k");
-        await Wait.UntilAsync(() => controller.Queue.NumRequeues("k") == 1, "a rate-limited requeue");
+        await finished.WaitAsync(1);
+        Assert.Equal(1, controller.Queue.NumRequeues("k"));
         time.Advance(TimeSpan.FromSeconds(1));
         await Wait.UntilAsync(() => Volatile.Read(ref count) == 2, "the retry");
         await controller.ShutDownAsync();
@@ -226,18 +245,21 @@ public class ControllerTests
     {
         var time = new FakeTimeProvider();
         var calls = 0;
+        using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
+        using var finished = new Finished(metrics);
         var controller = Create((_, _) =>
         {
             Interlocked.Increment(ref calls);
             throw new InvalidOperationException("always");
-        }, time: time, maxRetries: 2);
+        }, time: time, maxRetries: 2, metrics: metrics);
         var run = controller.RunAsync(CancellationToken.None);
         controller.Enqueue("k");
-        await Wait.UntilAsync(() => controller.Queue.NumRequeues("k") == 1, "first retry scheduled");
+        await finished.WaitAsync(1);
         time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(() => controller.Queue.NumRequeues("k") == 2, "second retry scheduled");
+        await finished.WaitAsync(2);
         time.Advance(TimeSpan.FromSeconds(2));
-        await Wait.UntilAsync(() => Volatile.Read(ref calls) == 3 && controller.Queue.NumRequeues("k") == 0, "the key to be dropped");
+        await finished.WaitAsync(3);
+        Assert.Equal(0, controller.Queue.NumRequeues("k"));
         time.Advance(TimeSpan.FromMinutes(10));
         Assert.Equal(0, controller.Queue.Count);
         await controller.ShutDownAsync();

@@ -122,7 +122,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
 
     private async Task WorkerAsync(CancellationToken stopTaking, CancellationToken abort)
     {
-        while (!stopTaking.IsCancellationRequested)
+        while (!IsStopping(stopTaking, abort))
         {
             TKey key;
             try
@@ -138,9 +138,21 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
             {
                 return;
             }
+
+            // Cancellation callbacks of linked tokens run one after another, so a key can be handed out just as the term
+            // ends or shutdown begins: put it back untouched instead of reconciling it.
+            if (IsStopping(stopTaking, abort))
+            {
+                Queue.Done(key);
+                Queue.Add(key);
+                return;
+            }
             await ProcessAsync(key, abort).ConfigureAwait(false);
         }
     }
+
+    private bool IsStopping(CancellationToken stopTaking, CancellationToken abort) =>
+        stopTaking.IsCancellationRequested || abort.IsCancellationRequested || _stopTaking.IsCancellationRequested;
 
     private async Task ProcessAsync(TKey key, CancellationToken abort)
     {
@@ -222,7 +234,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
     /// </summary>
     public async Task ShutDownAsync(CancellationToken cancellationToken = default)
     {
-        await _stopTaking.CancelAsync().ConfigureAwait(false);
+        _stopTaking.Cancel(); // synchronously, so no worker takes a new key once this returns
         using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortDrain))
         {
             try
