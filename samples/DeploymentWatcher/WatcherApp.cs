@@ -95,7 +95,7 @@ public static class WatcherApp
             await output.WriteLineAsync("# stopped");
             return 0;
         }
-        catch (Exception ex) when (ex is KubeConfigException or FileNotFoundException or HttpRequestException)
+        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or FileNotFoundException or HttpRequestException)
         {
             await error.WriteLineAsync($"DeploymentWatcher: {ex.Message}");
             return 1;
