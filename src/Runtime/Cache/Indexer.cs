@@ -60,7 +60,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
 
     // Replaced wholesale by Replace (under the write lock); read without a lock by GetByKey/TryGetByKey.
     private volatile ConcurrentDictionary<string, T> _items;
-    // Replaced wholesale by AddIndexers; immutable once published.
+    // Replaced wholesale by Replace and AddIndexers. Its function set never changes once published; its index
+    // dictionaries are mutated only under the write lock (by Add/Update/Delete).
     private volatile IndexSet _indexSet;
     private volatile int _count;
 

@@ -355,6 +355,48 @@ public sealed class DeltaFifoTests
         Assert.Contains(popped, d => d.Type == DeltaType.Sync && d.Object.Name == "c");
     }
 
+    [Fact] // 21 at the queue level: what a relist after a missed watch delete must produce
+    public async Task Relist_AfterTheConsumerAppliedTheFirstList_TombstonesOnlyWhatVanished()
+    {
+        var cache = new Indexer<Obj>(Obj.Key);
+        var fifo = NewFifo(cache, emitReplaced: true);
+        async Task DrainAsync(List<Delta<Obj>> seen)
+        {
+            while (fifo.Count > 0)
+            {
+                await fifo.PopAsync((deltas, _) =>
+                {
+                    foreach (var d in deltas)
+                    {
+                        seen.Add(d);
+                        if (d.Type == DeltaType.Deleted)
+                        {
+                            cache.Delete(d.Object);
+                        }
+                        else
+                        {
+                            cache.Update(d.Object);
+                        }
+                    }
+                });
+            }
+        }
+
+        fifo.Replace([O("a", 1), O("b", 1), O("c", 1)], "1");
+        await DrainAsync([]);
+        Assert.True(fifo.HasSynced);
+
+        fifo.Update(O("a", 2));                       // watch event
+        fifo.Replace([O("a", 2), O("c", 1)], "5");  // relist: b was deleted while disconnected
+        var seen = new List<Delta<Obj>>();
+        await DrainAsync(seen);
+
+        Assert.Equal(
+            [D(DeltaType.Updated, O("a", 2)), D(DeltaType.Replaced, O("a", 2)), D(DeltaType.Replaced, O("c", 1)), D(DeltaType.Deleted, O("b", 1), tombstone: true)],
+            seen);
+        Assert.Equal(["a", "c"], cache.ListKeys().Order());
+    }
+
     [Fact] // 13
     public async Task Close_UnblocksAWaitingPopWithFifoClosedException()
     {
@@ -410,6 +452,29 @@ public sealed class DeltaFifoTests
         Assert.Equal("boom", ex.Message);
         Assert.Equal(["b"], fifo.ListKeys());
         Assert.Equal("b", (await PopAsync(fifo)).Deltas[0].Object.Name);
+    }
+
+    [Fact]
+    public void PopAsync_OfAQueuedKey_CompletesSynchronouslyWithoutAllocating()
+    {
+        var fifo = NewFifo();
+        for (var i = 0; i < 20; i++)
+        {
+            fifo.Add(O("k" + i, i));
+        }
+
+        DeltaProcessor<Obj> process = static (_, _) => { };
+        Assert.True(fifo.PopAsync(process).IsCompletedSuccessfully); // warm up
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10; i++)
+        {
+            var pop = fifo.PopAsync(process);
+            Assert.True(pop.IsCompletedSuccessfully);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(0, allocated);
+        Assert.Equal(9, fifo.Count);
     }
 
     [Fact]

@@ -152,6 +152,24 @@ public sealed class IndexerTests
     }
 
     [Fact]
+    public void ByIndex_AllocatesOnlyItsResultArray()
+    {
+        var indexer = NewIndexer();
+        for (var i = 0; i < 10; i++)
+        {
+            indexer.Add(new Obj("k" + i, i, ["shared"]));
+        }
+
+        _ = indexer.ByIndex(ByValue, "shared"); // warm up (JIT, per-thread lock state)
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = indexer.ByIndex(ByValue, "shared");
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10, result.Count);
+        Assert.True(allocated <= 24 + (8 * 10), $"ByIndex allocated {allocated} bytes for a 10-element result");
+    }
+
+    [Fact]
     public void Index_ReturnsObjectsSharingAnyValue()
     {
         var indexer = NewIndexer();
@@ -188,6 +206,30 @@ public sealed class IndexerTests
         Assert.Equal(["ns1/p1"], indexer.IndexKeys(StandardIndexes.Namespace, "ns1"));
         Assert.Equal(["ns1", "ns2"], indexer.ListIndexFuncValues(StandardIndexes.Namespace).Order());
         Assert.NotNull(indexer.GetByKey("cluster"));
+    }
+
+    [Fact] // 31 while running
+    public async Task AddIndexers_WhileAnotherThreadWrites_IndexesEveryObject()
+    {
+        var indexer = new Indexer<Obj>(Obj.Key);
+        for (var i = 0; i < 1000; i++)
+        {
+            indexer.Add(new Obj("k" + i, i, ["v" + (i % 4)]));
+        }
+
+        var writer = Task.Run(() =>
+        {
+            for (var i = 1000; i < 3000; i++)
+            {
+                indexer.Add(new Obj("k" + i, i, ["v" + (i % 4)]));
+            }
+        });
+        indexer.AddIndexers(new Dictionary<string, IndexFunc<Obj>> { [ByValue] = o => o.Values ?? [] });
+        await KubeInformers.Tests.TestSupport.StoreWait.CompletesAsync(writer, "the writer");
+
+        Assert.Equal(3000, indexer.Count);
+        Assert.Equal(3000, indexer.ListIndexFuncValues(ByValue).Sum(v => indexer.IndexKeys(ByValue, v).Count));
+        Assert.Equal(750, indexer.ByIndex(ByValue, "v1").Count);
     }
 
     [Fact]
