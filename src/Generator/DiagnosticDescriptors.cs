@@ -1,0 +1,112 @@
+using Microsoft.CodeAnalysis;
+
+namespace KubeInformers.Generator;
+
+/// <summary>
+/// Every diagnostic the KubeInformers analyzer reports. IDs are stable and never reused; each has a section in
+/// <c>docs/diagnostics.md</c> (keep them in sync) reached through <see cref="DiagnosticDescriptor.HelpLinkUri"/>.
+/// The generator itself reports nothing: it skips what these diagnostics describe.
+/// </summary>
+public static class DiagnosticDescriptors
+{
+    /// <summary>The base of every help link.</summary>
+    public const string HelpLinkBase = "https://github.com/kubeinformers/kubeinformers/blob/main/docs/diagnostics.md#";
+
+    private const string Category = "KubeInformers";
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity, params string[] tags)
+        => new(id, title, message, Category, severity, isEnabledByDefault: true,
+            helpLinkUri: HelpLinkBase + id.ToLowerInvariant(), customTags: tags);
+
+    /// <summary>KI0001: the type has no <c>[KubernetesEntity]</c>.</summary>
+    public static readonly DiagnosticDescriptor NotKubernetesEntity = Create(
+        "KI0001", "Not a Kubernetes entity",
+        "'{0}' has no [KubernetesEntity] attribute; an informer needs its group, version, kind and plural",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0002: the type does not implement <c>IKubernetesObject&lt;V1ObjectMeta&gt;</c>.</summary>
+    public static readonly DiagnosticDescriptor MissingKubernetesObject = Create(
+        "KI0002", "Type does not implement IKubernetesObject<V1ObjectMeta>",
+        "'{0}' must implement k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> to be cached by an informer",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0003: the entity's plural (or kind, or version) is missing.</summary>
+    public static readonly DiagnosticDescriptor MissingResourceName = Create(
+        "KI0003", "Missing plural, kind or version",
+        "[KubernetesEntity] on '{0}' has an empty {1}; informers need it to build the resource URL",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0004: an index path segment does not exist.</summary>
+    public static readonly DiagnosticDescriptor UnknownIndexPath = Create(
+        "KI0004", "Unknown index path",
+        "Index '{0}': '{1}' is not a JSON property of {2} (at '{3}'); valid members: {4}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0005: an index path ends at a type that cannot be an index value.</summary>
+    public static readonly DiagnosticDescriptor IndexLeafNotIndexable = Create(
+        "KI0005", "Index value type is not indexable",
+        "Index '{0}': path '{1}' ends at {2}; an index value must be a string, an enum, a number or a bool",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0006: two indexes of a resource share a name.</summary>
+    public static readonly DiagnosticDescriptor DuplicateIndexName = Create(
+        "KI0006", "Duplicate index name",
+        "Index '{0}' is declared more than once for '{1}' (index names, and their generated member names, must be unique per resource)",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0007: two different types claim the same resource or the same generated names.</summary>
+    public static readonly DiagnosticDescriptor DuplicateResource = Create(
+        "KI0007", "Duplicate resource",
+        "'{0}' and '{1}' both declare {2}; only '{1}' gets an informer",
+        DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>KI0008: two groups map to the same factory accessor.</summary>
+    public static readonly DiagnosticDescriptor AccessorCollision = Create(
+        "KI0008", "Factory accessor collision",
+        "Groups '{0}' and '{1}' both map to the factory accessor '{2}'; set GroupAccessor on [GenerateInformer] to tell them apart",
+        DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>KI0009: the declaration has an unsupported shape.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedDeclaration = Create(
+        "KI0009", "Unsupported resource declaration",
+        "'{0}' cannot have an informer: {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0010: an index method has the wrong signature or accessibility.</summary>
+    public static readonly DiagnosticDescriptor InvalidIndexMethod = Create(
+        "KI0010", "Invalid index function",
+        "Index function '{0}' {1}; it must be 'static IEnumerable<string> {0}(T obj)', public or internal, in a non-generic class",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0011: an attribute argument is wrong (null type, empty or invalid name).</summary>
+    public static readonly DiagnosticDescriptor InvalidAttributeArgument = Create(
+        "KI0011", "Invalid attribute argument",
+        "{0}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0012: a referenced KubernetesClient type has no list operation.</summary>
+    public static readonly DiagnosticDescriptor NotListable = Create(
+        "KI0012", "Resource is not listable",
+        "'{0}' has no List operation in KubernetesClient, so it cannot be listed and watched",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0013: the same type is declared twice.</summary>
+    public static readonly DiagnosticDescriptor RedundantDeclaration = Create(
+        "KI0013", "Resource declared more than once",
+        "'{0}' is already declared for informer generation; this declaration is redundant",
+        DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>KI0014: an index targets a type that gets no informer.</summary>
+    public static readonly DiagnosticDescriptor IndexWithoutInformer = Create(
+        "KI0014", "Index for a resource without an informer",
+        "Index '{0}' targets '{1}', which has no [GenerateInformer] declaration; the index is ignored",
+        DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
+    public static readonly DiagnosticDescriptor[] All =
+    {
+        NotKubernetesEntity, MissingKubernetesObject, MissingResourceName, UnknownIndexPath, IndexLeafNotIndexable,
+        DuplicateIndexName, DuplicateResource, AccessorCollision, UnsupportedDeclaration, InvalidIndexMethod,
+        InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer,
+    };
+}

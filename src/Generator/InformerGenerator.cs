@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using KubeInformers.Generator.Helpers;
+using KubeInformers.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace KubeInformers.Generator;
+
+/// <summary>
+/// The KubeInformers incremental generator: turns <c>[GenerateInformer]</c>, <c>[InformerIndex]</c>,
+/// <c>[InformerIndexFunction]</c>, <c>[GenerateBuiltInInformers]</c> and <c>[InformerFactory]</c> into typed informers,
+/// listers, index functions and a factory.
+/// </summary>
+/// <remarks>
+/// Pipeline: one <c>ForAttributeWithMetadataName</c> per attribute parses its targets into equatable models (never
+/// symbols or syntax), which are collected and assembled into one <see cref="GenerationModel"/>; each resource and the
+/// factory are then emitted from their own model, so an edit re-emits only what it changed. The generator reports no
+/// diagnostics and never throws on bad input: invalid targets are skipped, and <see cref="InformerAnalyzer"/> explains them.
+/// </remarks>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class InformerGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var customResources = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateInformer,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => Safely(() => ParseCustomResource(ctx, ct)))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.CustomResources);
+
+        var referencedResources = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateInformer,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, Parser.ParseReferencedResource)))
+            .WithTrackingName(TrackingNames.ReferencedResources);
+
+        var catalogue = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateBuiltInInformers,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => Parser.ParseCatalogue(new KnownSymbols(ctx.SemanticModel.Compilation), ct)))
+            .WithTrackingName(TrackingNames.BuiltInCatalogue);
+
+        var assemblyIndexes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.InformerIndex,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, Parser.ParseAssemblyIndex)))
+            .WithTrackingName(TrackingNames.AssemblyIndexes);
+
+        var indexFunctions = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.InformerIndexFunction,
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (ctx, ct) => Safely(() => ParseIndexFunction(ctx, ct)))
+            .Where(static index => index is not null)
+            .Select(static (index, _) => index!)
+            .WithTrackingName(TrackingNames.IndexFunctions);
+
+        var factoryOptions = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.InformerFactory,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, static (a, _, r, t) => Parser.ParseFactoryOptions(a, r, t))))
+            .WithTrackingName(TrackingNames.FactoryOptions);
+
+        var defaultNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && Naming.IsNamespace(ns) ? ns : null)
+            .Combine(context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName))
+            .Select(static (pair, _) => pair.Left ?? Naming.NamespaceFromAssemblyName(pair.Right))
+            .WithTrackingName(TrackingNames.DefaultNamespace);
+
+        var model = customResources.Collect()
+            .Combine(referencedResources.Collect())
+            .Combine(catalogue.Collect())
+            .Combine(assemblyIndexes.Collect())
+            .Combine(indexFunctions.Collect())
+            .Combine(factoryOptions.Collect())
+            .Combine(defaultNamespace)
+            .Select(static (input, _) => Safely(() =>
+            {
+                var ((((((crs, refs), cat), asmIndexes), methodIndexes), options), ns) = input;
+                var explicitResources = refs.SelectMany(static r => r).Concat(crs).ToList();
+                var indexes = asmIndexes.SelectMany(static i => i).Concat(methodIndexes).ToList();
+                return Assembler.Assemble(explicitResources, cat.SelectMany(static c => c).ToList(), indexes,
+                    options.SelectMany(static o => o).FirstOrDefault(), ns ?? string.Empty, issues: null);
+            }) ?? new GenerationModel(EquatableArray<ResourceOutput>.Empty, null))
+            .WithTrackingName(TrackingNames.GenerationModel);
+
+        var resources = model
+            .SelectMany(static (m, _) => m.Resources)
+            .WithTrackingName(TrackingNames.ResourceOutputs);
+        context.RegisterSourceOutput(resources, static (spc, output) =>
+        {
+            var text = Safely(() => Emitter.EmitResource(output));
+            if (text is not null)
+            {
+                spc.AddSource(output.HintName, SourceText.From(text, Encoding.UTF8));
+            }
+        });
+
+        var factory = model
+            .Select(static (m, _) => m.Factory)
+            .WithTrackingName(TrackingNames.FactoryOutput);
+        context.RegisterSourceOutput(factory, static (spc, spec) =>
+        {
+            if (spec is null)
+            {
+                return;
+            }
+
+            var text = Safely(() => Emitter.EmitFactory(spec));
+            if (text is not null)
+            {
+                spc.AddSource((spec.Namespace.Length == 0 ? string.Empty : spec.Namespace + ".") + spec.TypeName + ".g.cs", SourceText.From(text, Encoding.UTF8));
+            }
+        });
+    }
+
+    private static ResourceSpec? ParseCustomResource(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        if (ctx.TargetSymbol is not INamedTypeSymbol type || ctx.Attributes.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        return Parser.ParseCustomResource(type, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+    }
+
+    private static TargetedIndex? ParseIndexFunction(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        if (ctx.TargetSymbol is not IMethodSymbol method || ctx.Attributes.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        return Parser.ParseIndexFunction(method, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+    }
+
+    private static EquatableArray<T> ParseEach<T>(
+        GeneratorAttributeSyntaxContext ctx, CancellationToken ct, Func<AttributeData, KnownSymbols, Reporter, CancellationToken, T?> parse)
+        where T : class, IEquatable<T>
+    {
+        var known = new KnownSymbols(ctx.SemanticModel.Compilation);
+        var result = new List<T>();
+        foreach (var attribute in ctx.Attributes)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Safely(() => parse(attribute, known, new Reporter(), ct)) is { } parsed)
+            {
+                result.Add(parsed);
+            }
+        }
+
+        return result.ToEquatableArray();
+    }
+
+    // The generator must never fail a build: anything unexpected skips the target (cancellation still propagates).
+    private static T? Safely<T>(Func<T?> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception)
+        {
+            return default;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace KubeInformers.Generator;
+
+/// <summary>
+/// Names of the generator's tracked incremental steps, public so tests can assert that each step is cached when its
+/// input has not changed.
+/// </summary>
+public static class TrackingNames
+{
+    /// <summary>Custom-resource classes carrying <c>[GenerateInformer]</c>, parsed into resource models.</summary>
+    public const string CustomResources = nameof(CustomResources);
+
+    /// <summary>Assembly-level <c>[GenerateInformer(typeof(...))]</c> declarations, parsed into resource models.</summary>
+    public const string ReferencedResources = nameof(ReferencedResources);
+
+    /// <summary>The <c>[assembly: GenerateBuiltInInformers]</c> opt-in, expanded into the built-in catalogue.</summary>
+    public const string BuiltInCatalogue = nameof(BuiltInCatalogue);
+
+    /// <summary>Assembly-level <c>[InformerIndex(typeof(...), ...)]</c> declarations.</summary>
+    public const string AssemblyIndexes = nameof(AssemblyIndexes);
+
+    /// <summary>Methods carrying <c>[InformerIndexFunction]</c>.</summary>
+    public const string IndexFunctions = nameof(IndexFunctions);
+
+    /// <summary>The <c>[assembly: InformerFactory]</c> naming options.</summary>
+    public const string FactoryOptions = nameof(FactoryOptions);
+
+    /// <summary>The default factory namespace (root namespace or assembly name).</summary>
+    public const string DefaultNamespace = nameof(DefaultNamespace);
+
+    /// <summary>The assembled, validated generation model (all resources, indexes attached, factory shape).</summary>
+    public const string GenerationModel = nameof(GenerationModel);
+
+    /// <summary>One emitted resource (informer, lister, namespace lister, indexes).</summary>
+    public const string ResourceOutputs = nameof(ResourceOutputs);
+
+    /// <summary>The emitted factory.</summary>
+    public const string FactoryOutput = nameof(FactoryOutput);
+}

@@ -1,0 +1,53 @@
+using KubeInformers.Generator.Tests.Infrastructure;
+
+namespace KubeInformers.Generator.Tests;
+
+/// <summary><c>[assembly: GenerateBuiltInInformers]</c> generates the whole catalogue, and it compiles.</summary>
+public class CatalogueTests
+{
+    private const string Catalogue = """
+        using KubeInformers;
+        [assembly: GenerateBuiltInInformers]
+        """;
+
+    [Fact]
+    public void WholeCatalogueCompilesWithoutErrorsOrWarnings()
+    {
+        var run = TestCompilation.Run(Catalogue).AssertClean();
+        Assert.Equal(93 + 1, run.Sources.Count); // one file per resource, plus the factory
+    }
+
+    [Fact]
+    public void CatalogueExposesWellKnownAccessors()
+    {
+        const string usage = """
+            using TestApp;
+            public static class Usage
+            {
+                public static object[] Use(InformerFactory f) =>
+                [
+                    f.Core.V1.Pods, f.Core.V1.Nodes, f.Core.V1.Events, f.Core.V1.ConfigMaps, f.Apps.V1.Deployments,
+                    f.Apps.V1.StatefulSets, f.Batch.V1.CronJobs, f.Networking.V1.Ingresses, f.Networking.V1.NetworkPolicies,
+                    f.Rbac.V1.ClusterRoles, f.Events.V1.Events, f.Autoscaling.V2.HorizontalPodAutoscalers,
+                    f.Apiextensions.V1.CustomResourceDefinitions, f.Coordination.V1.Leases, f.Resource.V1.ResourceClaims,
+                ];
+            }
+            """;
+        TestCompilation.Run(Catalogue, usage).AssertClean();
+    }
+
+    [Fact]
+    public void ExplicitDeclarationMergesWithTheCatalogueAndAddsItsIndexes()
+    {
+        const string source = """
+            using k8s.Models;
+            using KubeInformers;
+            [assembly: GenerateBuiltInInformers]
+            [assembly: GenerateInformer(typeof(V1Pod))]
+            [assembly: InformerIndex(typeof(V1Pod), "byNode", "spec.nodeName")]
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        Assert.Equal(94, run.Sources.Count);
+        Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
+    }
+}

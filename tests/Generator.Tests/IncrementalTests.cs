@@ -1,0 +1,178 @@
+using System.Collections;
+using System.Reflection;
+using KubeInformers.Generator.Model;
+using KubeInformers.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace KubeInformers.Generator.Tests;
+
+/// <summary>The generator is incremental: unchanged inputs are cached, unrelated edits re-emit nothing, real edits re-emit only what changed.</summary>
+public class IncrementalTests
+{
+    private const string Unrelated = """
+        namespace MyApp;
+        public static class Unrelated
+        {
+            public static int Answer() => 42;
+        }
+        """;
+
+    private const string FactoryName = """
+        using KubeInformers;
+        [assembly: InformerFactory("Informers", Namespace = "MyApp.Kube")]
+        """;
+
+    private static readonly string[] AllStepNames = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral)
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToArray();
+
+    private const string Catalogue = "[assembly: KubeInformers.GenerateBuiltInInformers]";
+
+    private static CSharpCompilation Everything(bool catalogue = false)
+        => catalogue
+            ? TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated, Catalogue)
+            : TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated);
+
+    [Fact]
+    public void SameInputTwiceLeavesEveryTrackedStepCachedOrUnchanged()
+    {
+        var compilation = Everything(catalogue: true);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation.Clone());
+        var result = driver.GetRunResult().Results.Single();
+
+        foreach (var name in AllStepNames)
+        {
+            Assert.True(result.TrackedSteps.ContainsKey(name), $"step {name} was not tracked");
+            AssertReasons(result.TrackedSteps[name], name, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+
+        AssertReasons(result.TrackedOutputSteps.SelectMany(s => s.Value), "outputs", IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void UnrelatedEditLeavesOutputsUnchanged()
+    {
+        var compilation = Everything();
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        var unrelated = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class Unrelated", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(unrelated, CSharpSyntaxTree.ParseText(
+            Unrelated.Replace("=> 42", "=> 43") + "\npublic class Another { }", TestCompilation.ParseOptions, unrelated.FilePath));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.GenerationModel], TrackingNames.GenerationModel, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result.TrackedOutputSteps.SelectMany(s => s.Value), "outputs", IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void ChangingAnIndexPathReEmitsOnlyThatResource()
+    {
+        var compilation = Everything();
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        var cronTab = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class CronTab ", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(cronTab, CSharpSyntaxTree.ParseText(
+            Sources.CronTab.Replace("\"spec.cronSpec\"", "\"spec.suspend\""), TestCompilation.ParseOptions, cronTab.FilePath));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Modified);
+        var resources = result.TrackedSteps[TrackingNames.ResourceOutputs].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(resources, o => o.Reason == IncrementalStepRunReason.Modified && ((ResourceOutput)o.Value).Resource.Kind == "CronTab");
+        Assert.Contains(resources, o => o.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached && ((ResourceOutput)o.Value).Resource.Kind == "Pod");
+        AssertReasons(result.TrackedSteps[TrackingNames.FactoryOutput], TrackingNames.FactoryOutput, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        Assert.Contains("spec.suspend", result.GeneratedSources.Single(s => s.HintName == "MyApp.CronTabInformer.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void AddingAResourceModifiesTheFactory()
+    {
+        var compilation = Everything();
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        driver = driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(
+            "[assembly: KubeInformers.GenerateInformer(typeof(k8s.Models.V1Deployment))]", TestCompilation.ParseOptions, "Added.cs")));
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.FactoryOutput], TrackingNames.FactoryOutput, IncrementalStepRunReason.Modified);
+        Assert.Contains(result.TrackedSteps[TrackingNames.ResourceOutputs].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.New);
+    }
+
+    [Fact]
+    public void IdenticalSourcesGiveEqualButDistinctModels()
+    {
+        var first = Model(TestCompilation.CreateDriver().RunGenerators(Everything()));
+        var second = Model(TestCompilation.CreateDriver().RunGenerators(Everything()));
+        Assert.NotSame(first, second);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+    }
+
+    [Fact]
+    public void ModelsHoldNoSymbolsSyntaxOrCompilation()
+    {
+        var driver = TestCompilation.CreateDriver().RunGenerators(Everything(catalogue: true));
+        var result = driver.GetRunResult().Results.Single();
+        foreach (var name in AllStepNames)
+        {
+            foreach (var output in result.TrackedSteps[name].SelectMany(s => s.Outputs))
+            {
+                Walk(output.Value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+
+        // And statically: no model type declares a field of a forbidden type.
+        var modelTypes = typeof(InformerGenerator).Assembly.GetTypes().Where(t => t.Namespace == typeof(ResourceSpec).Namespace);
+        foreach (var type in modelTypes)
+        {
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            {
+                Assert.False(IsForbidden(field.FieldType), $"{type.Name}.{field.Name} is a {field.FieldType.Name}");
+            }
+        }
+    }
+
+    private static GenerationModel Model(GeneratorDriver driver)
+        => (GenerationModel)driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.GenerationModel].Single().Outputs.Single().Value;
+
+    private static void Walk(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value))
+        {
+            return;
+        }
+
+        Assert.False(IsForbidden(value.GetType()), $"{path} holds a {value.GetType().Name}");
+        if (value is IEnumerable enumerable)
+        {
+            var i = 0;
+            foreach (var item in enumerable)
+            {
+                Walk(item, $"{path}[{i++}]", seen);
+            }
+
+            return;
+        }
+
+        foreach (var property in value.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public))
+        {
+            if (property.GetIndexParameters().Length == 0 && property.Name != "EqualityContract")
+            {
+                Walk(property.GetValue(value), path + "." + property.Name, seen);
+            }
+        }
+    }
+
+    private static bool IsForbidden(Type type)
+        => typeof(ISymbol).IsAssignableFrom(type) || typeof(Compilation).IsAssignableFrom(type) || typeof(SyntaxNode).IsAssignableFrom(type)
+            || typeof(SemanticModel).IsAssignableFrom(type) || typeof(Location).IsAssignableFrom(type) || typeof(SyntaxTree).IsAssignableFrom(type)
+            || typeof(AttributeData).IsAssignableFrom(type);
+
+    private static void AssertReasons(IEnumerable<IncrementalGeneratorRunStep> steps, string name, params IncrementalStepRunReason[] allowed)
+    {
+        var outputs = steps.SelectMany(s => s.Outputs).ToList();
+        Assert.All(outputs, o => Assert.True(allowed.Contains(o.Reason), $"step {name}: an output was {o.Reason}, expected one of {string.Join("/", allowed)}"));
+    }
+}

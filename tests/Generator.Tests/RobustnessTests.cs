@@ -1,0 +1,102 @@
+using System.Collections.Immutable;
+using KubeInformers.Generator.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace KubeInformers.Generator.Tests;
+
+/// <summary>
+/// Malformed, partial and adversarial declarations: the generator never throws (no CS8785, no exception in the run
+/// result), never emits code that fails to compile on its own, and the analyzer never crashes (no AD0001).
+/// </summary>
+public class RobustnessTests
+{
+    private const string Prelude = """
+        using System.Collections.Generic;
+        using k8s;
+        using k8s.Models;
+        using KubeInformers;
+
+        """;
+
+    private const string Body = """
+        {
+            public string ApiVersion { get; set; } = "";
+            public string Kind { get; set; } = "";
+            public V1ObjectMeta Metadata { get; set; } = new();
+            public Self? Spec { get; set; }
+        }
+        public sealed class Self { public Self? Next { get; set; } public string? Name { get; set; } public List<List<int>>? Grid { get; set; } public Dictionary<string, Self>? Map { get; set; } }
+        """;
+
+    private const string Entity = """[KubernetesEntity(Group = "g.example.com", ApiVersion = "v1", Kind = "Thing", PluralName = "things")]""";
+
+    public static TheoryData<string, string> Cases => new()
+    {
+        { "syntax error in class", "[GenerateInformer] public class {" },
+        { "syntax error in typeof", "[assembly: GenerateInformer(typeof(]" },
+        { "unterminated attribute", "[assembly: GenerateInformer(typeof(V1Pod)" },
+        { "missing type", "[assembly: GenerateInformer(typeof(DoesNotExist))]" },
+        { "string instead of type", "[assembly: GenerateInformer(\"V1Pod\")]" },
+        { "null type", "[assembly: GenerateInformer(null)]" },
+        { "unbound generic", "[assembly: GenerateInformer(typeof(List<>))]" },
+        { "closed generic", "[assembly: GenerateInformer(typeof(List<V1Pod>))]" },
+        { "value type", "[assembly: GenerateInformer(typeof(int))]" },
+        { "interface built-in", "[assembly: GenerateInformer(typeof(IKubernetesObject<V1ObjectMeta>))]" },
+        { "non-listable built-in", "[assembly: GenerateInformer(typeof(V1Scale))]" },
+        { "list type", "[assembly: GenerateInformer(typeof(V1PodList))]" },
+        { "null index arguments", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), null, null)]" },
+        { "dots only path", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), \"x\", \"....\")]" },
+        { "double dot path", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), \"x\", \"spec..nodeName\")]" },
+        { "object list leaf", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), \"x\", \"spec.containers[*]\")]" },
+        { "weird index names", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), \"123\", \"spec.nodeName\")][assembly: InformerIndex(typeof(V1Pod), \"!!!\", \"spec.hostname\")][assembly: InformerIndex(typeof(V1Pod), \"by node\", \"spec.schedulerName\")][assembly: InformerIndex(typeof(V1Pod), \"class\", \"spec.priorityClassName\")]" },
+        { "quotes and unicode in names", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerIndex(typeof(V1Pod), \"by\\\"quote\\\\ünï\", \"metadata.annotations.a\\\"b\\\\c\")]" },
+        { "two-argument index on assembly", "[assembly: InformerIndex(\"x\", \"spec.nodeName\")]" },
+        { "typed index on class", $"{Entity}[GenerateInformer][InformerIndex(typeof(V1Pod), \"x\", \"spec.nodeName\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "typeof on class attribute", $"{Entity}[GenerateInformer(typeof(V1Pod))] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "generic class", $"{Entity}[GenerateInformer] public sealed class Thing<T> : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "nested in generic", $"public class Outer<T> {{ {Entity}[GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }} }}" },
+        { "nested private", $"public class Outer {{ {Entity}[GenerateInformer] private sealed class Thing : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }} }}" },
+        { "nested public", $"public static class Outer {{ {Entity}[GenerateInformer][InformerIndex(\"byName\", \"metadata.name\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }} }}" },
+        { "internal class", $"{Entity}[GenerateInformer][InformerIndex(\"byName\", \"spec.next.next.name\")][InformerIndex(\"byGrid\", \"spec.grid\")][InformerIndex(\"byMap\", \"spec.map.a.name\")] internal sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "interface", $"{Entity}[GenerateInformer] public interface IThing {{ }}" },
+        { "enum", $"[GenerateInformer] public enum Thing {{ A }}" },
+        { "record struct", $"{Entity}[GenerateInformer] public record struct Thing(int A);" },
+        { "record class", $"{Entity}[GenerateInformer] public sealed record Thing : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }}" },
+        { "static class", $"{Entity}[GenerateInformer] public static class Thing {{ }}" },
+        { "partial across declarations", $"{Entity}[GenerateInformer] public sealed partial class Thing : IKubernetesObject<V1ObjectMeta> {{ public string ApiVersion {{ get; set; }} = \"\"; }} public sealed partial class Thing {{ public string Kind {{ get; set; }} = \"\"; public V1ObjectMeta Metadata {{ get; set; }} = new(); }}" },
+        { "invalid kind", $"[KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"Weird-Kind\", PluralName = \"things\")][GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "keyword kind", $"[KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"class\", PluralName = \"things\")][GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "group and version in ApiVersion", $"[KubernetesEntity(ApiVersion = \"g.example.com/v1\", Kind = \"Thing\", PluralName = \"things\")][GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "odd group and version", $"[KubernetesEntity(Group = \"-.é.\", ApiVersion = \"1 beta\", Kind = \"Thing\", PluralName = \"Thing-s\")][GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "core group custom resource colliding with pods", $"[assembly: GenerateInformer(typeof(V1Pod))] [KubernetesEntity(Group = \"\", ApiVersion = \"v1\", Kind = \"Pod\", PluralName = \"pods\")][GenerateInformer] public sealed class Pod : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "bad group accessor", $"{Entity}[GenerateInformer(GroupAccessor = \"not valid\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body}" },
+        { "factory named like its base", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"SharedInformerFactory\", Namespace = \"\")]" },
+        { "bad factory namespace", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(\"F\", Namespace = \"a..b\")]" },
+        { "null factory name", "[assembly: GenerateInformer(typeof(V1Pod))][assembly: InformerFactory(null)]" },
+        { "index function shapes", "[assembly: GenerateInformer(typeof(V1Pod))] public static class F { [InformerIndexFunction(\"a\")] public static IEnumerable<string> A(ref V1Pod p) => null!; [InformerIndexFunction(\"b\")] public static IEnumerable<string> B<T>(V1Pod p) => null!; [InformerIndexFunction(\"c\")] public static List<string> C(V1Pod p) => null!; [InformerIndexFunction(null)] public static IEnumerable<string> D(V1Pod p) => null!; [InformerIndexFunction(\"e\")] public static IEnumerable<string> E(object p) => null!; [InformerIndexFunction(\"f\")] public static IEnumerable<string> G(this V1Pod p) => null!; [InformerIndexFunction(\"g\")] public static IEnumerable<string> H(V1Pod p) => null!; }" },
+        { "index function in generic", "[assembly: GenerateInformer(typeof(V1Pod))] public static class F<T> { [InformerIndexFunction(\"a\")] public static IEnumerable<string> A(V1Pod p) => null!; }" },
+        { "catalogue twice", "[assembly: GenerateBuiltInInformers][assembly: GenerateBuiltInInformers]" },
+        { "empty file", "" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task GeneratorAndAnalyzerSurviveAdversarialInput(string name, string source)
+    {
+        var run = TestCompilation.Run(Prelude + source);
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
+
+        // Generated code must never be the cause of an error: any error must come from the user's own source.
+        var generatedTrees = run.Result.GeneratedTrees.ToHashSet();
+        var generatedErrors = run.Output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
+            .ToList();
+        Assert.True(generatedErrors.Count == 0, $"{name}: generated code has errors:\n{string.Join("\n", generatedErrors.Take(10))}");
+
+        var analyzers = run.Input.WithAnalyzers([new InformerAnalyzer()]);
+        var diagnostics = await analyzers.GetAllDiagnosticsAsync();
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+    }
+}
