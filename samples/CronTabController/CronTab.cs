@@ -14,7 +14,7 @@ namespace CronTabController;
 [KubernetesEntity(Group = "stable.example.com", ApiVersion = "v1", Kind = "CronTab", PluralName = "crontabs")]
 [GenerateInformer]
 [InformerIndex("bySchedule", "spec.cronSpec")]
-public sealed class CronTab : IKubernetesObject<V1ObjectMeta>, ISpec<CronTabSpec>, IStatus<CronTabStatus>
+public sealed class CronTab : IKubernetesObject<V1ObjectMeta>, ISpec<CronTabSpec>
 {
     /// <summary>The API group.</summary>
     public const string Group = "stable.example.com";
@@ -39,7 +39,7 @@ public sealed class CronTab : IKubernetesObject<V1ObjectMeta>, ISpec<CronTabSpec
     [JsonPropertyName("spec")]
     public CronTabSpec Spec { get; set; } = new();
 
-    /// <inheritdoc/>
+    /// <summary>What the controller last reported (null until it has).</summary>
     [JsonPropertyName("status")]
     public CronTabStatus? Status { get; set; }
 }

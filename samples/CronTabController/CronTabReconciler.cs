@@ -48,7 +48,7 @@ public sealed partial class CronTabReconciler : IReconciler<string>
         if (cronTab is null)
         {
             // Gone. On a cluster the garbage collector deletes the owned ConfigMap; doing it here too works everywhere.
-            if (existing is not null && existing.Metadata.Labels?.GetValueOrDefault(ManagedByLabel) == ManagedByValue)
+            if (existing is not null && existing.Metadata.Labels?.TryGetValue(ManagedByLabel, out var managedBy) == true && managedBy == ManagedByValue)
             {
                 await IgnoreNotFound(_client.CoreV1.DeleteNamespacedConfigMapAsync(configMapName, ns, cancellationToken: cancellationToken));
                 Log.Deleted(_logger, ns, configMapName);

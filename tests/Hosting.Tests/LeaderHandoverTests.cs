@@ -38,6 +38,8 @@ public sealed class LeaderHandoverTests : IAsyncLifetime
 
         await a.StopAsync(); // drains, then releases the lease
         var aStopped = _ledger.Count("replica-a");
+        var lease = await _emulator.CreateClient().CoordinationV1.ReadNamespacedLeaseAsync(Replica.LeaseName, "default");
+        Assert.NotEqual("replica-a", lease.Spec.HolderIdentity); // released (or already taken by replica-b)
         await Wait.UntilAsync(() => b.Leadership.IsLeader && _ledger.Count("replica-b") >= 5, "replica-b to take over");
 
         Assert.Equal(aStopped, _ledger.Count("replica-a"));

@@ -25,6 +25,8 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     private CancellationTokenSource? _term;
     private string? _currentLeader;
     private LeaseLock? _lock;
+    private CancellationToken _stopping;
+    private volatile bool _everLed;
 
     /// <summary>Creates the leadership service.</summary>
     public LeaseLeadership(IKubernetes client, LeaderElectionOptions options, ILogger<LeaseLeadership>? logger = null,
@@ -79,6 +81,7 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         _lock = new LeaseLock(_client, LeaseNamespace, LeaseName, Identity);
         var config = new LeaderElectionConfig(_lock)
         {
@@ -105,9 +108,9 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         }
         finally
         {
-            var wasLeader = IsLeader;
+            // The elector may already have reported the end of the term; the lease record says whether we still hold it.
             EndTerm();
-            if (wasLeader && _options.ReleaseOnShutdown)
+            if (_options.ReleaseOnShutdown && _everLed)
             {
                 await ReleaseAsync().ConfigureAwait(false);
             }
@@ -124,6 +127,7 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
             }
             _term = new CancellationTokenSource();
             _nextTerm.TrySetResult(_term.Token);
+            _everLed = true;
         }
         Volatile.Write(ref _currentLeader, Identity);
         _metrics?.RecordLeaderTransition(LeaseName, acquired: true);
@@ -147,7 +151,14 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         ended.Cancel();
         ended.Dispose();
         _metrics?.RecordLeaderTransition(LeaseName, acquired: false);
-        Log.Lost(_logger, Identity, LeaseNamespace, LeaseName);
+        if (_stopping.IsCancellationRequested)
+        {
+            Log.SteppedDown(_logger, Identity, LeaseNamespace, LeaseName);
+        }
+        else
+        {
+            Log.Lost(_logger, Identity, LeaseNamespace, LeaseName);
+        }
     }
 
     private async Task ReleaseAsync()
@@ -219,6 +230,9 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 
         [LoggerMessage(6, LogLevel.Information, "{Identity} released lease {Namespace}/{Lease}.")]
         public static partial void Released(ILogger logger, string identity, string @namespace, string lease);
+
+        [LoggerMessage(8, LogLevel.Information, "{Identity} stepped down from lease {Namespace}/{Lease}: shutting down.")]
+        public static partial void SteppedDown(ILogger logger, string identity, string @namespace, string lease);
 
         [LoggerMessage(7, LogLevel.Warning, "Could not release lease {Namespace}/{Lease}; another replica takes over once it expires.")]
         public static partial void ReleaseFailed(ILogger logger, string @namespace, string lease, Exception error);
