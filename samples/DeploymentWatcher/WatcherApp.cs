@@ -3,6 +3,9 @@ using k8s.Models;
 using KubeInformers;
 using KubeInformers.Emulator;
 
+// The generator turns this into DeploymentInformer, DeploymentLister and factory.Apps.V1.Deployments.
+[assembly: GenerateInformer(typeof(V1Deployment))]
+
 namespace DeploymentWatcher;
 
 /// <summary>
@@ -12,9 +15,6 @@ namespace DeploymentWatcher;
 /// </summary>
 public static class WatcherApp
 {
-    /// <summary>The Deployments resource.</summary>
-    public static readonly ResourceDescriptor Deployments = new("apps", "v1", "deployments", "Deployment", Namespaced: true);
-
     /// <summary>Runs the watcher; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -56,21 +56,21 @@ public static class WatcherApp
             }
 
             var factoryOptions = new SharedInformerFactoryOptions { Namespace = options.Namespace, DefaultResyncPeriod = options.Resync };
-            await using var factory = new SharedInformerFactory(client, factoryOptions);
-            var informer = factory.InformerFor<V1Deployment>(Deployments);
+            await using var factory = new InformerFactory(client, factoryOptions);
+            var deployments = factory.Apps.V1.Deployments; // generated: typed informer + lister
             var printer = new EventPrinter(output, options.ExitAfter);
-            informer.AddEventHandler(printer);
+            deployments.AddEventHandler(printer);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             factory.Start();
             if (!await factory.WaitForCacheSyncAsync(stop.Token))
             {
-                await error.WriteLineAsync($"Could not sync Deployments: {informer.LastError?.Message ?? "stopped"}");
+                await error.WriteLineAsync($"Could not sync Deployments: {deployments.Informer.LastError?.Message ?? "stopped"}");
                 return 1;
             }
             lock (output)
             {
-                output.WriteLine($"# synced: {informer.CacheCount} Deployment(s) cached; Ctrl+C to stop");
+                output.WriteLine($"# synced: {deployments.Lister.List().Count} Deployment(s) cached; Ctrl+C to stop");
             }
 
             var demoRun = demo?.RunAsync(stop.Token) ?? Task.CompletedTask;
