@@ -176,5 +176,8 @@ public sealed class HostIntegrationTests : IAsyncLifetime
 
         Assert.Equal(["default/d0", "default/d1", "default/d2", "default/d3"], reconciled.Keys.Order());
         Assert.False(sawUnsynced);
+        using var pending = new MetricCollector<int>(host.Services.GetRequiredService<IMeterFactory>(), KubeInformersInstruments.MeterName, KubeInformersInstruments.HandlerPending);
+        pending.RecordObservableInstruments();
+        Assert.Contains(pending.GetMeasurementSnapshot(), m => (string?)m.Tags["handler"] == "deployments" && m.Value == 0);
     }
 }

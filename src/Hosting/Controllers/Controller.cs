@@ -67,6 +67,10 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
     /// <summary>Whether workers are running now.</summary>
     public bool IsRunning => Volatile.Read(ref _running) == 1;
 
+    /// <summary>Reports a handler registration that feeds this controller as <c>kubeinformers.handler.pending</c> (when the controller has metrics).</summary>
+    public void TrackHandler(string informer, IEventHandlerRegistration registration) =>
+        _metrics?.TrackHandler(informer, Name, registration);
+
     /// <summary>Queues <paramref name="key"/> for reconciling (no-op if already queued).</summary>
     public void Enqueue(TKey key)
     {

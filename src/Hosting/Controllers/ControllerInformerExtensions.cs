@@ -15,12 +15,14 @@ public static class ControllerInformerExtensions
     {
         ArgumentNullException.ThrowIfNull(controller);
         ArgumentNullException.ThrowIfNull(informer);
-        return informer.AddEventHandler(new ResourceEventHandler<T>
+        var registration = informer.AddEventHandler(new ResourceEventHandler<T>
         {
             Added = (obj, _) => controller.Enqueue(CacheKeys.MetaNamespaceKey(obj)),
             Updated = (_, obj) => controller.Enqueue(CacheKeys.MetaNamespaceKey(obj)),
             Deleted = (obj, _) => controller.Enqueue(CacheKeys.MetaNamespaceKey(obj)),
         }, resyncPeriod);
+        controller.TrackHandler(informer.Resource.ToString(), registration);
+        return registration;
     }
 
     /// <summary>
@@ -54,7 +56,7 @@ public static class ControllerInformerExtensions
                 controller.Enqueue(CacheKeys.For(obj.Metadata.NamespaceProperty, owner.Name));
             }
         }
-        return informer.AddEventHandler(new ResourceEventHandler<T>
+        var registration = informer.AddEventHandler(new ResourceEventHandler<T>
         {
             Added = (obj, _) => EnqueueOwners(obj),
             Updated = (old, obj) =>
@@ -64,6 +66,8 @@ public static class ControllerInformerExtensions
             },
             Deleted = (obj, _) => EnqueueOwners(obj),
         });
+        controller.TrackHandler(informer.Resource.ToString(), registration);
+        return registration;
     }
 
     private static string GroupOf(string? apiVersion)
