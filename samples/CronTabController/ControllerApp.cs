@@ -58,8 +58,11 @@ public static class ControllerApp
         return app;
     }
 
-    /// <summary>Runs the sample: against the kubeconfig's cluster, or the embedded emulator with two demo CronTabs.</summary>
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    /// <summary>Runs the sample: against the kubeconfig's cluster, or the embedded emulator with three demo CronTabs.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="cancellationToken">Stops the host (Ctrl+C).</param>
+    /// <param name="started">Called with the client once the host has started (the caches have synced); tests use it.</param>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken, Action<IKubernetes>? started = null)
     {
         KubernetesEmulator? emulator = null;
         try
@@ -87,6 +90,10 @@ public static class ControllerApp
             }
 
             await using var app = Build(args, client);
+            if (started is not null)
+            {
+                app.Lifetime.ApplicationStarted.Register(() => started(client));
+            }
             await app.RunAsync(cancellationToken);
             return 0;
         }

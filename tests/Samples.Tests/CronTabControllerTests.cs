@@ -84,6 +84,29 @@ public sealed class CronTabControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MainPath_OnTheEmbeddedEmulator_CreatesTheCrdAndReconcilesTheDemoCronTabs_ThenStopsCleanly()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var clientReady = new TaskCompletionSource<IKubernetes>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = ControllerApp.RunAsync(["--emulator", "--port", "0"], cts.Token, clientReady.SetResult);
+        var client = await clientReady.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        async Task<bool> AllReady()
+        {
+            var list = await client.CustomObjects.ListNamespacedCustomObjectAsync(CronTab.Group, CronTab.Version, "default", CronTab.Plural);
+            var items = JsonSerializer.SerializeToElement(list).GetProperty("items").EnumerateArray()
+                .Select(i => KubernetesJson.Deserialize<CronTab>(i.GetRawText())).ToList();
+            return items.Count == 3 && items.All(c => c.Status?.Phase == "Ready");
+        }
+        await Wait.UntilAsync(AllReady, "the three demo CronTabs to be reconciled");
+        var configMaps = await client.CoreV1.ListNamespacedConfigMapAsync("default", labelSelector: "app.kubernetes.io/managed-by=crontab-controller");
+        Assert.Equal(["cleanup-crontab", "nightly-backup-crontab", "report-crontab"], configMaps.Items.Select(c => c.Metadata.Name).Order());
+
+        await cts.CancelAsync();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
     public async Task ServesReadinessLivenessAndLeaderEndpoints()
     {
         await using var app = ControllerApp.Build(["--port", "0", "--identity", "endpoint-replica"], _client);
