@@ -47,22 +47,22 @@ public sealed partial class InformerGenerator
             w.Line("Informer = informer ?? throw new global::System.ArgumentNullException(nameof(informer));");
             if (r.Indexes.Count > 0)
             {
-                w.Line($"{indexes}.AddTo(informer);");
+                w.Line($"{output.Qualify(indexes)}.AddTo(informer);");
             }
 
-            w.Line($"Lister = new {lister}(informer.Lister);");
+            w.Line($"Lister = new {output.Qualify(lister)}(informer.Lister);");
             w.Close();
             w.Line();
             w.Summary($"Gets (or creates) the informer of {what} from <paramref name=\"factory\"/> and wraps it.");
             w.Doc("<param name=\"factory\">The factory that owns and shares the informer.</param>");
-            w.Line($"public static {informer} For({Ns}SharedInformerFactory factory)");
-            w.Line($"    => new {informer}((factory ?? throw new global::System.ArgumentNullException(nameof(factory))).InformerFor<{model}>(Resource));");
+            w.Line($"public static {output.Qualify(informer)} For({Ns}SharedInformerFactory factory)");
+            w.Line($"    => new {output.Qualify(informer)}((factory ?? throw new global::System.ArgumentNullException(nameof(factory))).InformerFor<{model}>(Resource));");
             w.Line();
             w.Summary("The underlying shared informer.");
             w.Line($"public {Ns}SharedIndexInformer<{model}> Informer {{ get; }}");
             w.Line();
             w.Summary($"Reads the cache: list with a label selector, get by {(r.Namespaced ? "namespace and name" : "name")}, typed index lookups. {ReadOnlyNote}");
-            w.Line($"public {lister} Lister {{ get; }}");
+            w.Line($"public {output.Qualify(lister)} Lister {{ get; }}");
             w.Line();
             w.Summary("Whether the informer has delivered its first full list to the cache.");
             w.Line("public bool HasSynced => Informer.HasSynced;");
@@ -146,7 +146,7 @@ public sealed partial class InformerGenerator
                 w.Line();
                 w.Summary("A lister restricted to <paramref name=\"namespace\"/>.");
                 w.Doc("<param name=\"namespace\">The namespace.</param>");
-                w.Line($"public {nsLister} Namespace(string @namespace) => new {nsLister}(Inner.Namespace(@namespace), Inner.Indexer);");
+                w.Line($"public {output.Qualify(nsLister)} Namespace(string @namespace) => new {output.Qualify(nsLister)}(Inner.Namespace(@namespace), Inner.Indexer);");
             }
             else
             {
@@ -160,7 +160,7 @@ public sealed partial class InformerGenerator
                 w.Line();
                 w.Summary($"The cached objects whose index <c>{Escape(index.Name)}</c> ({IndexOrigin(index)}) contains <paramref name=\"value\"/>.");
                 w.Doc("<param name=\"value\">The indexed value.</param>");
-                w.Line($"public {list} {index.MemberName}(string value) => Inner.ByIndex({indexes}.{index.MemberName}, value);");
+                w.Line($"public {list} {index.MemberName}(string value) => Inner.ByIndex({output.Qualify(indexes)}.{index.MemberName}, value);");
             }
 
             w.Close();
@@ -208,7 +208,7 @@ public sealed partial class InformerGenerator
                 w.Line();
                 w.Summary($"The namespace's cached objects whose index <c>{Escape(index.Name)}</c> ({IndexOrigin(index)}) contains <paramref name=\"value\"/>.");
                 w.Doc("<param name=\"value\">The indexed value.</param>");
-                w.Line($"public {list} {index.MemberName}(string value) => InNamespace(_indexer.ByIndex({indexes}.{index.MemberName}, value));");
+                w.Line($"public {list} {index.MemberName}(string value) => InNamespace(_indexer.ByIndex({output.Qualify(indexes)}.{index.MemberName}, value));");
             }
 
             if (r.Indexes.Count > 0)
@@ -256,7 +256,7 @@ public sealed partial class InformerGenerator
 
             w.Line("        });");
             w.Line();
-            w.Summary("Adds to <paramref name=\"informer\"/> the indexes of <see cref=\"Indexers\"/> it does not have yet.");
+            w.Summary("Adds to <paramref name=\"informer\"/> the indexes of <see cref=\"Indexers\"/> it does not have yet (an index of the same name already there is kept). Safe to call more than once.");
             w.Doc("<param name=\"informer\">The informer.</param>");
             w.Open($"public static void AddTo({Ns}SharedIndexInformer<{model}> informer)");
             w.Line("if (Indexers.Count == 0)");
@@ -264,6 +264,8 @@ public sealed partial class InformerGenerator
             w.Line("return;");
             w.Close();
             w.Line();
+            w.Line("// AddIndexers is all-or-nothing; if another wrapper of the same informer registers some of these at the same time, re-read and retry.");
+            w.Open("for (var attempt = 0; ; attempt++)");
             w.Line("var existing = informer.Indexer.Indexers;");
             w.Line($"global::System.Collections.Generic.Dictionary<string, {indexFunc}>? missing = null;");
             w.Open("foreach (var pair in Indexers)");
@@ -272,8 +274,17 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Close();
             w.Line();
-            w.Open("if (missing is not null)");
+            w.Open("if (missing is null)");
+            w.Line("return;");
+            w.Close();
+            w.Line();
+            w.Open("try");
             w.Line("informer.AddIndexers(missing);");
+            w.Line("return;");
+            w.Close();
+            w.Line("catch (global::System.ArgumentException) when (attempt < 2)");
+            w.Open();
+            w.Close();
             w.Close();
             w.Close();
             foreach (var index in r.Indexes)
@@ -380,6 +391,7 @@ public sealed partial class InformerGenerator
         {
             var w = Header();
             var access = factory.IsPublic ? "public" : "internal";
+            var self = "global::" + (factory.Namespace.Length == 0 ? string.Empty : factory.Namespace + ".") + factory.TypeName;
             OpenNamespace(w, factory.Namespace);
             w.Summary("The typed informer factory of this assembly: one shared informer per resource, reached as <c>factory.Group.Version.Resources</c>, created on first use and started by <see cref=\"global::KubeInformers.SharedInformerFactory.Start\"/>.");
             w.Doc("<remarks>");
@@ -402,7 +414,7 @@ public sealed partial class InformerGenerator
             w.Open();
             foreach (var group in factory.Groups)
             {
-                w.Line($"{group.Accessor} = new {group.Accessor}Informers(this);");
+                w.Line($"{group.Accessor} = new {self}.{group.Accessor}Informers(this);");
             }
 
             w.Close();
@@ -410,7 +422,7 @@ public sealed partial class InformerGenerator
             {
                 w.Line();
                 w.Summary($"The informers of the {GroupName(group.Group)}.");
-                w.Line($"public {group.Accessor}Informers {group.Accessor} {{ get; }}");
+                w.Line($"public {self}.{group.Accessor}Informers {group.Accessor} {{ get; }}");
             }
 
             foreach (var group in factory.Groups)
@@ -419,10 +431,10 @@ public sealed partial class InformerGenerator
                 w.Summary($"The versions of the {GroupName(group.Group)} that have generated informers.");
                 w.Line(GeneratedCode);
                 w.Open($"public sealed partial class {group.Accessor}Informers");
-                w.Open($"internal {group.Accessor}Informers({factory.TypeName} factory)");
+                w.Open($"internal {group.Accessor}Informers({self} factory)");
                 foreach (var version in group.Versions)
                 {
-                    w.Line($"{version.Accessor} = new {group.Accessor}{version.Accessor}Informers(factory);");
+                    w.Line($"{version.Accessor} = new {self}.{group.Accessor}{version.Accessor}Informers(factory);");
                 }
 
                 w.Close();
@@ -430,7 +442,7 @@ public sealed partial class InformerGenerator
                 {
                     w.Line();
                     w.Summary($"The informers of <c>{Escape(ApiVersion(group.Group, version.Version))}</c>.");
-                    w.Line($"public {group.Accessor}{version.Accessor}Informers {version.Accessor} {{ get; }}");
+                    w.Line($"public {self}.{group.Accessor}{version.Accessor}Informers {version.Accessor} {{ get; }}");
                 }
 
                 w.Close();
@@ -440,7 +452,7 @@ public sealed partial class InformerGenerator
                     w.Summary($"The informers of <c>{Escape(ApiVersion(group.Group, version.Version))}</c>, each created on first use and shared.");
                     w.Line(GeneratedCode);
                     w.Open($"public sealed partial class {group.Accessor}{version.Accessor}Informers");
-                    w.Line($"private readonly {factory.TypeName} _factory;");
+                    w.Line($"private readonly {self} _factory;");
                     w.Line("private object? _lock;");
                     foreach (var resource in version.Resources)
                     {
@@ -448,13 +460,14 @@ public sealed partial class InformerGenerator
                     }
 
                     w.Line();
-                    w.Line($"internal {group.Accessor}{version.Accessor}Informers({factory.TypeName} factory) => _factory = factory;");
+                    w.Line($"internal {group.Accessor}{version.Accessor}Informers({self} factory) => _factory = factory;");
                     foreach (var resource in version.Resources)
                     {
                         w.Line();
                         w.Summary($"The shared informer of <c>{resource.Kind}</c> (<see cref=\"{resource.ModelType}\"/>, {(resource.Namespaced ? "namespaced" : "cluster-scoped")}), created on first use with its indexes registered. {ReadOnlyNote}");
                         w.Line($"public {resource.InformerType} {resource.Accessor}");
-                        w.Line($"    => global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => {resource.InformerType}.For(_factory));");
+                        w.Line($"    => global::System.Threading.Volatile.Read(ref _{Field(resource.Accessor)})");
+                        w.Line($"        ?? global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => {resource.InformerType}.For(_factory));");
                     }
 
                     w.Close();

@@ -74,7 +74,7 @@ public sealed partial class InformerGenerator
                 if (!members.TryGetValue(segments[i], out var property))
                 {
                     var valid = members.Count == 0
-                        ? "(none: " + type.ToDisplayString(TypeDisplay) + " is not an object)"
+                        ? "none (" + type.ToDisplayString(TypeDisplay) + " has no JSON properties)"
                         : string.Join(", ", members.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
                     reporter.Report(DiagnosticDescriptors.UnknownIndexPath, location,
                         name, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, valid);

@@ -75,6 +75,24 @@ public class InMemorySourceTests
         Assert.Single(crons.Lister.BySchedule("*/1 * * * *"));
     }
 
+    [Fact]
+    public async Task WrappingTheSameInformerAgainAndConcurrentlyRegistersIndexesOnce()
+    {
+        await using var factory = new InMemoryFactory(new InMemoryListWatch<V1Pod>([Objects.Pod("a", "p1", node: "n1")]));
+        var direct = PodInformer.For(factory);
+        factory.Start();
+        Assert.True(await direct.WaitForCacheSyncAsync(Wait.Timeout()));
+
+        var wrappers = new PodInformer[8];
+        Parallel.For(0, wrappers.Length, i => wrappers[i] = PodInformer.For(factory));
+        var viaFactory = factory.Core.V1.Pods;
+
+        Assert.All(wrappers, w => Assert.Same(direct.Informer, w.Informer));
+        Assert.Same(direct.Informer, viaFactory.Informer);
+        Assert.Equal(3 + 1, viaFactory.Informer.Indexer.Indexers.Count); // byImage, byNode, byOwner + the namespace index
+        Assert.Equal(["p1"], Names(viaFactory.Lister.ByNode("n1")));
+    }
+
     private static string[] Names<T>(IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
         => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
 }

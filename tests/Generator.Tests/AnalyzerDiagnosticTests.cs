@@ -284,6 +284,23 @@ public class AnalyzerDiagnosticTests
         """);
 
     [Fact]
+    public Task KI0014_ClassIndexOnTypeWithoutInformer() => VerifyAsync($$"""
+        {{Entity}}
+        [InformerIndex({|KI0014:"bySchedule"|}, "spec.cronSpec")]
+        public sealed class CronTab : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+        """);
+
+    [Fact]
+    public Task ClassIndexOnTypeDeclaredAtAssemblyLevelIsUsed() => VerifyAsync($$"""
+        [assembly: GenerateInformer(typeof(CronTab))]
+        {{Entity}}
+        [InformerIndex("bySchedule", "spec.cronSpec")]
+        public sealed class CronTab : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+        """);
+
+    [Fact]
     public void EveryDescriptorHasAStableIdHelpLinkAndDocsSection()
     {
         var docs = File.ReadAllText(Path.Combine(TestCompilation.RepositoryRoot, "docs", "diagnostics.md"));

@@ -88,6 +88,40 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void EditingATypeTheIndexPathCrossesReEmitsTheResource()
+    {
+        const string resource = """
+            using k8s;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp;
+            [KubernetesEntity(Group = "stable.example.com", ApiVersion = "v1", Kind = "CronTab", PluralName = "crontabs")]
+            [GenerateInformer]
+            [InformerIndex("bySchedule", "spec.cronSpec")]
+            public sealed class CronTab : IKubernetesObject<V1ObjectMeta>
+            {
+                public string ApiVersion { get; set; } = "";
+                public string Kind { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new();
+                public CronTabSpec? Spec { get; set; }
+            }
+            """;
+        const string spec = "namespace MyApp; public sealed class CronTabSpec { public string? CronSpec { get; set; } }";
+        var compilation = TestCompilation.Create(resource, spec);
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        Assert.Contains("BySchedule", driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith("CronTabInformer.g.cs", StringComparison.Ordinal)).ToString());
+
+        var specTree = compilation.SyntaxTrees.Last();
+        var edited = compilation.ReplaceSyntaxTree(specTree, CSharpSyntaxTree.ParseText(
+            spec.Replace("CronSpec", "Schedule"), TestCompilation.ParseOptions, specTree.FilePath));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Modified);
+        Assert.DoesNotContain("BySchedule", result.GeneratedSources.Single(s => s.HintName == "MyApp.CronTabInformer.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
     public void AddingAResourceModifiesTheFactory()
     {
         var compilation = Everything();

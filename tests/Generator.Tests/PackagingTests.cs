@@ -40,6 +40,8 @@ public class PackagingTests
 
             Assert.Contains("lib/net10.0/KubeInformers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/KubeInformers.Generator.dll", entries);
+            Assert.Contains("build/KubeInformers.props", entries);
+            Assert.Contains("buildTransitive/KubeInformers.props", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
             Assert.Single(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal));
 

@@ -80,6 +80,27 @@ public class RobustnessTests
         { "empty file", "" },
     };
 
+    public static TheoryData<int> TruncationPoints()
+    {
+        var data = new TheoryData<int>();
+        var length = (Sources.CronTab + MoreSources.PodsWithIndexes).Length;
+        for (var i = 1; i <= 24; i++)
+        {
+            data.Add(length * i / 25);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TruncationPoints))]
+    public async Task PartiallyTypedDeclarationsNeverCrash(int length)
+    {
+        // Simulates typing: every prefix of valid declarations is a compilation the IDE hands to the generator.
+        var text = (Sources.CronTab + MoreSources.PodsWithIndexes.Replace("namespace MyApp;", string.Empty))[..length];
+        await GeneratorAndAnalyzerSurviveAdversarialInput("prefix of " + length, text);
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public async Task GeneratorAndAnalyzerSurviveAdversarialInput(string name, string source)

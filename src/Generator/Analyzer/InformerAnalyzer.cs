@@ -64,6 +64,7 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentBag<Declared<TargetedIndex>> _indexes = new();
         private readonly ConcurrentBag<Declared<FactoryOptions>> _options = new();
         private readonly ConcurrentDictionary<string, byte> _reported = new();
+        private readonly ConcurrentBag<(string ModelType, string TypeName, string Name, Location? Location)> _classIndexes = new();
         private int _catalogue;
 
         public State(
@@ -85,6 +86,14 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
             var attribute = type.GetAttributes().FirstOrDefault(a => Is(a, _generateInformer));
             if (attribute is null)
             {
+                // Class-level indexes count only if an assembly-level [GenerateInformer(typeof(...))] names this type.
+                foreach (var index in type.GetAttributes().Where(a => Is(a, _informerIndex) && a.ConstructorArguments.Length == 2))
+                {
+                    _classIndexes.Add((type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), type.Name,
+                        index.ConstructorArguments[0].Value as string ?? string.Empty,
+                        InformerGenerator.Parser.ArgumentLocation(index, 0, context.CancellationToken)));
+                }
+
                 return;
             }
 
@@ -173,6 +182,15 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
                 _options.OrderBy(o => o.Order).Select(o => o.Value).FirstOrDefault(),
                 string.Empty,
                 issues);
+            var declared = new HashSet<string>(resources.Select(r => r.Value.ModelType), System.StringComparer.Ordinal);
+            foreach (var orphan in _classIndexes)
+            {
+                if (!declared.Contains(orphan.ModelType))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.IndexWithoutInformer, orphan.Location ?? Location.None, orphan.Name, orphan.TypeName));
+                }
+            }
+
             foreach (var issue in issues)
             {
                 var location = issue.Resource >= 0 ? resources[issue.Resource].Location
