@@ -183,6 +183,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
                 Queue.Forget(key);
                 Queue.AddAfter(key, after);
                 _readyAt.TryAdd(key, now + after);
+                _metrics?.RecordQueueAdd(Name, "after");
             }
             else
             {
