@@ -182,7 +182,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
                 outcome = "requeue_after";
                 Queue.Forget(key);
                 Queue.AddAfter(key, after);
-                _readyAt.TryAdd(key, now + after);
+                _readyAt.TryAdd(key, _timeProvider.GetUtcNow() + after);
                 _metrics?.RecordQueueAdd(Name, "after");
             }
             else
