@@ -107,6 +107,28 @@ public sealed class CronTabControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TwoReplicas_OnlyTheLeaseHolderReconciles_AndTheOtherTakesOverWhenItStops()
+    {
+        await using var first = ControllerApp.Build(["--port", "0", "--identity", "replica-1"], _client);
+        await first.StartAsync();
+        var firstLeadership = first.Services.GetRequiredService<KubeInformers.Hosting.LeaderElection.ILeadership>();
+        await Wait.UntilAsync(() => Task.FromResult(firstLeadership.IsLeader), "replica-1 to lead");
+
+        await using var second = ControllerApp.Build(["--port", "0", "--identity", "replica-2"], _client);
+        await second.StartAsync(); // its caches are warm and it is ready, but it does not reconcile
+        var secondLeadership = second.Services.GetRequiredService<KubeInformers.Hosting.LeaderElection.ILeadership>();
+        await Wait.UntilAsync(() => Task.FromResult(secondLeadership.CurrentLeader == "replica-1"), "replica-2 to see replica-1 lead");
+        Assert.False(secondLeadership.IsLeader);
+
+        await first.StopAsync(); // releases the lease
+        await Wait.UntilAsync(() => Task.FromResult(secondLeadership.IsLeader), "replica-2 to take over");
+        await CronTabCrd.CreateAsync(_client, "default", "late", "*/1 * * * *", "late:1", 1);
+        await Wait.UntilAsync(async () => (await CronTabAsync("late")).Status?.Phase == "Ready", "replica-2 to reconcile a new CronTab");
+
+        await second.StopAsync();
+    }
+
+    [Fact]
     public async Task ServesReadinessLivenessAndLeaderEndpoints()
     {
         await using var app = ControllerApp.Build(["--port", "0", "--identity", "endpoint-replica"], _client);
