@@ -102,6 +102,13 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
+                if (Naming.ClashesWithGeneratedType(targeted.Index.MemberName, entry.Spec.Kind))
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.InvalidAttributeArgument, -1, j,
+                        $"Index '{targeted.Index.Name}' would generate the member '{targeted.Index.MemberName}', which clashes with the generated type of the same name; rename the index"));
+                    continue;
+                }
+
                 if (entry.Indexes.Any(x => x.Name == targeted.Index.Name || x.MemberName == targeted.Index.MemberName))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.DuplicateIndexName, -1, j, targeted.Index.Name, entry.Spec.ModelName));
@@ -123,6 +130,7 @@ public sealed partial class InformerGenerator
             }
 
             var accessorOwner = new Dictionary<string, string>(System.StringComparer.Ordinal); // accessor → group
+            var factoryMembers = new Dictionary<string, string>(System.StringComparer.Ordinal); // factory member name → owner
             var resourceKeys = new Dictionary<string, Entry>(System.StringComparer.Ordinal);   // group/version/plural
             var typeNames = new Dictionary<string, Entry>(System.StringComparer.Ordinal);      // namespace.KindInformer
             var accessorPaths = new Dictionary<string, Entry>(System.StringComparer.Ordinal);  // Group.Version.Resource
@@ -149,6 +157,24 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
+                // Every member of the factory (group properties, group and version classes) shares one name space with
+                // the others and must differ from the factory's own name.
+                var versionAccessorName = Naming.VersionAccessor(spec.Version);
+                var claims = new[]
+                {
+                    (Name: groupAccessor, Owner: "group '" + spec.Group + "'"),
+                    (Name: groupAccessor + "Informers", Owner: "group '" + spec.Group + "'"),
+                    (Name: groupAccessor + versionAccessorName + "Informers", Owner: "version '" + spec.Group + "/" + spec.Version + "'"),
+                };
+                var clash = claims.FirstOrDefault(c => c.Name == factoryName
+                    || (factoryMembers.TryGetValue(c.Name, out var claimedBy) && claimedBy != c.Owner));
+                if (clash.Name is not null)
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1, spec.Group,
+                        clash.Name == factoryName ? "the factory type " + factoryName : factoryMembers[clash.Name], clash.Name));
+                    continue;
+                }
+
                 var resourceKey = spec.Group + "/" + spec.Version + "/" + spec.Plural;
                 if (resourceKeys.TryGetValue(resourceKey, out var first))
                 {
@@ -160,6 +186,13 @@ public sealed partial class InformerGenerator
                 var versionAccessor = Naming.VersionAccessor(spec.Version);
                 var resourceAccessor = Naming.ResourceAccessor(spec.Plural, spec.Kind);
                 var path = groupAccessor + "." + versionAccessor + "." + resourceAccessor;
+                if (resourceAccessor == groupAccessor + versionAccessor + "Informers")
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1,
+                        resourceKey.TrimStart('/'), "its version class", resourceAccessor));
+                    continue;
+                }
+
                 if (accessorPaths.TryGetValue(path, out first))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1,
@@ -168,18 +201,28 @@ public sealed partial class InformerGenerator
                 }
 
                 var ns = spec.TypeNamespace ?? Join(factoryNamespace, "Informers." + groupAccessor + "." + versionAccessor);
-                var typeName = Join(ns, spec.Kind + "Informer");
-                if (typeNames.TryGetValue(typeName, out first))
+                var generatedTypes = Naming.GeneratedTypeNames(spec.Kind, spec.Namespaced).Select(t => Join(ns, t)).ToList();
+                var typeName = generatedTypes.FirstOrDefault(typeNames.ContainsKey);
+                if (typeName is not null)
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.DuplicateResource, entry.Declaration, -1,
-                        spec.ModelName, first.Spec.ModelName, "the generated type '" + typeName + "' (same kind in the same namespace)"));
+                        spec.ModelName, typeNames[typeName].Spec.ModelName, "the generated type '" + typeName + "'"));
                     continue;
                 }
 
                 accessorOwner[groupAccessor] = spec.Group;
+                foreach (var claim in claims)
+                {
+                    factoryMembers[claim.Name] = claim.Owner;
+                }
+
                 resourceKeys.Add(resourceKey, entry);
                 accessorPaths.Add(path, entry);
-                typeNames.Add(typeName, entry);
+                foreach (var generated in generatedTypes)
+                {
+                    typeNames.Add(generated, entry);
+                }
+
                 var resource = spec with { Indexes = entry.Indexes.OrderBy(i => i.Name, System.StringComparer.Ordinal).ToEquatableArray() };
                 outputs.Add(new ResourceOutput(resource, ns, groupAccessor, versionAccessor, resourceAccessor));
             }

@@ -38,7 +38,7 @@ public sealed partial class InformerGenerator
             w.Doc($"<remarks>Get it from the generated factory (<c>factory.{output.GroupAccessor}.{output.VersionAccessor}.{output.ResourceAccessor}</c>) so that one informer serves every caller. {ReadOnlyNote}</remarks>");
             w.Line(GeneratedCode);
             w.Open($"{access} sealed partial class {informer}");
-            w.Summary($"The resource: group <c>{Display(r.Group)}</c>, version <c>{r.Version}</c>, plural <c>{r.Plural}</c>, kind <c>{r.Kind}</c>, {(r.Namespaced ? "namespaced" : "cluster-scoped")}.");
+            w.Summary($"The resource: group <c>{Display(r.Group)}</c>, version <c>{Escape(r.Version)}</c>, plural <c>{Escape(r.Plural)}</c>, kind <c>{r.Kind}</c>, {(r.Namespaced ? "namespaced" : "cluster-scoped")}.");
             w.Line($"public static {Ns}ResourceDescriptor Resource {{ get; }} = new {Ns}ResourceDescriptor({Literal(r.Group)}, {Literal(r.Version)}, {Literal(r.Plural)}, {Literal(r.Kind)}, {(r.Namespaced ? "true" : "false")});");
             w.Line();
             w.Summary($"Wraps <paramref name=\"informer\"/> and registers the indexes of <see cref=\"{indexes}\"/> it does not have yet.");
@@ -533,9 +533,28 @@ public sealed partial class InformerGenerator
 
         private static string Display(string group) => group.Length == 0 ? "\"\" (core)" : Escape(group);
 
-        private static string Field(string accessor) => char.ToLowerInvariant(accessor[0]) + accessor.Substring(1);
+        // Resource accessors are letters and digits, so "_{accessor}Informer" never meets the fixed fields _factory and _lock.
+        private static string Field(string accessor) => char.ToLowerInvariant(accessor[0]) + accessor.Substring(1) + "Informer";
 
-        private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+        // XML doc text on one line: markup characters escaped, line breaks and other control characters turned into spaces.
+        private static string Escape(string text)
+        {
+            var builder = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                builder.Append(c switch
+                {
+                    '&' => "&amp;",
+                    '<' => "&lt;",
+                    '>' => "&gt;",
+                    '"' => "&quot;",
+                    _ when char.IsControl(c) || c == '\u2028' || c == '\u2029' || c == '\u0085' => " ",
+                    _ => c.ToString(),
+                });
+            }
+
+            return builder.ToString();
+        }
 
         /// <summary>A C# string literal.</summary>
         public static string Literal(string text)

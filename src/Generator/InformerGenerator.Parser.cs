@@ -298,6 +298,13 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
+            if (!isBuiltIn && System.Array.IndexOf(Naming.GeneratedTypeNames(kind, namespaced), type.Name) >= 0 && type.ContainingType is null)
+            {
+                reporter.Report(DiagnosticDescriptors.UnsupportedDeclaration, location, display,
+                    $"its name is one of the types generated for kind '{kind}' in the same namespace; rename the class");
+                return null;
+            }
+
             string? groupAccessor = null;
             if (attribute is not null && NamedString(attribute, "GroupAccessor") is { } accessor)
             {
@@ -332,6 +339,13 @@ public sealed partial class InformerGenerator
                     var index = ParseIndex(type, indexAttribute, 0, known, reporter, cancellationToken);
                     if (index is null)
                     {
+                        continue;
+                    }
+
+                    if (Naming.ClashesWithGeneratedType(index.MemberName, kind))
+                    {
+                        reporter.Report(DiagnosticDescriptors.InvalidAttributeArgument, ArgumentLocation(indexAttribute, 0, cancellationToken),
+                            $"Index '{index.Name}' would generate the member '{index.MemberName}', which clashes with the generated type of the same name; rename the index");
                         continue;
                     }
 

@@ -81,7 +81,10 @@ public sealed partial class InformerGenerator
                     return null;
                 }
 
-                steps.Add(new PathStep(PathStepKind.Property, property.Name, CanBeNull(property.Type)));
+                var member = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(property.Name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
+                    ? property.Name
+                    : "@" + property.Name; // a property named like a keyword (declared as @class)
+                steps.Add(new PathStep(PathStepKind.Property, member, CanBeNull(property.Type)));
                 type = property.Type;
                 i++;
             }

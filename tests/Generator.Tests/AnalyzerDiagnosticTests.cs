@@ -177,6 +177,12 @@ public class AnalyzerDiagnosticTests
         """);
 
     [Fact]
+    public Task KI0008_FactoryNamedLikeAGroupAccessor() => VerifyAsync("""
+        [assembly: GenerateInformer({|KI0008:typeof(V1Pod)|})]
+        [assembly: InformerFactory("Core")]
+        """);
+
+    [Fact]
     public Task KI0009_GenericType() => VerifyAsync($$"""
         {{Entity}}
         [GenerateInformer]

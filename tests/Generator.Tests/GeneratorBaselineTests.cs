@@ -122,6 +122,30 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void PathThroughKeywordNamedPropertiesIsEscaped()
+    {
+        const string source = """
+            using k8s;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp;
+            [KubernetesEntity(Group = "g.example.com", ApiVersion = "v1", Kind = "Thing", PluralName = "things")]
+            [GenerateInformer]
+            [InformerIndex("byClass", "spec.class")]
+            public sealed class Thing : IKubernetesObject<V1ObjectMeta>
+            {
+                public string ApiVersion { get; set; } = "";
+                public string Kind { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new();
+                public ThingSpec? Spec { get; set; }
+            }
+            public sealed class ThingSpec { public string? @class { get; set; } }
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        Assert.Contains("v0.@class is { } v1", run.Sources["MyApp.ThingInformer.g.cs"]);
+    }
+
+    [Fact]
     public void EveryGeneratedFileHasHeaderAndNullableContext()
     {
         var run = TestCompilation.Run(Sources.CronTab, MoreSources.PodsWithIndexes);

@@ -54,6 +54,16 @@ public static class Naming
         return "By" + pascal;
     }
 
+    /// <summary>The types generated for a resource of kind <paramref name="kind"/>.</summary>
+    public static string[] GeneratedTypeNames(string kind, bool namespaced)
+        => namespaced
+            ? new[] { kind + "Informer", kind + "Lister", kind + "NamespaceLister", kind + "Indexes" }
+            : new[] { kind + "Informer", kind + "Lister", kind + "Indexes" };
+
+    /// <summary>Whether index member <paramref name="member"/> would clash with a generated type of <paramref name="kind"/> (a member cannot be named like its enclosing type).</summary>
+    public static bool ClashesWithGeneratedType(string member, string kind)
+        => Array.IndexOf(GeneratedTypeNames(kind, namespaced: true), member) >= 0;
+
     /// <summary>camelCase of a property name, as System.Text.Json's camelCase policy writes it.</summary>
     public static string CamelCase(string name)
     {

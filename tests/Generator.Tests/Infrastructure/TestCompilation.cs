@@ -61,26 +61,35 @@ public static class TestCompilation
     /// <summary>The parse options of test sources.</summary>
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
+    /// <summary>The parse options of test sources with XML documentation checked (CS1570, CS1591, ...).</summary>
+    public static CSharpParseOptions DocumentedParseOptions { get; } = ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose);
+
     /// <summary>A compilation of <paramref name="sources"/> (a DLL named <c>TestApp</c>, nullable enabled).</summary>
-    public static CSharpCompilation Create(params string[] sources)
+    public static CSharpCompilation Create(params string[] sources) => Create(ParseOptions, sources);
+
+    /// <summary>A compilation of <paramref name="sources"/> parsed with <paramref name="options"/>.</summary>
+    public static CSharpCompilation Create(CSharpParseOptions options, params string[] sources)
         => CSharpCompilation.Create(
             "TestApp",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, path: $"Source{i}.cs")),
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, options, path: $"Source{i}.cs")),
             References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     /// <summary>A driver with step tracking.</summary>
-    public static GeneratorDriver CreateDriver()
+    public static GeneratorDriver CreateDriver(CSharpParseOptions? options = null)
         => CSharpGeneratorDriver.Create(
             [new InformerGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: options ?? ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator on <paramref name="sources"/>.</summary>
-    public static GeneratorRun Run(params string[] sources)
+    public static GeneratorRun Run(params string[] sources) => Run(ParseOptions, sources);
+
+    /// <summary>Runs the generator on <paramref name="sources"/> parsed with <paramref name="options"/>.</summary>
+    public static GeneratorRun Run(CSharpParseOptions options, params string[] sources)
     {
-        var compilation = Create(sources);
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        var compilation = Create(options, sources);
+        var driver = CreateDriver(options).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
         return new GeneratorRun(driver, compilation, output, diagnostics);
     }
 }
