@@ -1,0 +1,38 @@
+namespace KubeInformers.Hosting.Metrics;
+
+/// <summary>
+/// The names of every instrument of the <c>KubeInformers</c> meter (see docs/hosting.md). Units follow OpenTelemetry
+/// conventions: durations in seconds.
+/// </summary>
+public static class KubeInformersInstruments
+{
+    /// <summary>The meter's name.</summary>
+    public const string MeterName = "KubeInformers";
+
+    /// <summary>Observable gauge: objects in an informer's cache. Tag <c>informer</c>.</summary>
+    public const string CacheSize = "kubeinformers.informer.cache.size";
+    /// <summary>Observable gauge: 1 when an informer has synced, else 0. Tag <c>informer</c>.</summary>
+    public const string Synced = "kubeinformers.informer.synced";
+    /// <summary>Observable gauge: seconds since an informer last received a list, event or bookmark. Tag <c>informer</c>.</summary>
+    public const string LastActivityAge = "kubeinformers.informer.last_activity.age";
+    /// <summary>Counter: notifications an informer delivered to handlers. Tags <c>informer</c>, <c>type</c> (add, update, resync, delete), <c>initial_list</c> (adds).</summary>
+    public const string Notifications = "kubeinformers.informer.notifications";
+    /// <summary>Counter: list/watch errors seen (sampled from <c>LastError</c>). Tags <c>informer</c>, <c>reason</c>.</summary>
+    public const string Errors = "kubeinformers.informer.errors";
+    /// <summary>Observable gauge: notifications waiting in a tracked handler's buffer. Tags <c>informer</c>, <c>handler</c>.</summary>
+    public const string HandlerPending = "kubeinformers.handler.pending";
+    /// <summary>Observable gauge: items waiting in a work queue. Tag <c>queue</c>.</summary>
+    public const string WorkQueueDepth = "kubeinformers.workqueue.depth";
+    /// <summary>Counter: items added to a work queue (immediate, delayed and rate-limited). Tags <c>queue</c>, <c>kind</c> (add, after, rate_limited).</summary>
+    public const string WorkQueueAdds = "kubeinformers.workqueue.adds";
+    /// <summary>Counter: rate-limited retries after a failed reconcile. Tag <c>queue</c>.</summary>
+    public const string WorkQueueRetries = "kubeinformers.workqueue.retries";
+    /// <summary>Histogram (s): how long an item waited in the queue before a worker took it. Tag <c>queue</c>.</summary>
+    public const string WorkQueueLatency = "kubeinformers.workqueue.queue.duration";
+    /// <summary>Histogram (s): duration of one reconcile. Tags <c>controller</c>, <c>result</c> (success, requeue, requeue_after, error, canceled).</summary>
+    public const string ReconcileDuration = "kubeinformers.reconcile.duration";
+    /// <summary>Observable gauge: 1 while this replica holds the lease, else 0. Tag <c>lease</c>.</summary>
+    public const string IsLeader = "kubeinformers.leader.is_leader";
+    /// <summary>Counter: leadership changes of this replica. Tags <c>lease</c>, <c>event</c> (acquired, lost).</summary>
+    public const string LeaderTransitions = "kubeinformers.leader.transitions";
+}
