@@ -66,6 +66,8 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
     private bool _lastSyncResourceVersionUnavailable;
     private bool _paginatedResult;
     private bool _streamingUnsupported;
+    private string _nextListReason = "initial";   // why the next full list happens (metrics)
+    private string _nextWatchReason = "initial";  // why the next watch starts (metrics)
 
     /// <summary>Creates a reflector.</summary>
     public Reflector(IListWatch<T> listWatch, IReflectorStore<T> store, ReflectorOptions? options = null,
@@ -186,6 +188,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                     TimeoutSeconds = timeoutSeconds,
                 };
             ReflectorLog.Watching(_logger, Name, request.ResourceVersion ?? "", timeoutSeconds);
+            ReflectorInstruments.Add(ReflectorInstruments.WatchRestartCounter, Name, "reason", _nextWatchReason);
 
             IWatchStream<T> watch;
             try
@@ -206,6 +209,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                 switch (Classify(ex))
                 {
                     case Disposition.Retry:
+                        _nextWatchReason = "request_failed";
                         ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(ex));
                         if (!await BackoffAsync((ex as KubernetesApiException)?.RetryAfter, cancellationToken).ConfigureAwait(false))
                         {
@@ -214,6 +218,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
                         continue;
                     default:
+                        _nextListReason = RelistReason(ex);
                         ReflectorLog.Relisting(_logger, Name, "the watch request failed: " + Describe(ex));
                         return;
                 }
@@ -256,21 +261,27 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
             switch (outcome.Kind)
             {
                 case OutcomeKind.Closed:
+                    _nextWatchReason = "closed";
                     ReflectorLog.WatchClosed(_logger, Name, outcome.Events, _lastSyncResourceVersion);
                     continue;
                 case OutcomeKind.VeryShort:
+                    _nextWatchReason = "very_short";
                     ReflectorLog.VeryShortWatch(_logger, Name, (long)outcome.Duration.TotalMilliseconds);
                     break;
                 case OutcomeKind.Idle:
+                    _nextWatchReason = "idle";
                     ReflectorLog.WatchIdle(_logger, Name, _options.WatchIdleTimeout?.TotalSeconds ?? 0, _lastSyncResourceVersion);
                     break;
                 case OutcomeKind.Decode:
+                    _nextWatchReason = "decode_error";
                     ReflectorLog.DecodeFailed(_logger, Name, _lastSyncResourceVersion, outcome.Error!.Message);
                     break;
                 case OutcomeKind.Relist:
+                    _nextListReason = RelistReason(outcome.Error!);
                     ReflectorLog.Relisting(_logger, Name, "the watch failed: " + Describe(outcome.Error!));
                     return;
                 default:
+                    _nextWatchReason = "error";
                     ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(outcome.Error!));
                     break;
             }
@@ -313,6 +324,38 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
     /// <summary>Lists everything and replaces the store; throws on failure.</summary>
     private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var reason = _nextListReason;
+        _nextListReason = "retry"; // until the list succeeds, a further list is a retry
+        var started = _time.GetTimestamp();
+        try
+        {
+            await ListCoreAsync(cancellationToken).ConfigureAwait(false);
+            RecordList(reason, "success", started);
+            _nextListReason = "error";
+            _nextWatchReason = "initial";
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            RecordList(reason, "failure", started);
+            throw;
+        }
+    }
+
+    private void RecordList(string reason, string outcome, long started)
+    {
+        if (ReflectorInstruments.ListCounter.Enabled)
+        {
+            ReflectorInstruments.ListCounter.Add(1, new("resource", Name), new("reason", reason), new("outcome", outcome));
+        }
+
+        if (ReflectorInstruments.ListDurationHistogram.Enabled)
+        {
+            ReflectorInstruments.ListDurationHistogram.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("resource", Name));
+        }
+    }
+
+    private async Task ListCoreAsync(CancellationToken cancellationToken)
     {
         var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
         List<T> items;
@@ -401,6 +444,17 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
             {
                 activity.Touch(_time.GetTimestamp());
                 events++;
+                if (ReflectorInstruments.WatchEventCounter.Enabled)
+                {
+                    ReflectorInstruments.Add(ReflectorInstruments.WatchEventCounter, Name, "type", watchEvent.Type switch
+                    {
+                        WatchEventType.Added => "added",
+                        WatchEventType.Modified => "modified",
+                        WatchEventType.Deleted => "deleted",
+                        WatchEventType.Bookmark => "bookmark",
+                        _ => "other",
+                    });
+                }
                 var obj = watchEvent.Object;
                 var resourceVersion = watchEvent.ResourceVersion;
                 if (initial is not null)
@@ -590,6 +644,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
     private void FallBackFromStreaming(Exception? error, string why)
     {
+        _nextListReason = "streaming_fallback";
         if (error is KubernetesApiException { StatusCode: 400 or 403 or 404 or 405 or 415 or 422 or 501 })
         {
             // The server rejects the request itself: it does not support streaming lists. Do not ask again.
@@ -603,9 +658,13 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         ReflectorLog.StreamingFallback(_logger, Name, why);
     }
 
+    private static string RelistReason(Exception error) =>
+        error is KubernetesApiException { IsExpired: true } or KubernetesApiException { IsResourceVersionTooLarge: true } ? "expired" : "error";
+
     private void ReportError(Exception error)
     {
         _lastError = error;
+        ReflectorInstruments.Add(ReflectorInstruments.ErrorCounter, Name, "reason", ReflectorInstruments.ErrorReason(error));
         if (WatchErrorHandler is { } handler)
         {
             try
