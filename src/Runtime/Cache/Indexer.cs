@@ -228,6 +228,37 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         return _items.TryGetValue(key, out var obj) ? obj : null;
     }
 
+    /// <summary>
+    /// The object stored under <c>namespace/name</c> (or <c>name</c> when <paramref name="namespace"/> is null or empty),
+    /// or <see langword="null"/>; unlike <c>GetByKey(CacheKeys.For(ns, name))</c> it builds no key string, so it does not allocate.
+    /// </summary>
+    public T? GetByNamespaceAndName(string? @namespace, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (string.IsNullOrEmpty(@namespace))
+        {
+            return _items.TryGetValue(name, out var clusterScoped) ? clusterScoped : null;
+        }
+
+        var length = @namespace.Length + 1 + name.Length;
+        char[]? rented = null;
+        var key = length <= 256 ? stackalloc char[length] : (rented = System.Buffers.ArrayPool<char>.Shared.Rent(length)).AsSpan(0, length);
+        try
+        {
+            @namespace.AsSpan().CopyTo(key);
+            key[@namespace.Length] = '/';
+            name.AsSpan().CopyTo(key[(@namespace.Length + 1)..]);
+            return _items.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var obj) ? obj : null;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public bool TryGetByKey(string key, [MaybeNullWhen(false)] out T obj)
     {

@@ -46,7 +46,8 @@ public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
     }
 
     /// <summary>Gets a namespaced object, or <see langword="null"/> when the cache has none.</summary>
-    public T? Get(string @namespace, string name) => _indexer.GetByKey(CacheKeys.For(@namespace, name));
+    public T? Get(string @namespace, string name) =>
+        _indexer is Indexer<T> indexer ? indexer.GetByNamespaceAndName(@namespace, name) : _indexer.GetByKey(CacheKeys.For(@namespace, name));
 
     /// <summary>The objects whose index <paramref name="indexName"/> contains <paramref name="value"/>.</summary>
     /// <exception cref="KeyNotFoundException">No index of that name exists.</exception>
@@ -105,7 +106,8 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
     public IReadOnlyList<T> List(string labelSelector) => List(LabelSelector.Parse(labelSelector));
 
     /// <summary>Gets an object by name, or <see langword="null"/> when the cache has none.</summary>
-    public T? Get(string name) => _indexer.GetByKey(CacheKeys.For(_namespace, name));
+    public T? Get(string name) =>
+        _indexer is Indexer<T> indexer ? indexer.GetByNamespaceAndName(_namespace, name) : _indexer.GetByKey(CacheKeys.For(_namespace, name));
 }
 
 /// <summary>Shared filtering for listers.</summary>

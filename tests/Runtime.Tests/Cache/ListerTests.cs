@@ -149,4 +149,30 @@ public sealed class ListerTests
         public IReadOnlyList<string> ListKeys() => inner.ListKeys();
         public bool TryGetByKey(string key, [MaybeNullWhen(false)] out V1Pod obj) => inner.TryGetByKey(key, out obj);
     }
+
+    [Fact]
+    public void Get_by_namespace_and_name_does_not_allocate_and_finds_the_same_objects()
+    {
+        var indexer = Cache();
+        var lister = new Lister<V1Pod>(indexer);
+        var namespaced = lister.Namespace("b");
+        var longName = new string('x', 300); // longer than the stack buffer: the pooled path
+        indexer.Add(Pod("b", longName));
+        _ = lister.Get("a", "web-1"); // warm up
+        _ = namespaced.Get("web-2");
+        _ = lister.Get("b", longName);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var webA = lister.Get("a", "web-1");
+        var webB = namespaced.Get("web-2");
+        var missing = lister.Get("a", "nope");
+        var longOne = lister.Get("b", longName);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Same(indexer.GetByKey("a/web-1"), webA);
+        Assert.Same(indexer.GetByKey("b/web-2"), webB);
+        Assert.Null(missing);
+        Assert.Same(indexer.GetByKey("b/" + longName), longOne);
+    }
 }
