@@ -29,6 +29,8 @@ public static class Program
                 if (options.DocsDirectory is not null) await EndToEnd.Report.WriteAsync(runner.Figures, options, args, options.DocsDirectory);
                 return 0;
             }
+            case "e2e-watch-child":
+                return await EndToEnd.E2eRunner.WatchChildAsync(rest);
             case "e2e-child":
                 return await EndToEnd.ColdChild.RunAsync(rest);
             default:

@@ -46,7 +46,7 @@ public static class Report
         sb.AppendLine("| events | source | path | events/s |").AppendLine("|---:|---|---|---:|");
         foreach (var f in figures.Where(f => f.Measure == "watch"))
             sb.AppendLine(inv, $"| {f.Objects:N0} | {f.Mode} | {f.Path} | {f.Value:N0} |");
-        sb.AppendLine().AppendLine("`canned`: the watch stream is served from memory inside the client's HTTP pipeline (no server, no socket), so the figure is the client's own ceiling. `emulator`: label changes written over HTTP by four writers and delivered over a loopback watch; the emulator's write path bounds it.");
+        sb.AppendLine().AppendLine("`canned`: the watch stream is served from memory inside the client's HTTP pipeline (no server, no socket), so the figure is the client's own ceiling. `emulator`: label changes written over HTTP by four writers and delivered over a loopback watch; the emulator's write path bounds it. `canned-fresh` and `canned-gen0-64MB`: the canned stream in a fresh process after a warm-up pass, with the default GC budget and with `DOTNET_GCgen0size=0x4000000`.");
 
         await File.WriteAllTextAsync(Path.Combine(docsDirectory, "benchmarks.md"), sb.ToString()).ConfigureAwait(false);
     }
