@@ -1,6 +1,8 @@
+using System.Net.Sockets;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeInformers;
 
@@ -27,27 +29,606 @@ public sealed record ReflectorOptions
 /// Keeps a store in step with the API server: lists, then watches from the list's resourceVersion, relisting on 410 Expired
 /// and backing off on failures, with client-go's semantics. One loop per reflector; the store is written only from it.
 /// </summary>
+/// <remarks>
+/// <para>Lists: the first at resourceVersion "0" (the server's watch cache), later ones at the last resourceVersion seen,
+/// and at "" (a consistent read) when that version is expired or too large. Lists are paginated (<see cref="ReflectorOptions.PageSize"/>)
+/// except relists at an exact version, which the watch cache serves whole, unless the first list showed the cache is off
+/// (it came back paginated). A continue token that expires mid-list gives one unpaginated list at the original version.</para>
+/// <para>Watches: from the last resourceVersion, with bookmarks and a random server timeout in [min, 2·min]. A clean end
+/// re-watches at once; 410 Expired relists; 429, 5xx, dropped or refused connections, an undecodable line and a silent
+/// watch (<see cref="ReflectorOptions.WatchIdleTimeout"/>) back off and re-watch from the last good version without a relist.</para>
+/// <para>Thread-safety: <see cref="RunAsync"/> may be called once; the properties may be read from any thread.
+/// The store is called from one loop at a time (resyncs are serialized with it).</para>
+/// </remarks>
 public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    private const string InitialEventsEndAnnotation = "k8s.io/initial-events-end";
+
+    private readonly IListWatch<T> _listWatch;
+    private readonly IReflectorStore<T> _store;
+    private readonly ReflectorOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly object _storeLock = new();
+    private ExponentialBackoff? _backoff;
+
+    private volatile string? _lastSyncResourceVersion;
+    private volatile Exception? _lastError;
+    private long _lastActivityTicks;
+    private int _running;
+
+    // Owned by the run loop.
+    private bool _lastSyncResourceVersionUnavailable;
+    private bool _paginatedResult;
+    private bool _streamingUnsupported;
+
     /// <summary>Creates a reflector.</summary>
     public Reflector(IListWatch<T> listWatch, IReflectorStore<T> store, ReflectorOptions? options = null,
-        TimeProvider? timeProvider = null, ILogger? logger = null, string? name = null) => throw new NotImplementedException();
+        TimeProvider? timeProvider = null, ILogger? logger = null, string? name = null)
+    {
+        _listWatch = listWatch ?? throw new ArgumentNullException(nameof(listWatch));
+        _store = store ?? throw new ArgumentNullException(nameof(store));
+        _options = options ?? new ReflectorOptions();
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        Name = name ?? (listWatch is HttpListWatch<T> http ? http.Resource.ToString() : typeof(T).Name);
+    }
 
     /// <summary>A name for logs (the resource, usually).</summary>
-    public string Name => throw new NotImplementedException();
+    public string Name { get; }
 
     /// <summary>The resourceVersion of the last list, watch event or bookmark seen.</summary>
-    public string? LastSyncResourceVersion => throw new NotImplementedException();
+    public string? LastSyncResourceVersion => _lastSyncResourceVersion;
 
     /// <summary>The last list or watch error, or null after a success.</summary>
-    public Exception? LastError => throw new NotImplementedException();
+    public Exception? LastError => _lastError;
 
     /// <summary>When the last list, watch event or bookmark arrived.</summary>
-    public DateTimeOffset? LastActivity => throw new NotImplementedException();
+    public DateTimeOffset? LastActivity
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _lastActivityTicks);
+            return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+    }
 
     /// <summary>Called on every list or watch error, before the reflector backs off or relists. Must not throw.</summary>
     public Action<Exception>? WatchErrorHandler { get; set; }
 
+    /// <summary>
+    /// How often to ask <see cref="ShouldResync"/> whether to call <see cref="IReflectorStore{T}.Resync"/> (zero: never).
+    /// Read before each wait, so it may be changed while running.
+    /// </summary>
+    public TimeSpan ResyncPeriod { get; set; }
+
+    /// <summary>Decides, every <see cref="ResyncPeriod"/>, whether a resync is due (null: always).</summary>
+    public Func<bool>? ShouldResync { get; set; }
+
+    /// <summary>The source of randomness for jitter and watch timeouts, a number in [0, 1) (tests make it deterministic).</summary>
+    internal Func<double> RandomSource { get; set; } = Random.Shared.NextDouble;
+
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> is cancelled; never throws for server or network errors.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) != 0)
+        {
+            throw new InvalidOperationException($"Reflector {Name} is already running; RunAsync can be called once.");
+        }
+
+        _backoff = new ExponentialBackoff(_options.InitialBackoff, _options.MaxBackoff, _options.BackoffReset, _time, RandomSource);
+        using var resyncStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var resyncLoop = ResyncLoopAsync(resyncStop.Token);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                TimeSpan? retryAfter = null;
+                try
+                {
+                    await ListAndWatchAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    ReportError(ex);
+                    ReflectorLog.OperationFailed(_logger, Name, "list", Describe(ex));
+                    retryAfter = (ex as KubernetesApiException)?.RetryAfter;
+                }
+
+                if (!await BackoffAsync(retryAfter, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            resyncStop.Cancel();
+            await resyncLoop.ConfigureAwait(false);
+        }
+    }
+
+    private async Task ListAndWatchAsync(CancellationToken cancellationToken)
+    {
+        var streaming = _options.UseStreamingList && !_streamingUnsupported;
+        if (!streaming)
+        {
+            await ListAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var timeoutSeconds = WatchTimeoutSeconds();
+            var request = streaming
+                ? new WatchRequest
+                {
+                    ResourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "",
+                    ResourceVersionMatch = "NotOlderThan",
+                    SendInitialEvents = true,
+                    AllowWatchBookmarks = true,
+                    TimeoutSeconds = timeoutSeconds,
+                }
+                : new WatchRequest
+                {
+                    ResourceVersion = _lastSyncResourceVersion,
+                    AllowWatchBookmarks = true,
+                    TimeoutSeconds = timeoutSeconds,
+                };
+            ReflectorLog.Watching(_logger, Name, request.ResourceVersion ?? "", timeoutSeconds);
+
+            IWatchStream<T> watch;
+            try
+            {
+                watch = await _listWatch.WatchAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+            {
+                ReportError(ex);
+                if (streaming)
+                {
+                    streaming = false;
+                    FallBackFromStreaming(ex, "the watch request failed: " + Describe(ex));
+                    await ListAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                switch (Classify(ex))
+                {
+                    case Disposition.Retry:
+                        ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(ex));
+                        if (!await BackoffAsync((ex as KubernetesApiException)?.RetryAfter, cancellationToken).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        continue;
+                    default:
+                        ReflectorLog.Relisting(_logger, Name, "the watch request failed: " + Describe(ex));
+                        return;
+                }
+            }
+
+            MarkSuccess();
+            WatchOutcome outcome;
+            await using (watch.ConfigureAwait(false))
+            {
+                outcome = await HandleWatchAsync(watch, streaming, cancellationToken).ConfigureAwait(false);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            if (outcome.Error is { } error)
+            {
+                ReportError(error);
+            }
+
+            if (streaming)
+            {
+                streaming = false;
+                if (!outcome.Synced)
+                {
+                    FallBackFromStreaming(outcome.Error, outcome.Error is null
+                        ? "the watch ended before the initial-events-end bookmark"
+                        : "the watch failed before the initial-events-end bookmark: " + Describe(outcome.Error));
+                    await ListAsync(cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            switch (outcome.Kind)
+            {
+                case OutcomeKind.Closed:
+                    ReflectorLog.WatchClosed(_logger, Name, outcome.Events, _lastSyncResourceVersion);
+                    continue;
+                case OutcomeKind.VeryShort:
+                    ReflectorLog.VeryShortWatch(_logger, Name, (long)outcome.Duration.TotalMilliseconds);
+                    break;
+                case OutcomeKind.Idle:
+                    ReflectorLog.WatchIdle(_logger, Name, _options.WatchIdleTimeout?.TotalSeconds ?? 0, _lastSyncResourceVersion);
+                    break;
+                case OutcomeKind.Decode:
+                    ReflectorLog.DecodeFailed(_logger, Name, _lastSyncResourceVersion, outcome.Error!.Message);
+                    break;
+                case OutcomeKind.Relist:
+                    ReflectorLog.Relisting(_logger, Name, "the watch failed: " + Describe(outcome.Error!));
+                    return;
+                default:
+                    ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(outcome.Error!));
+                    break;
+            }
+
+            if (!await BackoffAsync((outcome.Error as KubernetesApiException)?.RetryAfter, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Lists everything and replaces the store; throws on failure.</summary>
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
+        List<T> items;
+        string listResourceVersion;
+        try
+        {
+            (items, listResourceVersion) = await PagedListAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubernetesApiException ex) when (resourceVersion.Length > 0 && (ex.IsExpired || ex.IsResourceVersionTooLarge))
+        {
+            // The version we asked for is gone (or not there yet): retry at once with a consistent read.
+            ReportError(ex);
+            _lastSyncResourceVersionUnavailable = true;
+            ReflectorLog.RelistConsistent(_logger, Name, resourceVersion, ex.IsExpired ? "expired" : "newer than the server has");
+            (items, listResourceVersion) = await PagedListAsync("", cancellationToken).ConfigureAwait(false);
+        }
+
+        _lastSyncResourceVersionUnavailable = false;
+        lock (_storeLock)
+        {
+            _store.Replace(items, listResourceVersion);
+        }
+
+        _lastSyncResourceVersion = listResourceVersion;
+        MarkSuccess();
+    }
+
+    private async Task<(List<T> Items, string ResourceVersion)> PagedListAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        int? limit = _options.PageSize is > 0 ? _options.PageSize : null;
+        if (limit is not null && !_paginatedResult && resourceVersion is not ("" or "0"))
+        {
+            // A list at an exact version is served whole from the watch cache; paginating would bypass it.
+            limit = null;
+        }
+
+        ReflectorLog.Listing(_logger, Name, resourceVersion, limit ?? 0);
+        var page = await _listWatch.ListAsync(new ListRequest { ResourceVersion = resourceVersion, Limit = limit }, cancellationToken).ConfigureAwait(false);
+        var items = new List<T>(page.Items.Count + (int)Math.Min(page.RemainingItemCount ?? 0, 1_000_000));
+        items.AddRange(page.Items);
+        var listResourceVersion = page.ResourceVersion;
+        var pages = 1;
+        if (resourceVersion == "0" && page.Continue is not null)
+        {
+            // The server paginated a list at "0": its watch cache is off, so exact-version relists must paginate too.
+            _paginatedResult = true;
+        }
+
+        while (page.Continue is { } token)
+        {
+            try
+            {
+                page = await _listWatch.ListAsync(new ListRequest { Continue = token, Limit = limit }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (KubernetesApiException ex) when (ex.IsExpired)
+            {
+                ReportError(ex);
+                ReflectorLog.ContinueExpired(_logger, Name, pages + 1, resourceVersion);
+                var full = await _listWatch.ListAsync(new ListRequest { ResourceVersion = resourceVersion }, cancellationToken).ConfigureAwait(false);
+                items = [.. full.Items];
+                listResourceVersion = full.ResourceVersion;
+                pages = 1;
+                break;
+            }
+
+            items.AddRange(page.Items);
+            pages++;
+        }
+
+        ReflectorLog.Listed(_logger, Name, items.Count, listResourceVersion, pages);
+        return (items, listResourceVersion);
+    }
+
+    private async Task<WatchOutcome> HandleWatchAsync(IWatchStream<T> watch, bool streaming, CancellationToken cancellationToken)
+    {
+        var started = _time.GetTimestamp();
+        var activity = new WatchActivity(started);
+        using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watchdog = StartWatchdog(activity, watchStop);
+        var initial = streaming ? new OrderedDictionary<string, T>(StringComparer.Ordinal) : null;
+        var synced = false;
+        var events = 0;
+        try
+        {
+            await foreach (var watchEvent in watch.ReadEventsAsync(watchStop.Token).ConfigureAwait(false))
+            {
+                activity.Touch(_time.GetTimestamp());
+                events++;
+                var obj = watchEvent.Object;
+                var resourceVersion = watchEvent.ResourceVersion;
+                if (initial is not null)
+                {
+                    // Streaming list, initial phase: collect until the bookmark that ends it.
+                    switch (watchEvent.Type)
+                    {
+                        case WatchEventType.Added:
+                        case WatchEventType.Modified:
+                            initial[KeyOf(obj)] = obj;
+                            break;
+                        case WatchEventType.Deleted:
+                            initial.Remove(KeyOf(obj));
+                            break;
+                        case WatchEventType.Bookmark when watchEvent.IsInitialEventsEnd && !string.IsNullOrEmpty(resourceVersion):
+                            lock (_storeLock)
+                            {
+                                _store.Replace([.. initial.Values], resourceVersion);
+                            }
+
+                            ReflectorLog.StreamingSynced(_logger, Name, initial.Count, resourceVersion);
+                            initial = null;
+                            synced = true;
+                            _lastSyncResourceVersionUnavailable = false;
+                            _lastSyncResourceVersion = resourceVersion;
+                            break;
+                    }
+
+                    MarkSuccess();
+                    continue;
+                }
+
+                switch (watchEvent.Type)
+                {
+                    case WatchEventType.Added:
+                        lock (_storeLock)
+                        {
+                            _store.Add(obj);
+                        }
+
+                        break;
+                    case WatchEventType.Modified:
+                        lock (_storeLock)
+                        {
+                            _store.Update(obj);
+                        }
+
+                        break;
+                    case WatchEventType.Deleted:
+                        lock (_storeLock)
+                        {
+                            _store.Delete(obj);
+                        }
+
+                        break;
+                    case WatchEventType.Bookmark:
+                        break;
+                    default:
+                        throw new WatchDecodeException($"The watch of {Name} sent an event of type {watchEvent.Type}, which is not a change.");
+                }
+
+                if (!string.IsNullOrEmpty(resourceVersion))
+                {
+                    _lastSyncResourceVersion = resourceVersion;
+                }
+
+                MarkSuccess();
+            }
+
+            var duration = _time.GetElapsedTime(started);
+            if (events == 0 && duration < TimeSpan.FromSeconds(1))
+            {
+                return new WatchOutcome(OutcomeKind.VeryShort, null, events, synced, duration);
+            }
+
+            return new WatchOutcome(OutcomeKind.Closed, null, events, synced, duration);
+        }
+        catch (Exception ex) when (activity.IdleFired && !cancellationToken.IsCancellationRequested)
+        {
+            var idle = new TimeoutException($"The watch of {Name} sent nothing for {_options.WatchIdleTimeout?.TotalSeconds:0.#} s.", ex);
+            return new WatchOutcome(OutcomeKind.Idle, idle, events, synced, _time.GetElapsedTime(started));
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            var kind = ex switch
+            {
+                WatchDecodeException => OutcomeKind.Decode,
+                _ => Classify(ex) == Disposition.Retry ? OutcomeKind.Retry : OutcomeKind.Relist,
+            };
+            return new WatchOutcome(kind, ex, events, synced, _time.GetElapsedTime(started));
+        }
+    }
+
+    private ITimer? StartWatchdog(WatchActivity activity, CancellationTokenSource watchStop)
+    {
+        if (_options.WatchIdleTimeout is not { } idle || idle <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ =>
+        {
+            var silent = _time.GetElapsedTime(activity.LastTimestamp);
+            if (silent >= idle)
+            {
+                activity.IdleFired = true;
+                try
+                {
+                    watchStop.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+            else
+            {
+                try
+                {
+                    timer?.Change(idle - silent, Timeout.InfiniteTimeSpan);
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+        }, null, idle, Timeout.InfiniteTimeSpan);
+        return timer;
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var period = ResyncPeriod;
+                if (period <= TimeSpan.Zero)
+                {
+                    // Nothing to do now; look again later in case the period is set while running.
+                    period = TimeSpan.FromSeconds(1);
+                    await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);
+                if (ShouldResync?.Invoke() ?? true)
+                {
+                    ReflectorLog.Resync(_logger, Name);
+                    lock (_storeLock)
+                    {
+                        _store.Resync();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            ReflectorLog.StoreFailed(_logger, Name, ex);
+        }
+    }
+
+    private async Task<bool> BackoffAsync(TimeSpan? retryAfter, CancellationToken cancellationToken)
+    {
+        var delay = _backoff!.Next();
+        if (retryAfter is { } serverDelay && serverDelay > delay)
+        {
+            delay = serverDelay > _options.MaxBackoff * 4 ? _options.MaxBackoff * 4 : serverDelay;
+        }
+
+        ReflectorLog.BackingOff(_logger, Name, (long)delay.TotalMilliseconds);
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private int WatchTimeoutSeconds()
+    {
+        var min = Math.Max(1, _options.MinWatchTimeout.TotalSeconds);
+        return (int)(min * (1 + RandomSource()));
+    }
+
+    private void FallBackFromStreaming(Exception? error, string why)
+    {
+        if (error is KubernetesApiException { StatusCode: 400 or 403 or 404 or 405 or 415 or 422 or 501 })
+        {
+            // The server rejects the request itself: it does not support streaming lists. Do not ask again.
+            _streamingUnsupported = true;
+        }
+
+        ReflectorLog.StreamingFallback(_logger, Name, why);
+    }
+
+    private void ReportError(Exception error)
+    {
+        _lastError = error;
+        if (WatchErrorHandler is { } handler)
+        {
+            try
+            {
+                handler(error);
+            }
+            catch (Exception ex)
+            {
+                ReflectorLog.ErrorHandlerFailed(_logger, Name, ex);
+            }
+        }
+    }
+
+    private void MarkSuccess()
+    {
+        _lastError = null;
+        Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
+    }
+
+    /// <summary>What to do after a failed watch: back off and re-watch from the last version, or relist.</summary>
+    private static Disposition Classify(Exception error) => error switch
+    {
+        KubernetesApiException api when api.IsExpired || api.IsResourceVersionTooLarge => Disposition.Relist,
+        KubernetesApiException api when api.IsTooManyRequests || api.StatusCode >= 500 => Disposition.Retry,
+        KubernetesApiException => Disposition.Relist,
+        HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException => Disposition.Retry,
+        WatchDecodeException => Disposition.Retry,
+        _ => Disposition.Relist,
+    };
+
+    private static bool IsCancellation(Exception error, CancellationToken cancellationToken) =>
+        error is OperationCanceledException && cancellationToken.IsCancellationRequested;
+
+    private static string Describe(Exception error) => error switch
+    {
+        KubernetesApiException api => $"{api.StatusCode} {api.Reason}: {api.Status.Message}",
+        WatchDecodeException decode => decode.Message,
+        _ => $"{error.GetType().Name}: {error.Message}",
+    };
+
+    private static string KeyOf(T obj)
+    {
+        var metadata = obj.Metadata;
+        var name = metadata?.Name ?? "";
+        return string.IsNullOrEmpty(metadata?.NamespaceProperty) ? name : metadata.NamespaceProperty + "/" + name;
+    }
+
+    private enum Disposition { Retry, Relist }
+
+    private enum OutcomeKind { Closed, VeryShort, Idle, Decode, Retry, Relist }
+
+    private readonly record struct WatchOutcome(OutcomeKind Kind, Exception? Error, int Events, bool Synced, TimeSpan Duration);
+
+    /// <summary>When the watch last delivered something; read by the watchdog timer.</summary>
+    private sealed class WatchActivity(long startTimestamp)
+    {
+        private long _lastTimestamp = startTimestamp;
+        private volatile bool _idleFired;
+
+        public long LastTimestamp => Interlocked.Read(ref _lastTimestamp);
+
+        public bool IdleFired
+        {
+            get => _idleFired;
+            set => _idleFired = value;
+        }
+
+        public void Touch(long timestamp) => Interlocked.Exchange(ref _lastTimestamp, timestamp);
+    }
 }

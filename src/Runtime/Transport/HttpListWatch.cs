@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
 using k8s;
 using k8s.Models;
 
@@ -8,20 +12,216 @@ namespace KubeInformers;
 /// <c>HttpClient</c>, base address and credentials. Parses list bodies and watch lines straight from the
 /// response stream into <typeparamref name="T"/>. Thread-safe.
 /// </summary>
+/// <remarks>
+/// It does not use KubernetesClient's <c>Watcher</c> or <c>WatchList*Async</c>: those drop an ERROR event unless an error
+/// callback is set, throw on a watch that ends without events, and wait for the first event before returning.
+/// Here a watch returns as soon as the server has answered, a clean end is a clean end, an ERROR event is a
+/// <see cref="KubernetesApiException"/> and a line that cannot be decoded is a <see cref="WatchDecodeException"/>.
+/// Lists get a per-request timeout (<see cref="ListTimeout"/>); watches none (the server ends them after
+/// <see cref="WatchRequest.TimeoutSeconds"/>, and the reflector has its own watchdog).
+/// </remarks>
 public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    private static readonly MediaTypeWithQualityHeaderValue JsonMediaType = new("application/json");
+
+    private readonly Kubernetes _client;
+    private readonly ListWatchOptions _options;
+    private readonly Uri _collectionUri;
+    private readonly Version _httpVersion;
+    private readonly HttpVersionPolicy _httpVersionPolicy;
+
     /// <summary>Creates the list/watch source.</summary>
     /// <param name="client">The client whose HTTP pipeline, base address and credentials are used.</param>
     /// <param name="resource">The resource to list and watch.</param>
     /// <param name="options">Namespace and selectors.</param>
-    public HttpListWatch(IKubernetes client, ResourceDescriptor resource, ListWatchOptions? options = null) => throw new NotImplementedException();
+    /// <exception cref="ArgumentException"><paramref name="client"/> is not a <see cref="Kubernetes"/> instance.</exception>
+    public HttpListWatch(IKubernetes client, ResourceDescriptor resource, ListWatchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(resource);
+        _client = client as Kubernetes ?? throw new ArgumentException(
+            $"HttpListWatch needs a k8s.Kubernetes client (it uses its HttpClient, BaseUri and Credentials), but got {client.GetType().FullName}. " +
+            "Create the client with new Kubernetes(config), or provide your own IListWatch<T>.", nameof(client));
+        Resource = resource;
+        _options = options ?? new ListWatchOptions();
+
+        var baseUri = _client.BaseUri ?? throw new ArgumentException("The Kubernetes client has no BaseUri.", nameof(client));
+        if (!baseUri.AbsoluteUri.EndsWith('/'))
+        {
+            baseUri = new Uri(baseUri.AbsoluteUri + "/");
+        }
+
+        _collectionUri = new Uri(baseUri, resource.CollectionPath(_options.Namespace));
+        (_httpVersion, _httpVersionPolicy) = ChooseHttpVersion(_client);
+    }
 
     /// <summary>The resource listed and watched.</summary>
-    public ResourceDescriptor Resource => throw new NotImplementedException();
+    public ResourceDescriptor Resource { get; }
+
+    /// <summary>How long one list request (one page) may take, including reading its body (100 s, like KubernetesClient's default).</summary>
+    public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
+
+    /// <summary>The clock used for Retry-After dates. Defaults to the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc/>
-    public Task<ListPage<T>> ListAsync(ListRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<ListPage<T>> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = BuildUri(list: request, watch: null);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (ListTimeout > TimeSpan.Zero && ListTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(ListTimeout);
+        }
+
+        try
+        {
+            using var response = await SendAsync(uri, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrors.FromResponseAsync(response, TimeProvider, timeout.Token).ConfigureAwait(false);
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token).ConfigureAwait(false);
+
+            // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
+            foreach (var item in items)
+            {
+                item.ApiVersion ??= Resource.ApiVersion;
+                item.Kind ??= Resource.Kind;
+            }
+
+            return new ListPage<T>(items, metadata?.ResourceVersion ?? "", string.IsNullOrEmpty(metadata?.ContinueProperty) ? null : metadata.ContinueProperty,
+                metadata?.RemainingItemCount);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Listing {Resource} did not complete within {ListTimeout.TotalSeconds:0.#} s.", ex);
+        }
+    }
 
     /// <inheritdoc/>
-    public Task<IWatchStream<T>> WatchAsync(WatchRequest request, CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<IWatchStream<T>> WatchAsync(WatchRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = BuildUri(list: null, watch: request);
+        var response = await SendAsync(uri, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrors.FromResponseAsync(response, TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return new HttpWatchStream<T>(response, stream, Resource.ToString());
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Builds the request URI of a list or a watch (internal for tests).</summary>
+    internal Uri BuildUri(ListRequest? list, WatchRequest? watch)
+    {
+        var query = new StringBuilder();
+        Append(query, "labelSelector", _options.LabelSelector);
+        Append(query, "fieldSelector", _options.FieldSelector);
+        if (list is not null)
+        {
+            if (list.Limit is > 0)
+            {
+                Append(query, "limit", list.Limit.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            Append(query, "continue", list.Continue);
+            Append(query, "resourceVersion", list.ResourceVersion);
+            Append(query, "resourceVersionMatch", list.ResourceVersionMatch);
+        }
+
+        if (watch is not null)
+        {
+            Append(query, "watch", "true");
+            Append(query, "resourceVersion", watch.ResourceVersion);
+            Append(query, "resourceVersionMatch", watch.ResourceVersionMatch);
+            if (watch.AllowWatchBookmarks)
+            {
+                Append(query, "allowWatchBookmarks", "true");
+            }
+
+            if (watch.TimeoutSeconds is > 0)
+            {
+                Append(query, "timeoutSeconds", watch.TimeoutSeconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (watch.SendInitialEvents is { } send)
+            {
+                Append(query, "sendInitialEvents", send ? "true" : "false");
+            }
+        }
+
+        if (query.Length == 0)
+        {
+            return _collectionUri;
+        }
+
+        return new UriBuilder(_collectionUri) { Query = query.ToString() }.Uri;
+    }
+
+    private static void Append(StringBuilder query, string name, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        if (query.Length > 0)
+        {
+            query.Append('&');
+        }
+
+        query.Append(name).Append('=').Append(Uri.EscapeDataString(value));
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+        {
+            Version = _httpVersion,
+            VersionPolicy = _httpVersionPolicy,
+        };
+        request.Headers.Accept.Add(JsonMediaType);
+        if (_client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Uses HTTP/2 where the client would (it gets keep-alive pings there), with fallback to HTTP/1.1, unless the client was
+    /// configured with <c>DisableHttp2</c>.
+    /// </summary>
+    private static (Version, HttpVersionPolicy) ChooseHttpVersion(Kubernetes client)
+    {
+        try
+        {
+            var disable = typeof(Kubernetes).GetProperty("DisableHttp2", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(client);
+            if (disable is false)
+            {
+                return (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower);
+            }
+        }
+        catch (Exception)
+        {
+            // Fall through to the client's defaults.
+        }
+
+        return (client.HttpClient.DefaultRequestVersion, client.HttpClient.DefaultVersionPolicy);
+    }
 }
