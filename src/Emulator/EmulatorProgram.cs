@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace KubeInformers.Emulator;
+
+/// <summary>
+/// The standalone entry point: <c>--port N</c>, <c>--kubeconfig FILE</c>, <c>--seed FILE.yaml|json</c>,
+/// <c>--token T</c>, <c>--tls</c>. Prints the URL, then serves until cancelled (Ctrl+C).
+/// </summary>
+public static class EmulatorProgram
+{
+    /// <summary>Parses the command line, runs the emulator until <paramref name="cancellationToken"/> fires, and returns the exit code.</summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="output">Where to print the URL and messages.</param>
+    /// <param name="cancellationToken">Stops the emulator.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        var options = new EmulatorOptions();
+        string? kubeconfig = null;
+        var seeds = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--port":
+                        options.Port = int.Parse(Next(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--kubeconfig":
+                        kubeconfig = Next();
+                        break;
+                    case "--seed":
+                        seeds.Add(Next());
+                        break;
+                    case "--token":
+                        options.Token = Next();
+                        break;
+                    case "--tls":
+                        options.UseTls = true;
+                        break;
+                    case "--help" or "-h":
+                        await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                        return 0;
+                    default:
+                        throw new ArgumentException($"unknown argument '{args[i]}'");
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+            {
+                await output.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+                await output.WriteLineAsync(Usage).ConfigureAwait(false);
+                return 2;
+            }
+        }
+
+        await using var emulator = await KubernetesEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var seed in seeds)
+        {
+            try
+            {
+                var n = emulator.SeedText(await File.ReadAllTextAsync(seed, cancellationToken).ConfigureAwait(false));
+                await output.WriteLineAsync($"seeded {n} objects from {seed}").ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException or UnauthorizedAccessException)
+            {
+                await output.WriteLineAsync($"error: seeding from {seed} failed: {ex.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        if (kubeconfig is not null)
+        {
+            emulator.WriteKubeconfig(kubeconfig);
+            await output.WriteLineAsync($"kubeconfig written to {kubeconfig}").ConfigureAwait(false);
+        }
+
+        await output.WriteLineAsync($"Kubernetes emulator listening on {emulator.BaseUri}").ConfigureAwait(false);
+        await output.WriteLineAsync("Fault injection: POST /emulator/faults/{close-watches|reset-watches|fail|latency|compact|stall-watches|resume-watches|malformed-line|restart|clear}. Ctrl+C stops.").ConfigureAwait(false);
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return 0;
+    }
+
+    private const string Usage = "usage: KubeInformers.Emulator [--port N] [--kubeconfig FILE] [--seed FILE.yaml|json]... [--token T] [--tls]";
+}

@@ -1,0 +1,427 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace KubeInformers.Emulator.Internal;
+
+/// <summary>
+/// Routes and serves Kubernetes API requests (discovery, get/list/watch/create/update/patch/delete, status
+/// subresource) over <see cref="ApiState"/>. Stateless apart from its collaborators; safe for concurrent requests.
+/// </summary>
+internal sealed partial class ApiHandler
+{
+    private readonly ApiState _state;
+    private readonly FaultState _faults;
+    private readonly ILogger _logger;
+
+    public ApiHandler(ApiState state, FaultState faults, ILogger logger)
+    {
+        _state = state;
+        _faults = faults;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context, string serverAddress)
+    {
+        try
+        {
+            await DispatchAsync(context, serverAddress).ConfigureAwait(false);
+        }
+        catch (ApiException ex)
+        {
+            LogApiError(_logger, context.Request.Method, context.Request.Path, ex.Code, ex.Reason);
+            if (!context.Response.HasStarted)
+            {
+                await WriteStatusAsync(context, ex).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path} -> {Code} {Reason}")]
+    private static partial void LogApiError(ILogger logger, string method, string path, int code, string reason);
+
+    public static async Task WriteStatusAsync(HttpContext context, ApiException ex)
+    {
+        context.Response.StatusCode = ex.Code;
+        if (ex.RetryAfterSeconds is int r)
+        {
+            context.Response.Headers.RetryAfter = r.ToString(CultureInfo.InvariantCulture);
+        }
+
+        await WriteJsonAsync(context, ex.Code, ex.ToStatus()).ConfigureAwait(false);
+    }
+
+    public static async Task WriteJsonAsync(HttpContext context, int code, JsonNode node)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(node, JsonContext.Options);
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteRawAsync(HttpContext context, int code, byte[] json)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task DispatchAsync(HttpContext context, string serverAddress)
+    {
+        var seg = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var method = context.Request.Method;
+        var types = _state.ResourceTypes;
+        switch (seg)
+        {
+            case []:
+                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version") }).ConfigureAwait(false);
+                return;
+            case ["version"]:
+                await WriteJsonAsync(context, 200, Discovery.Version()).ConfigureAwait(false);
+                return;
+            case ["healthz" or "livez" or "readyz"]:
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("ok", context.RequestAborted).ConfigureAwait(false);
+                return;
+            case ["api"]:
+                await WriteJsonAsync(context, 200, Discovery.CoreVersions(serverAddress)).ConfigureAwait(false);
+                return;
+            case ["apis"]:
+                await WriteJsonAsync(context, 200, Discovery.GroupList(types)).ConfigureAwait(false);
+                return;
+            case ["apis", var g]:
+                await WriteJsonAsync(context, 200, Discovery.Group(types, g) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
+                return;
+            case ["api", var v]:
+                await WriteJsonAsync(context, 200, Discovery.ResourceList(types, string.Empty, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
+                return;
+            case ["apis", var g, var v]:
+                await WriteJsonAsync(context, 200, Discovery.ResourceList(types, g, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
+                return;
+            case ["api", var v, .. var rest]:
+                await ResourceAsync(context, string.Empty, v, rest).ConfigureAwait(false);
+                return;
+            case ["apis", var g, var v, .. var rest]:
+                await ResourceAsync(context, g, v, rest).ConfigureAwait(false);
+                return;
+            default:
+                throw ApiException.NotFoundPath();
+        }
+    }
+
+    private async Task ResourceAsync(HttpContext context, string group, string version, string[] rest)
+    {
+        var legacyWatch = false;
+        if (rest is ["watch", ..])
+        {
+            legacyWatch = true;
+            rest = rest[1..];
+        }
+
+        string? ns = null;
+        if (rest is ["namespaces", var n, var plural, ..] && _state.Find(group, version, plural) is { Type.Namespaced: true })
+        {
+            ns = n;
+            rest = rest[2..];
+        }
+
+        if (rest.Length is 0 or > 3)
+        {
+            throw ApiException.NotFoundPath();
+        }
+
+        var store = _state.Find(group, version, rest[0]) ?? throw ApiException.NotFoundPath();
+        var rt = store.Type;
+        var name = rest.Length > 1 ? rest[1] : null;
+        var sub = rest.Length > 2 ? rest[2] : null;
+        if (sub is not null && (sub != "status" || !rt.HasStatusSubresource))
+        {
+            throw ApiException.NotFoundPath();
+        }
+
+        if (!rt.Namespaced && ns is not null)
+        {
+            throw ApiException.NotFoundPath();
+        }
+
+        if (rt.Namespaced && ns is null && (name is not null || context.Request.Method != "GET"))
+        {
+            if (name is not null)
+            {
+                throw ApiException.NotFoundPath();
+            }
+
+            throw ApiException.MethodNotAllowed();
+        }
+
+        var q = context.Request.Query;
+        var ct = context.RequestAborted;
+        switch (context.Request.Method, name)
+        {
+            case ("GET", null):
+                var filter = ObjectFilter.Create(rt, ns, q["labelSelector"], q["fieldSelector"]);
+                var hasSelectors = !string.IsNullOrWhiteSpace(q["labelSelector"]) || !string.IsNullOrWhiteSpace(q["fieldSelector"]);
+                if (legacyWatch || IsTrue(q["watch"]))
+                {
+                    await WatchAsync(context, store, filter).ConfigureAwait(false);
+                }
+                else
+                {
+                    if (!string.IsNullOrEmpty(q["sendInitialEvents"]))
+                    {
+                        throw new ApiException(422, "Invalid", "sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list");
+                    }
+
+                    var page = await _state.ListAsync(store, filter, hasSelectors, q["resourceVersion"], q["resourceVersionMatch"], ParseInt(q["limit"], "limit"), q["continue"], ct).ConfigureAwait(false);
+                    await WriteListAsync(context, rt, page).ConfigureAwait(false);
+                }
+
+                return;
+            case ("GET", _):
+                var found = _state.Get(store, ns, name) ?? throw ApiException.NotFound(rt, name);
+                await WriteRawAsync(context, 200, found.Json).ConfigureAwait(false);
+                return;
+            case ("POST", null):
+                {
+                    var body = await ReadBodyAsync(context).ConfigureAwait(false);
+                    var created = _state.Create(store, ns, body);
+                    await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
+                    return;
+                }
+
+            case ("PUT", not null):
+                {
+                    var body = await ReadBodyAsync(context).ConfigureAwait(false);
+                    var updated = _state.Update(store, ns, name, body, sub == "status");
+                    await WriteRawAsync(context, 200, updated.Json).ConfigureAwait(false);
+                    return;
+                }
+
+            case ("PATCH", not null):
+                {
+                    var contentType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+                    Func<JsonObject, JsonObject> apply;
+                    switch (contentType)
+                    {
+                        case "application/merge-patch+json":
+                        case "application/strategic-merge-patch+json" when !rt.IsCustom:
+                            {
+                                var patch = await ReadBodyAsync(context).ConfigureAwait(false);
+                                apply = current => (JsonObject)MergePatch.Apply(current, patch)!;
+                                break;
+                            }
+
+                        case "application/json-patch+json":
+                            {
+                                var patch = await ReadJsonAsync(context).ConfigureAwait(false) as JsonArray ?? throw ApiException.BadRequest("json patch must be an array of operations");
+                                apply = current => JsonPatch.Apply(current, patch);
+                                break;
+                            }
+
+                        default:
+                            throw ApiException.UnsupportedMediaType(contentType ?? string.Empty);
+                    }
+
+                    var patched = _state.Patch(store, ns, name, apply, sub == "status");
+                    await WriteRawAsync(context, 200, patched.Json).ConfigureAwait(false);
+                    return;
+                }
+
+            case ("DELETE", not null):
+                {
+                    JsonObject? options = null;
+                    if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+                    {
+                        var raw = await ReadBytesAsync(context).ConfigureAwait(false);
+                        if (raw.Length > 0)
+                        {
+                            options = ApiState.ParseObject(raw);
+                        }
+                    }
+
+                    var (obj, deleted) = _state.Delete(store, ns, name, options);
+                    if (deleted && rt.IsCustom)
+                    {
+                        await WriteJsonAsync(context, 200, SuccessStatus(rt, obj)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteRawAsync(context, 200, obj.Json).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+            case ("DELETE", null):
+                {
+                    var f = ObjectFilter.Create(rt, ns, q["labelSelector"], q["fieldSelector"]);
+                    var page = await _state.ListAsync(store, f, true, null, null, null, null, ct).ConfigureAwait(false);
+                    foreach (var o in page.Items)
+                    {
+                        try
+                        {
+                            _state.Delete(store, o.Namespace, o.Name, null);
+                        }
+                        catch (ApiException e) when (e.Code == 404)
+                        {
+                        }
+                    }
+
+                    await WriteJsonAsync(context, 200, new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success" }).ConfigureAwait(false);
+                    return;
+                }
+
+            default:
+                throw ApiException.MethodNotAllowed();
+        }
+    }
+
+    private static JsonObject SuccessStatus(ResourceType rt, StoredObject obj)
+    {
+        var details = new JsonObject { ["name"] = obj.Name };
+        if (rt.Group.Length > 0)
+        {
+            details["group"] = rt.Group;
+        }
+
+        details["kind"] = rt.Plural;
+        details["uid"] = obj.ToNode()["metadata"]?["uid"]?.DeepClone();
+        return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details };
+    }
+
+    private async Task WatchAsync(HttpContext context, ResourceStore store, ObjectFilter filter)
+    {
+        var q = context.Request.Query;
+        var sendInitial = q["sendInitialEvents"].ToString();
+        var sendInitialEvents = IsTrue(sendInitial);
+        if (sendInitial.Length > 0 && q["resourceVersionMatch"] != "NotOlderThan")
+        {
+            throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+        }
+
+        if (sendInitial.Length == 0 && !string.IsNullOrEmpty(q["resourceVersionMatch"]))
+        {
+            throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided");
+        }
+
+        var timeout = ParseInt(q["timeoutSeconds"], "timeoutSeconds");
+        var request = new WatchRequest(
+            store,
+            filter,
+            q["resourceVersion"],
+            IsTrue(q["allowWatchBookmarks"]),
+            sendInitialEvents,
+            timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null);
+        var session = new WatchSession(context, _state, _faults);
+        await session.RunAsync(request, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteListAsync(HttpContext context, ResourceType rt, ApiState.ListPage page)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        var meta = new JsonObject { ["resourceVersion"] = page.ResourceVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            meta["continue"] = page.Continue;
+        }
+
+        if (page.RemainingItemCount is long remaining)
+        {
+            meta["remainingItemCount"] = remaining;
+        }
+
+        var head = new JsonObject { ["kind"] = rt.ListKind, ["apiVersion"] = rt.ApiVersion, ["metadata"] = meta };
+        var headBytes = JsonSerializer.SerializeToUtf8Bytes(head, JsonContext.Options);
+        PipeWriter output = context.Response.BodyWriter;
+        output.Write(headBytes.AsSpan(0, headBytes.Length - 1));
+        output.Write(",\"items\":["u8);
+        var written = 0;
+        for (var i = 0; i < page.Items.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.Write(","u8);
+            }
+
+            var json = page.Items[i].Json;
+            output.Write(json);
+            written += json.Length;
+            if (written > 64 * 1024)
+            {
+                await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                written = 0;
+            }
+        }
+
+        output.Write("]}"u8);
+        await output.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static bool IsTrue(string? value) => string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1";
+
+    private static int? ParseInt(string? value, string name)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)
+            ? i
+            : throw ApiException.BadRequest($"invalid value for {name}: \"{value}\"");
+    }
+
+    private static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    {
+        using var ms = new MemoryStream();
+        await context.Request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
+        return ms.ToArray();
+    }
+
+    private static async Task<JsonObject> ReadBodyAsync(HttpContext context)
+    {
+        var contentType = context.Request.ContentType?.Split(';')[0].Trim();
+        if (context.Request.Method is "POST" or "PUT" && contentType is not null && contentType.Length > 0
+            && !contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !contentType.Equals("*/*", StringComparison.Ordinal))
+        {
+            throw ApiException.UnsupportedMediaType(contentType);
+        }
+
+        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            throw ApiException.BadRequest("the request body is empty");
+        }
+
+        return ApiState.ParseObject(bytes);
+    }
+
+    private static async Task<JsonNode?> ReadJsonAsync(HttpContext context)
+    {
+        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+        try
+        {
+            return JsonNode.Parse(bytes);
+        }
+        catch (JsonException ex)
+        {
+            throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
+        }
+    }
+
+    internal static string Describe(byte[] json) => Encoding.UTF8.GetString(json);
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace KubeInformers.Emulator.Internal;
+
+/// <summary>
+/// One stored version of an object: its UTF-8 JSON (with metadata.resourceVersion set) plus the values
+/// selectors need (labels, selectable fields), extracted once. Immutable and shared by lists, watches and history;
+/// never mutate <see cref="Json"/>.
+/// </summary>
+internal sealed class StoredObject
+{
+    private byte[]? _addedLine;
+
+    private StoredObject(string key, string? ns, string name, long rv, byte[] json, Dictionary<string, string>? labels, Dictionary<string, string> fields)
+    {
+        Key = key;
+        Namespace = ns;
+        Name = name;
+        ResourceVersion = rv;
+        Json = json;
+        Labels = labels;
+        Fields = fields;
+    }
+
+    public string Key { get; }
+    public string? Namespace { get; }
+    public string Name { get; }
+    public long ResourceVersion { get; }
+    public byte[] Json { get; }
+    public Dictionary<string, string>? Labels { get; }
+    public Dictionary<string, string> Fields { get; }
+
+    /// <summary>A probe used only to search the sorted set by key.</summary>
+    public static StoredObject Probe(string key) => new(key, null, string.Empty, 0, [], null, new Dictionary<string, string>());
+
+    public static string MakeKey(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : ns + "/" + name;
+
+    /// <summary>Builds a stored object from a node whose metadata (name, namespace, resourceVersion) is final.</summary>
+    public static StoredObject From(JsonObject node, ResourceType type)
+    {
+        var meta = node["metadata"] as JsonObject;
+        var name = meta?["name"]?.GetValue<string>() ?? string.Empty;
+        var ns = type.Namespaced ? meta?["namespace"]?.GetValue<string>() : null;
+        var rv = long.Parse(meta?["resourceVersion"]?.GetValue<string>() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Dictionary<string, string>? labels = null;
+        if (meta?["labels"] is JsonObject l && l.Count > 0)
+        {
+            labels = new Dictionary<string, string>(l.Count, StringComparer.Ordinal);
+            foreach (var (k, v) in l)
+            {
+                labels[k] = v is JsonValue jv && jv.TryGetValue<string>(out var s) ? s : v?.ToJsonString() ?? string.Empty;
+            }
+        }
+
+        var fields = new Dictionary<string, string>(2 + type.SelectableFields.Count, StringComparer.Ordinal)
+        {
+            ["metadata.name"] = name,
+            ["metadata.namespace"] = ns ?? string.Empty,
+        };
+        foreach (var (label, path) in type.SelectableFields)
+        {
+            fields[label] = ReadPath(node, path);
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(node, JsonContext.Options);
+        return new StoredObject(MakeKey(ns, name), ns, name, rv, json, labels, fields);
+    }
+
+    private static string ReadPath(JsonObject node, string[] path)
+    {
+        JsonNode? cur = node;
+        foreach (var p in path)
+        {
+            cur = (cur as JsonObject)?[p];
+            if (cur is null)
+            {
+                return string.Empty;
+            }
+        }
+
+        return cur switch
+        {
+            JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+            JsonValue v when v.GetValueKind() == JsonValueKind.True => "true",
+            JsonValue v when v.GetValueKind() == JsonValueKind.False => "false",
+            _ => cur.ToJsonString(),
+        };
+    }
+
+    public JsonObject ToNode() => JsonNode.Parse(Json)!.AsObject();
+
+    /// <summary>The pre-serialized watch line <c>{"type":"ADDED","object":…}\n</c>, built once.</summary>
+    public byte[] AddedLine => _addedLine ??= WatchLines.Build("ADDED", Json);
+
+    /// <summary>Orders stored objects by key (ordinal).</summary>
+    public sealed class KeyComparer : IComparer<StoredObject>
+    {
+        public static KeyComparer Instance { get; } = new();
+
+        public int Compare(StoredObject? x, StoredObject? y) => string.CompareOrdinal(x!.Key, y!.Key);
+    }
+}
+
+/// <summary>JSON options shared by the emulator (no escaping surprises, compact).</summary>
+internal static class JsonContext
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+    };
+}
+
+/// <summary>Builds watch-event lines from pre-serialized objects.</summary>
+internal static class WatchLines
+{
+    private static readonly byte[] s_prefix = "{\"type\":\""u8.ToArray();
+    private static readonly byte[] s_middle = "\",\"object\":"u8.ToArray();
+    private static readonly byte[] s_suffix = "}\n"u8.ToArray();
+
+    public static byte[] Build(string type, byte[] objectJson)
+    {
+        var typeBytes = System.Text.Encoding.UTF8.GetBytes(type);
+        var line = new byte[s_prefix.Length + typeBytes.Length + s_middle.Length + objectJson.Length + s_suffix.Length];
+        var span = line.AsSpan();
+        s_prefix.CopyTo(span);
+        span = span[s_prefix.Length..];
+        typeBytes.CopyTo(span);
+        span = span[typeBytes.Length..];
+        s_middle.CopyTo(span);
+        span = span[s_middle.Length..];
+        objectJson.CopyTo(span);
+        span = span[objectJson.Length..];
+        s_suffix.CopyTo(span);
+        return line;
+    }
+}
