@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeInformers;
 
@@ -24,59 +25,428 @@ public sealed record SharedIndexInformerOptions<T> where T : class
 /// pops it, updates the <see cref="Indexer"/> and hands notifications to each handler's own unbounded buffer and loop,
 /// so a slow or failing handler delays only itself. Thread-safe.
 /// </summary>
+/// <remarks>
+/// <para>Ordering: each handler sees the changes of one object in the order they happened; handlers are independent.
+/// The cache is updated before handlers are told, so a handler that reads the lister sees at least that state.</para>
+/// <para>Resync: each handler has its own period (at least 1 s). The informer checks every <em>check period</em>, the
+/// smallest period of the handlers registered before start (and the default); a handler added later with a smaller
+/// period is raised to it. A resync re-delivers every cached object as an update with the same resourceVersion, only to
+/// the handlers that are due; a relist that finds an object unchanged counts as a resync in the same way.</para>
+/// <para>Sync: <see cref="HasSynced"/> once the first list has been fully applied to the cache; a registration's
+/// <see cref="IEventHandlerRegistration.HasSynced"/> once, in addition, its handler has received every initial add.</para>
+/// </remarks>
 public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
+    private static readonly TimeSpan MinimumResyncPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly IListWatch<T> _listWatch;
+    private readonly SharedIndexInformerOptions<T> _options;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Indexer<T> _indexer;
+    private readonly string _name;
+
+    // Serializes cache updates with handler registration (client-go's blockDeltas): a handler added while running
+    // gets exactly the cache, then every later change.
+    private readonly object _deltaLock = new();
+
+    // Guards the listener lists, the resync bookkeeping and the lifecycle flags.
+    private readonly object _lock = new();
+    private ProcessorListener<T>[] _listeners = [];
+    private ProcessorListener<T>[] _syncingListeners = [];
+    private TimeSpan _resyncCheckPeriod;
+    private Action<Exception>? _watchErrorHandler;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource<bool> _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Lister<T>? _lister;
+    private DeltaFifo<T>? _fifo;
+    private Reflector<T>? _reflector;
+    private volatile bool _started;
+    private volatile bool _stopped;
+
     /// <summary>Creates an informer.</summary>
     public SharedIndexInformer(IListWatch<T> listWatch, SharedIndexInformerOptions<T> options,
-        ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) => throw new NotImplementedException();
+        ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        _listWatch = listWatch ?? throw new ArgumentNullException(nameof(listWatch));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger("KubeInformers.SharedIndexInformer");
+        _time = timeProvider ?? TimeProvider.System;
+        _name = options.Resource.ToString();
+
+        var indexers = new Dictionary<string, IndexFunc<T>>(StringComparer.Ordinal)
+        {
+            [StandardIndexes.Namespace] = StandardIndexes.NamespaceIndexFunc<T>(),
+        };
+        if (options.Indexers is not null)
+        {
+            foreach (var (name, func) in options.Indexers)
+            {
+                indexers[name] = func;
+            }
+        }
+
+        _indexer = new Indexer<T>(CacheKeys.MetaNamespaceKey, indexers);
+        _resyncCheckPeriod = options.DefaultResyncPeriod > TimeSpan.Zero ? Max(options.DefaultResyncPeriod, MinimumResyncPeriod) : TimeSpan.Zero;
+    }
 
     /// <summary>The cache (read-only view; objects are shared, never mutate them).</summary>
-    public IIndexer<T> Indexer => throw new NotImplementedException();
+    public IIndexer<T> Indexer => _indexer;
 
     /// <summary>A lister over the cache.</summary>
-    public Lister<T> Lister => throw new NotImplementedException();
+    public Lister<T> Lister => _lister ??= new Lister<T>(_indexer);
 
     /// <inheritdoc/>
-    public ResourceDescriptor Resource => throw new NotImplementedException();
+    public ResourceDescriptor Resource => _options.Resource;
     /// <inheritdoc/>
     public Type ObjectType => typeof(T);
     /// <inheritdoc/>
-    public bool HasSynced => throw new NotImplementedException();
+    public bool HasSynced => _fifo?.HasSynced ?? false;
     /// <inheritdoc/>
-    public bool IsStarted => throw new NotImplementedException();
+    public bool IsStarted => _started;
     /// <inheritdoc/>
-    public bool IsStopped => throw new NotImplementedException();
+    public bool IsStopped => _stopped;
     /// <inheritdoc/>
-    public string? LastSyncResourceVersion => throw new NotImplementedException();
+    public string? LastSyncResourceVersion => _reflector?.LastSyncResourceVersion;
     /// <inheritdoc/>
-    public Exception? LastError => throw new NotImplementedException();
+    public Exception? LastError => _reflector?.LastError;
     /// <inheritdoc/>
-    public DateTimeOffset? LastActivity => throw new NotImplementedException();
+    public DateTimeOffset? LastActivity => _reflector?.LastActivity;
     /// <inheritdoc/>
-    public int CacheCount => throw new NotImplementedException();
+    public int CacheCount => _indexer.Count;
+
+    /// <summary>How often the informer checks whether handlers are due for a resync (zero: never). Fixed at start.</summary>
+    public TimeSpan ResyncCheckPeriod
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _resyncCheckPeriod;
+            }
+        }
+    }
 
     /// <summary>
     /// Registers a handler with its own resync period (null: the informer's default; floored at 1 s). A handler added while
     /// running first receives the whole cache as adds.
     /// </summary>
     /// <exception cref="InvalidOperationException">The informer has stopped.</exception>
-    public IEventHandlerRegistration AddEventHandler(IResourceEventHandler<T> handler, TimeSpan? resyncPeriod = null) => throw new NotImplementedException();
+    public IEventHandlerRegistration AddEventHandler(IResourceEventHandler<T> handler, TimeSpan? resyncPeriod = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var requested = resyncPeriod ?? _options.DefaultResyncPeriod;
+        var period = requested;
+        var handlerName = handler.GetType().Name;
+        if (period > TimeSpan.Zero && period < MinimumResyncPeriod)
+        {
+            InformerLog.ResyncRaised(_logger, _name, handlerName, period, MinimumResyncPeriod);
+            period = MinimumResyncPeriod;
+        }
+
+        lock (_deltaLock)
+        {
+            ProcessorListener<T> listener;
+            lock (_lock)
+            {
+                if (_stopped)
+                {
+                    throw new InvalidOperationException($"The informer for {_name} has stopped; handlers can no longer be added.");
+                }
+
+                if (period > TimeSpan.Zero)
+                {
+                    if (!_started)
+                    {
+                        if (_resyncCheckPeriod == TimeSpan.Zero || period < _resyncCheckPeriod)
+                        {
+                            _resyncCheckPeriod = period;
+                        }
+                    }
+                    else if (_resyncCheckPeriod == TimeSpan.Zero)
+                    {
+                        InformerLog.ResyncDisabled(_logger, _name, handlerName, period);
+                        period = TimeSpan.Zero;
+                    }
+                    else if (period < _resyncCheckPeriod)
+                    {
+                        InformerLog.ResyncRaised(_logger, _name, handlerName, period, _resyncCheckPeriod);
+                        period = _resyncCheckPeriod;
+                    }
+                }
+
+                listener = new ProcessorListener<T>(handler, requested, period, _time.GetUtcNow(), () => HasSynced, _logger, _name);
+                _listeners = [.. _listeners, listener];
+            }
+
+            listener.Start(_stopping.Token);
+            if (_started)
+            {
+                // Late handler: the current cache, as initial adds, before any later change (deltas are blocked meanwhile).
+                foreach (var obj in _indexer.List())
+                {
+                    listener.Enqueue(new Notification<T>(NotificationKind.Add, obj, null, true), countsForSync: true);
+                }
+            }
+
+            return listener;
+        }
+    }
 
     /// <summary>Unregisters a handler; it receives nothing more. Idempotent.</summary>
-    public void RemoveEventHandler(IEventHandlerRegistration registration) => throw new NotImplementedException();
+    public void RemoveEventHandler(IEventHandlerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        if (registration is not ProcessorListener<T> listener)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _listeners = [.. _listeners.Where(l => l != listener)];
+            _syncingListeners = [.. _syncingListeners.Where(l => l != listener)];
+        }
+
+        listener.Remove();
+    }
 
     /// <summary>Adds index functions; allowed before and after start (existing objects are indexed).</summary>
     /// <exception cref="ArgumentException">An index of that name exists.</exception>
     /// <exception cref="InvalidOperationException">The informer has stopped.</exception>
-    public void AddIndexers(IReadOnlyDictionary<string, IndexFunc<T>> indexers) => throw new NotImplementedException();
+    public void AddIndexers(IReadOnlyDictionary<string, IndexFunc<T>> indexers)
+    {
+        ArgumentNullException.ThrowIfNull(indexers);
+        lock (_deltaLock)
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException($"The informer for {_name} has stopped; indexers can no longer be added.");
+            }
+
+            _indexer.AddIndexers(indexers);
+        }
+    }
 
     /// <summary>Sets the watch error handler (called on every list/watch error).</summary>
     /// <exception cref="InvalidOperationException">The informer has started.</exception>
-    public void SetWatchErrorHandler(Action<Exception> handler) => throw new NotImplementedException();
+    public void SetWatchErrorHandler(Action<Exception> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_lock)
+        {
+            if (_started)
+            {
+                throw new InvalidOperationException($"The informer for {_name} has started; set the watch error handler before starting it.");
+            }
+
+            _watchErrorHandler = handler;
+        }
+    }
 
     /// <inheritdoc/>
-    public Task RunAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        DeltaFifo<T> fifo;
+        Reflector<T> reflector;
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                throw new InvalidOperationException($"The informer for {_name} has stopped; it cannot be restarted.");
+            }
+
+            if (_started)
+            {
+                throw new InvalidOperationException($"The informer for {_name} is already running; RunAsync can be called once.");
+            }
+
+            fifo = new DeltaFifo<T>(new DeltaFifoOptions<T>
+            {
+                KeyFunc = CacheKeys.MetaNamespaceKey,
+                KnownObjects = _indexer,
+                EmitDeltaTypeReplaced = true,
+                Transform = _options.Transform,
+            });
+            reflector = new Reflector<T>(_listWatch, new SyncSignallingStore(fifo, this), _options.Reflector, _time,
+                _loggerFactory.CreateLogger("KubeInformers.Reflector"), _name)
+            {
+                WatchErrorHandler = _watchErrorHandler,
+                ResyncPeriod = _resyncCheckPeriod,
+                ShouldResync = ShouldResync,
+            };
+            _fifo = fifo;
+            _reflector = reflector;
+            _started = true;
+        }
+
+        using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopping);
+        var stopping = _stopping.Token;
+        var reflectorRun = reflector.RunAsync(stopping);
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await fifo.PopAsync(ProcessDeltas, stopping).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not FifoClosedException)
+                {
+                    InformerLog.ProcessFailed(_logger, _name, ex);
+                }
+
+                CheckSynced();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (FifoClosedException)
+        {
+        }
+        finally
+        {
+            ProcessorListener<T>[] listeners;
+            lock (_lock)
+            {
+                _stopped = true;
+                listeners = _listeners;
+            }
+
+            _stopping.Cancel();
+            fifo.Close();
+            await reflectorRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            foreach (var listener in listeners)
+            {
+                listener.Remove();
+            }
+
+            await Task.WhenAll(listeners.Select(l => l.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _synced.TrySetResult(false);
+            InformerLog.Stopped(_logger, _name);
+        }
+    }
 
     /// <inheritdoc/>
-    public Task<bool> WaitForCacheSyncAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<bool> WaitForCacheSyncAsync(CancellationToken cancellationToken = default)
+    {
+        if (HasSynced)
+        {
+            return true;
+        }
+
+        try
+        {
+            return await _synced.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Applies one object's deltas to the cache and tells the handlers. Runs under the queue's lock, on the pop loop.</summary>
+    private void ProcessDeltas(IReadOnlyList<Delta<T>> deltas, bool isInInitialList)
+    {
+        lock (_deltaLock)
+        {
+            foreach (var delta in deltas)
+            {
+                var obj = delta.Object;
+                switch (delta.Type)
+                {
+                    case DeltaType.Sync:
+                    case DeltaType.Replaced:
+                    case DeltaType.Added:
+                    case DeltaType.Updated:
+                        if (_indexer.TryGetByKey(CacheKeys.MetaNamespaceKey(obj), out var old))
+                        {
+                            _indexer.Update(obj);
+                            // An update that did not change the resourceVersion is a resync: only handlers due for one get it.
+                            var isSync = string.Equals(old.Metadata?.ResourceVersion, obj.Metadata?.ResourceVersion, StringComparison.Ordinal);
+                            Distribute(new Notification<T>(NotificationKind.Update, obj, old, false), isSync);
+                        }
+                        else
+                        {
+                            _indexer.Add(obj);
+                            Distribute(new Notification<T>(NotificationKind.Add, obj, null, isInInitialList), isSync: false);
+                        }
+
+                        break;
+                    case DeltaType.Deleted:
+                        _indexer.Delete(obj);
+                        Distribute(new Notification<T>(NotificationKind.Delete, obj, null, delta.IsFinalStateUnknown), isSync: false);
+                        break;
+                }
+            }
+        }
+    }
+
+    private void Distribute(in Notification<T> notification, bool isSync)
+    {
+        ProcessorListener<T>[] targets;
+        lock (_lock)
+        {
+            targets = isSync ? _syncingListeners : _listeners;
+        }
+
+        var countsForSync = notification.Kind == NotificationKind.Add && notification.Flag;
+        foreach (var listener in targets)
+        {
+            listener.Enqueue(notification, countsForSync);
+        }
+    }
+
+    /// <summary>Called by the reflector every check period: picks the handlers due for a resync.</summary>
+    private bool ShouldResync()
+    {
+        var now = _time.GetUtcNow();
+        lock (_lock)
+        {
+            var due = new List<ProcessorListener<T>>();
+            foreach (var listener in _listeners)
+            {
+                if (listener.ShouldResync(now))
+                {
+                    due.Add(listener);
+                    listener.NextResync = now + listener.ResyncPeriod;
+                }
+            }
+
+            _syncingListeners = [.. due];
+            return due.Count > 0;
+        }
+    }
+
+    private void CheckSynced()
+    {
+        if (!_synced.Task.IsCompleted && (_fifo?.HasSynced ?? false))
+        {
+            if (_synced.TrySetResult(true))
+            {
+                InformerLog.Synced(_logger, _name, _indexer.Count);
+            }
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>The reflector's view of the queue: notices when a Replace alone (e.g. of an empty list) completes the sync.</summary>
+    private sealed class SyncSignallingStore(DeltaFifo<T> fifo, SharedIndexInformer<T> informer) : IReflectorStore<T>
+    {
+        public void Add(T obj) => fifo.Add(obj);
+        public void Update(T obj) => fifo.Update(obj);
+        public void Delete(T obj) => fifo.Delete(obj);
+        public void Resync() => fifo.Resync();
+
+        public void Replace(IReadOnlyList<T> items, string resourceVersion)
+        {
+            fifo.Replace(items, resourceVersion);
+            informer.CheckSynced();
+        }
+    }
 }

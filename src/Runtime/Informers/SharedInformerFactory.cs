@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeInformers;
 
@@ -30,34 +32,144 @@ public sealed class SharedInformerFactoryOptions
 /// and stops them together. The generated factory derives from it and adds typed accessors such as
 /// <c>factory.Apps.V1.Deployments</c>.
 /// </summary>
+/// <remarks>
+/// Thread-safe. <see cref="Start"/> starts every informer not yet started and may be called again after creating more
+/// (as with client-go, an informer created after <see cref="Start"/> runs only once <see cref="Start"/> is called again).
+/// <see cref="ShutdownAsync"/> stops them all and waits until their loops and handlers have finished; the factory then
+/// refuses to start anything.
+/// </remarks>
 public class SharedInformerFactory : IAsyncDisposable
 {
+    private readonly IKubernetes _client;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
+    private readonly object _lock = new();
+    private readonly Dictionary<(Type, ResourceDescriptor), ISharedInformer> _informers = [];
+    private readonly List<ISharedInformer> _order = [];
+    private readonly Dictionary<ISharedInformer, Task> _running = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private bool _shutdown;
+
     /// <summary>Creates a factory that talks to the API server through <paramref name="client"/>.</summary>
     public SharedInformerFactory(IKubernetes client, SharedInformerFactoryOptions? options = null,
-        ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null) => throw new NotImplementedException();
+        ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
+    {
+        _client = client ?? throw new ArgumentNullException(nameof(client));
+        Options = options ?? new SharedInformerFactoryOptions();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+    }
 
     /// <summary>The options.</summary>
-    public SharedInformerFactoryOptions Options => throw new NotImplementedException();
+    public SharedInformerFactoryOptions Options { get; }
+
+    /// <summary>The client informers list and watch through.</summary>
+    protected IKubernetes Client => _client;
 
     /// <summary>Every informer created so far.</summary>
-    public IReadOnlyCollection<ISharedInformer> Informers => throw new NotImplementedException();
+    public IReadOnlyCollection<ISharedInformer> Informers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _order];
+            }
+        }
+    }
 
     /// <summary>The informer for <paramref name="resource"/> and <typeparamref name="T"/>, created on first use.</summary>
-    public SharedIndexInformer<T> InformerFor<T>(ResourceDescriptor resource) where T : class, IKubernetesObject<V1ObjectMeta> => throw new NotImplementedException();
+    /// <exception cref="ObjectDisposedException">The factory has been shut down.</exception>
+    public SharedIndexInformer<T> InformerFor<T>(ResourceDescriptor resource) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_shutdown, this);
+            if (_informers.TryGetValue((typeof(T), resource), out var existing))
+            {
+                return (SharedIndexInformer<T>)existing;
+            }
+
+            var listWatchOptions = new ListWatchOptions
+            {
+                Namespace = resource.Namespaced ? Options.Namespace : null,
+                LabelSelector = Options.LabelSelector,
+                FieldSelector = Options.FieldSelector,
+            };
+            if (Options.TweakListOptions is { } tweak)
+            {
+                listWatchOptions = tweak(resource, listWatchOptions) ?? listWatchOptions;
+            }
+
+            var transform = Options.Transform;
+            var informer = new SharedIndexInformer<T>(CreateListWatch<T>(resource, listWatchOptions), new SharedIndexInformerOptions<T>
+            {
+                Resource = resource,
+                DefaultResyncPeriod = Options.ResyncPeriods.TryGetValue(typeof(T), out var resync) ? resync : Options.DefaultResyncPeriod,
+                Transform = transform is null ? null : obj => transform(obj) as T ?? throw new InvalidOperationException(
+                    $"The factory's transform returned an object that is not a {typeof(T).Name} for {resource}."),
+                Reflector = Options.Reflector,
+            }, _loggerFactory, _time);
+            _informers.Add((typeof(T), resource), informer);
+            _order.Add(informer);
+            return informer;
+        }
+    }
 
     /// <summary>Starts every informer not yet started. Idempotent; informers created later are started by the next call.</summary>
-    public void Start() => throw new NotImplementedException();
+    /// <exception cref="ObjectDisposedException">The factory has been shut down.</exception>
+    public void Start()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_shutdown, this);
+            foreach (var informer in _order)
+            {
+                if (!_running.ContainsKey(informer) && !informer.IsStarted)
+                {
+                    var token = _stopping.Token;
+                    _running.Add(informer, Task.Run(() => informer.RunAsync(token), CancellationToken.None));
+                }
+            }
+        }
+    }
 
     /// <summary>Waits until every started informer has synced; false if cancelled first.</summary>
-    public Task<bool> WaitForCacheSyncAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task<bool> WaitForCacheSyncAsync(CancellationToken cancellationToken = default)
+    {
+        ISharedInformer[] started;
+        lock (_lock)
+        {
+            started = [.. _running.Keys];
+        }
+
+        var results = await Task.WhenAll(started.Select(i => i.WaitForCacheSyncAsync(cancellationToken))).ConfigureAwait(false);
+        return results.All(r => r);
+    }
 
     /// <summary>Stops every informer and waits for them to finish.</summary>
-    public Task ShutdownAsync() => throw new NotImplementedException();
+    public async Task ShutdownAsync()
+    {
+        Task[] running;
+        lock (_lock)
+        {
+            _shutdown = true;
+            running = [.. _running.Values];
+        }
+
+        _stopping.Cancel();
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => throw new NotImplementedException();
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Creates the list/watch source of a new informer. Override to substitute a source (tests).</summary>
     protected virtual IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options) where T : class, IKubernetesObject<V1ObjectMeta>
-        => throw new NotImplementedException();
+        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time };
 }

@@ -1,0 +1,145 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace KubeInformers;
+
+/// <summary>What a handler is told: an add, an update (or resync), or a delete.</summary>
+internal enum NotificationKind : byte { Add, Update, Delete }
+
+/// <summary>One notification for one handler.</summary>
+/// <param name="Kind">Add, update or delete.</param>
+/// <param name="Object">The object (the new state for an update).</param>
+/// <param name="Old">The previous state, for an update.</param>
+/// <param name="Flag">For an add: isInInitialList. For a delete: finalStateUnknown.</param>
+internal readonly record struct Notification<T>(NotificationKind Kind, T Object, T? Old, bool Flag) where T : class;
+
+/// <summary>
+/// One handler registration: an unbounded buffer and its own loop, so a slow handler delays only itself and calls for
+/// one registration never overlap. A handler exception is logged and the loop goes on. Thread-safe.
+/// </summary>
+internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T : class
+{
+    private readonly Channel<Notification<T>> _buffer = Channel.CreateUnbounded<Notification<T>>(new UnboundedChannelOptions
+    {
+        // The multi-reader implementation is the one that can count (PendingNotifications); there is one reader.
+        SingleReader = false,
+        SingleWriter = false,
+        AllowSynchronousContinuations = false,
+    });
+
+    private readonly IResourceEventHandler<T> _handler;
+    private readonly Func<bool> _informerSynced;
+    private readonly ILogger _logger;
+    private readonly string _informerName;
+    private int _pendingInitial;
+    private volatile bool _removed;
+
+    public ProcessorListener(IResourceEventHandler<T> handler, TimeSpan requestedResyncPeriod, TimeSpan resyncPeriod, DateTimeOffset now,
+        Func<bool> informerSynced, ILogger logger, string informerName)
+    {
+        _handler = handler;
+        RequestedResyncPeriod = requestedResyncPeriod;
+        ResyncPeriod = resyncPeriod;
+        _informerSynced = informerSynced;
+        _logger = logger;
+        _informerName = informerName;
+        NextResync = now + resyncPeriod;
+    }
+
+    public TimeSpan RequestedResyncPeriod { get; }
+
+    /// <summary>The resync period in force (zero: none).</summary>
+    public TimeSpan ResyncPeriod { get; }
+
+    /// <summary>When this handler is next due for a resync. Guarded by the processor's lock.</summary>
+    public DateTimeOffset NextResync { get; set; }
+
+    /// <summary>The handler's loop; completes when the registration is removed or the informer stops.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public bool HasSynced => _informerSynced() && Volatile.Read(ref _pendingInitial) == 0;
+
+    public int PendingNotifications => _buffer.Reader.Count;
+
+    public bool IsRemoved => _removed;
+
+    public string HandlerName => _handler.GetType().Name;
+
+    public bool ShouldResync(DateTimeOffset now) => ResyncPeriod > TimeSpan.Zero && now >= NextResync;
+
+    public void Start(CancellationToken stopping) => Completion = Task.Run(() => RunAsync(stopping), CancellationToken.None);
+
+    /// <summary>Queues a notification (never blocks). Initial adds are counted until delivered, for <see cref="HasSynced"/>.</summary>
+    public void Enqueue(in Notification<T> notification, bool countsForSync)
+    {
+        if (countsForSync)
+        {
+            Interlocked.Increment(ref _pendingInitial);
+        }
+
+        if (!_buffer.Writer.TryWrite(notification) && countsForSync)
+        {
+            Interlocked.Decrement(ref _pendingInitial);
+        }
+    }
+
+    /// <summary>Stops delivering: what is buffered is dropped.</summary>
+    public void Remove()
+    {
+        _removed = true;
+        _buffer.Writer.TryComplete();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            while (await _buffer.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            {
+                while (!_removed && !stopping.IsCancellationRequested && _buffer.Reader.TryRead(out var notification))
+                {
+                    Deliver(notification);
+                }
+
+                if (_removed)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void Deliver(in Notification<T> notification)
+    {
+        var initial = notification.Kind == NotificationKind.Add && notification.Flag;
+        try
+        {
+            switch (notification.Kind)
+            {
+                case NotificationKind.Add:
+                    _handler.OnAdd(notification.Object, notification.Flag);
+                    break;
+                case NotificationKind.Update:
+                    _handler.OnUpdate(notification.Old!, notification.Object);
+                    break;
+                case NotificationKind.Delete:
+                    _handler.OnDelete(notification.Object, notification.Flag);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            InformerLog.HandlerFailed(_logger, _informerName, HandlerName, notification.Kind.ToString(), ex);
+        }
+        finally
+        {
+            if (initial)
+            {
+                Interlocked.Decrement(ref _pendingInitial);
+            }
+        }
+    }
+}

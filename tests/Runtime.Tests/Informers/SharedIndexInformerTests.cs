@@ -1,0 +1,407 @@
+using k8s.Models;
+using KubeInformers.Tests.TestSupport;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using static KubeInformers.Tests.TestSupport.FlowObjects;
+
+namespace KubeInformers.Tests.Informers;
+
+/// <summary>SEMANTICS 24–29 and the informer's other promises.</summary>
+public sealed class SharedIndexInformerTests : IAsyncLifetime
+{
+    private static readonly ResourceDescriptor ConfigMaps = new("", "v1", "configmaps", "ConfigMap", Namespaced: true);
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FlowScriptedListWatch<V1ConfigMap> _source;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly FakeLoggerProvider _logs = new();
+    private SharedIndexInformer<V1ConfigMap>? _informer;
+    private Task? _run;
+
+    public SharedIndexInformerTests() => _source = new FlowScriptedListWatch<V1ConfigMap>(_time);
+
+    private SharedIndexInformer<V1ConfigMap> Create(TimeSpan defaultResync = default, Func<V1ConfigMap, V1ConfigMap>? transform = null,
+        IReadOnlyDictionary<string, IndexFunc<V1ConfigMap>>? indexers = null)
+    {
+        _informer = new SharedIndexInformer<V1ConfigMap>(_source, new SharedIndexInformerOptions<V1ConfigMap>
+        {
+            Resource = ConfigMaps,
+            DefaultResyncPeriod = defaultResync,
+            Transform = transform,
+            Indexers = indexers,
+            Reflector = new ReflectorOptions { WatchIdleTimeout = null },
+        }, new Microsoft.Extensions.Logging.LoggerFactory([_logs]), _time);
+        return _informer;
+    }
+
+    private void Run() => _run = _informer!.RunAsync(_stop.Token);
+
+    private async Task StopAsync()
+    {
+        _stop.Cancel();
+        if (_run is not null)
+        {
+            await FlowWait.CompletesAsync(_run, "the informer to stop");
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await StopAsync();
+
+    [Fact]
+    public async Task Initial_list_arrives_as_initial_adds_then_watch_changes_follow_and_the_cache_matches()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5"), Cm("b", "6")).Watch(watch);
+        var informer = Create();
+        var handler = new FlowRecordingHandler();
+        var registration = informer.AddEventHandler(handler);
+
+        Run();
+        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        await FlowWait.UntilAsync(() => registration.HasSynced, "the registration to sync");
+        Assert.Equal(["add a@5 initial", "add b@6 initial"], handler.Events);
+
+        watch.Send(Added("c", "11")).Send(Modified("a", "12")).Send(Deleted("b", "13"));
+        await FlowWait.UntilAsync(() => handler.Count == 5, "the watch changes");
+
+        // A watch DELETED event carries the object's last state (with the delete's resourceVersion).
+        Assert.Equal(["add a@5 initial", "add b@6 initial", "add c@11", "update a@5->12", "delete b@13"], handler.Events);
+        Assert.Equal(["ns/a", "ns/c"], informer.Indexer.ListKeys().Order());
+        Assert.Equal("12", informer.Indexer.GetByKey("ns/a")!.Metadata.ResourceVersion);
+        Assert.Equal(["ns/a", "ns/c"], informer.Indexer.IndexKeys(StandardIndexes.Namespace, "ns").Order());
+        Assert.Equal(2, informer.CacheCount);
+        Assert.Equal("13", informer.LastSyncResourceVersion);
+    }
+
+    [Fact]
+    public async Task An_empty_initial_list_syncs()
+    {
+        _source.List("10");
+        var informer = Create();
+
+        Run();
+
+        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync of an empty list"));
+        Assert.True(informer.HasSynced);
+    }
+
+    // SEMANTICS 24
+    [Fact]
+    public async Task After_a_watch_reset_a_handler_without_resync_gets_only_changes_and_one_due_for_resync_gets_all()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("pod1", "1"), Cm("pod2", "2")).Watch(watch)
+            .List("20", Cm("pod1", "1"), Cm("pod2", "3"), Cm("pod3", "4"));
+        var informer = Create();
+        var plain = new FlowRecordingHandler();
+        var resyncing = new FlowRecordingHandler();
+        informer.AddEventHandler(plain, TimeSpan.Zero);
+        informer.AddEventHandler(resyncing, TimeSpan.FromSeconds(10));
+        Run();
+        await FlowWait.UntilAsync(() => plain.Count == 2 && resyncing.Count == 2, "the initial adds");
+
+        await FlowClock.DriveUntilAsync(_time, () => resyncing.Count == 4, "the periodic resync", step: TimeSpan.FromSeconds(1));
+        watch.Fail(Expired());
+        await FlowClock.DriveUntilAsync(_time, () => plain.Count == 4 && resyncing.Count == 7, "the relist's notifications");
+
+        Assert.Equal(["update pod2@2->3", "add pod3@4"], plain.Events.Skip(2));
+        Assert.Equal(["resync pod1@1", "update pod2@2->3", "add pod3@4"], resyncing.Events.Skip(4));
+    }
+
+    // SEMANTICS 25
+    [Fact]
+    public async Task Each_handler_is_resynced_on_its_own_period_and_the_informer_checks_at_the_smallest()
+    {
+        _source.List("10", Cm("a", "5"));
+        var informer = Create(defaultResync: TimeSpan.FromHours(12));
+        var periods = new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(5) };
+        var handlers = periods.Select(_ => new FlowRecordingHandler(_time)).ToArray();
+        for (var i = 0; i < periods.Length; i++)
+        {
+            informer.AddEventHandler(handlers[i], periods[i]);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(5), informer.ResyncCheckPeriod);
+        Run();
+        await FlowWait.UntilAsync(() => handlers.All(h => h.Count == 1), "the initial adds");
+        var start = _time.GetUtcNow();
+        await FlowClock.DriveForAsync(_time, TimeSpan.FromSeconds(125), TimeSpan.FromSeconds(1));
+        await FlowWait.UntilAsync(() => informer.Indexer.Count == 1 && handlers.All(h => h.Count >= 1), "deliveries");
+
+        Assert.Empty(handlers[0].TimesOf("resync"));
+        foreach (var (handler, period) in handlers.Zip(periods).Skip(1))
+        {
+            var times = handler.TimesOf("resync");
+            Assert.NotEmpty(times);
+            Assert.True(times[0] - start >= period - TimeSpan.FromSeconds(1), $"first resync of the {period} handler came after {times[0] - start}");
+            foreach (var (a, b) in times.Zip(times.Skip(1)))
+            {
+                Assert.True(b - a >= period - TimeSpan.FromSeconds(1), $"the {period} handler was resynced {b - a} apart");
+            }
+        }
+
+        Assert.InRange(handlers[3].TimesOf("resync").Count, 15, 25);
+        Assert.InRange(handlers[1].TimesOf("resync").Count, 1, 2);
+        Assert.InRange(handlers[2].TimesOf("resync").Count, 1, 2);
+    }
+
+    [Fact]
+    public void Resync_periods_below_one_second_are_raised_to_one_second()
+    {
+        var informer = Create();
+
+        informer.AddEventHandler(new FlowRecordingHandler(), TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(TimeSpan.FromSeconds(1), informer.ResyncCheckPeriod);
+    }
+
+    // SEMANTICS 26
+    [Fact]
+    public async Task A_resync_redelivers_the_same_object_and_a_real_update_does_not_wait_for_it()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5")).Watch(watch);
+        var informer = Create();
+        V1ConfigMap? oldSeen = null, newSeen = null;
+        var resyncs = 0;
+        informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
+        {
+            Updated = (o, n) =>
+            {
+                if (o.Metadata.ResourceVersion == n.Metadata.ResourceVersion)
+                {
+                    oldSeen = o;
+                    newSeen = n;
+                    Interlocked.Increment(ref resyncs);
+                }
+            },
+        }, TimeSpan.FromMinutes(1));
+        var other = new FlowRecordingHandler();
+        informer.AddEventHandler(other, TimeSpan.FromMinutes(1));
+        Run();
+        await FlowWait.UntilAsync(() => other.Count == 1, "the initial add");
+
+        await FlowClock.DriveUntilAsync(_time, () => Volatile.Read(ref resyncs) == 1, "the resync", step: TimeSpan.FromSeconds(1));
+        Assert.Same(oldSeen, newSeen);
+        Assert.Same(informer.Indexer.GetByKey("ns/a"), newSeen);
+
+        var before = _time.GetUtcNow();
+        watch.Send(Modified("a", "6"));
+        await FlowWait.UntilAsync(() => other.Events.Contains("update a@5->6"), "the real update, with no fake time passing");
+        Assert.Equal(before, _time.GetUtcNow());
+    }
+
+    // SEMANTICS 27
+    [Fact]
+    public async Task Adding_a_handler_to_a_stopped_informer_fails()
+    {
+        _source.List("10");
+        var informer = Create();
+        Run();
+        await informer.WaitForCacheSyncAsync();
+
+        await StopAsync();
+
+        Assert.True(informer.IsStopped);
+        Assert.Throws<InvalidOperationException>(() => informer.AddEventHandler(new FlowRecordingHandler()));
+        Assert.Throws<InvalidOperationException>(() => informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["x"] = _ => [] }));
+    }
+
+    [Fact]
+    public async Task A_handler_added_while_running_gets_the_cache_as_initial_adds_then_later_changes()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5"), Cm("b", "6")).Watch(watch);
+        var informer = Create();
+        Run();
+        await informer.WaitForCacheSyncAsync();
+        await FlowWait.UntilAsync(() => informer.CacheCount == 2, "the cache");
+
+        var late = new FlowRecordingHandler();
+        var gate = new ManualResetEventSlim();
+        late.Before = _ => gate.Wait(TimeSpan.FromSeconds(20));
+        var registration = informer.AddEventHandler(late);
+        Assert.False(registration.HasSynced);
+        gate.Set();
+        await FlowWait.UntilAsync(() => registration.HasSynced, "the late registration to sync");
+        watch.Send(Modified("a", "7"));
+        await FlowWait.UntilAsync(() => late.Count == 3, "the later change");
+
+        Assert.Equal(["add a@5 initial", "add b@6 initial"], late.Events.Take(2).Order());
+        Assert.Equal("update a@5->7", late.Events[2]);
+    }
+
+    [Fact]
+    public async Task The_same_handler_registered_twice_gets_two_independent_registrations()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5")).Watch(watch);
+        var informer = Create();
+        var handler = new FlowRecordingHandler();
+        var first = informer.AddEventHandler(handler);
+        var second = informer.AddEventHandler(handler);
+        Assert.NotSame(first, second);
+        Run();
+        await FlowWait.UntilAsync(() => handler.Count == 2, "both registrations' adds");
+
+        informer.RemoveEventHandler(first);
+        informer.RemoveEventHandler(first); // idempotent
+        watch.Send(Modified("a", "6"));
+        await FlowWait.UntilAsync(() => handler.Count == 3, "the update through the remaining registration");
+        watch.Send(Modified("a", "7"));
+        await FlowWait.UntilAsync(() => handler.Events.Contains("update a@6->7"), "the next update");
+
+        Assert.Equal(["add a@5 initial", "add a@5 initial", "update a@5->6", "update a@6->7"], handler.Events);
+    }
+
+    // SEMANTICS 28
+    [Fact]
+    public async Task A_blocked_handler_does_not_delay_another_handler()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5")).Watch(watch);
+        var informer = Create();
+        var gate = new ManualResetEventSlim();
+        var slow = new FlowRecordingHandler { Before = _ => gate.Wait(TimeSpan.FromSeconds(30)) };
+        var fast = new FlowRecordingHandler();
+        var slowRegistration = informer.AddEventHandler(slow);
+        informer.AddEventHandler(fast);
+        Run();
+
+        for (var i = 0; i < 100; i++)
+        {
+            watch.Send(Modified("a", (6 + i).ToString()));
+        }
+
+        await FlowWait.UntilAsync(() => fast.Count == 101, "the fast handler to get everything while the slow one is blocked");
+        Assert.Equal(0, slow.Count);
+        Assert.True(slowRegistration.PendingNotifications >= 99, $"pending {slowRegistration.PendingNotifications}");
+        Assert.False(slowRegistration.HasSynced);
+
+        gate.Set();
+        await FlowWait.UntilAsync(() => slow.Count == 101, "the slow handler to catch up");
+        Assert.Equal(fast.Events, slow.Events);
+        Assert.True(slowRegistration.HasSynced);
+    }
+
+    // SEMANTICS 29
+    [Fact]
+    public async Task A_throwing_handler_is_logged_and_stops_neither_the_informer_nor_other_handlers()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5")).Watch(watch);
+        var informer = Create();
+        var thrower = new FlowRecordingHandler { Before = _ => throw new InvalidOperationException("handler bug") };
+        var calls = 0;
+        thrower.Before = _ => { Interlocked.Increment(ref calls); throw new InvalidOperationException("handler bug"); };
+        var healthy = new FlowRecordingHandler();
+        var throwerRegistration = informer.AddEventHandler(thrower);
+        informer.AddEventHandler(healthy);
+        Run();
+
+        watch.Send(Modified("a", "6")).Send(Added("b", "7"));
+        await FlowWait.UntilAsync(() => healthy.Count == 3 && Volatile.Read(ref calls) == 3, "all notifications to both handlers");
+
+        await FlowWait.UntilAsync(() => throwerRegistration.HasSynced, "the throwing registration to count as synced");
+        Assert.False(informer.IsStopped);
+        Assert.Equal(2, informer.CacheCount);
+        Assert.Contains(_logs.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Exception is InvalidOperationException);
+    }
+
+    [Fact]
+    public async Task A_delete_missed_during_a_watch_outage_reaches_handlers_as_a_final_state_unknown_tombstone()
+    {
+        _source.List("10", Cm("a", "5"), Cm("b", "6"))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired()))
+            .List("20", Cm("a", "5"));
+        var informer = Create();
+        var handler = new FlowRecordingHandler();
+        informer.AddEventHandler(handler);
+
+        Run();
+        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the tombstone");
+
+        Assert.Null(informer.Indexer.GetByKey("ns/b"));
+        Assert.Equal(1, informer.CacheCount);
+    }
+
+    [Fact]
+    public async Task Indexers_added_after_start_index_the_existing_objects_and_duplicates_are_rejected()
+    {
+        _source.List("10", Cm("a", "5", data: "x"), Cm("b", "6", data: "y"), Cm("c", "7", data: "x"));
+        var informer = Create();
+        Run();
+        await informer.WaitForCacheSyncAsync();
+        await FlowWait.UntilAsync(() => informer.CacheCount == 3, "the cache");
+
+        informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["value"] = cm => cm.Data is { } d ? [d["value"]] : [] });
+
+        Assert.Equal(["ns/a", "ns/c"], informer.Indexer.IndexKeys("value", "x").Order());
+        Assert.Throws<ArgumentException>(() => informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["value"] = _ => [] }));
+        Assert.Throws<ArgumentException>(() => informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { [StandardIndexes.Namespace] = _ => [] }));
+    }
+
+    [Fact]
+    public async Task The_watch_error_handler_is_set_before_start_only_and_receives_errors()
+    {
+        _source.ListFails(ConnectionRefused()).List("10");
+        var informer = Create();
+        var errors = new List<Exception>();
+        informer.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); });
+        Run();
+
+        Assert.Throws<InvalidOperationException>(() => informer.SetWatchErrorHandler(_ => { }));
+        await FlowClock.DriveUntilAsync(_time, () => informer.HasSynced, "the sync after the failed list");
+        lock (errors) Assert.IsType<HttpRequestException>(Assert.Single(errors));
+        Assert.Null(informer.LastError);
+        Assert.NotNull(informer.LastActivity);
+    }
+
+    [Fact]
+    public async Task The_transform_runs_before_caching_and_handlers_see_the_transformed_object()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5", data: "big")).Watch(watch);
+        var informer = Create(transform: cm => { cm.Data = null; return cm; });
+        var seen = new List<bool>();
+        informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
+        {
+            Added = (o, _) => { lock (seen) seen.Add(o.Data is null); },
+            Updated = (_, n) => { lock (seen) seen.Add(n.Data is null); },
+        });
+        Run();
+        watch.Send(Modified("a", "6", data: "big"));
+
+        await FlowWait.UntilAsync(() => { lock (seen) return seen.Count == 2; }, "two notifications");
+        lock (seen) Assert.All(seen, Assert.True);
+        Assert.Null(informer.Indexer.GetByKey("ns/a")!.Data);
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_returns_false_when_cancelled_or_when_the_informer_stops_first()
+    {
+        var informer = Create(); // the list never answers
+        Run();
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+        Assert.False(await informer.WaitForCacheSyncAsync(cancel.Token));
+
+        var waiting = informer.WaitForCacheSyncAsync();
+        await StopAsync();
+        Assert.False(await FlowWait.CompletesAsync(waiting, "the wait to end when the informer stops"));
+    }
+
+    [Fact]
+    public async Task RunAsync_can_be_called_once_and_a_stopped_informer_cannot_restart()
+    {
+        _source.List("10");
+        var informer = Create();
+        Run();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => informer.RunAsync(CancellationToken.None));
+        await StopAsync();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => informer.RunAsync(CancellationToken.None));
+    }
+}

@@ -1,0 +1,178 @@
+using System.Collections.Concurrent;
+using k8s;
+using k8s.Models;
+using KubeInformers.Tests.TestSupport;
+using Microsoft.Extensions.Time.Testing;
+using static KubeInformers.Tests.TestSupport.FlowObjects;
+
+namespace KubeInformers.Tests.Informers;
+
+public sealed class SharedInformerFactoryTests
+{
+    private static readonly ResourceDescriptor ConfigMaps = new("", "v1", "configmaps", "ConfigMap", Namespaced: true);
+    private static readonly ResourceDescriptor OtherConfigMaps = new("example.com", "v1", "configmaps", "ConfigMap", Namespaced: true);
+    private static readonly ResourceDescriptor Namespaces = new("", "v1", "namespaces", "Namespace", Namespaced: false);
+
+    private static readonly Kubernetes LocalClient = new(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
+
+    /// <summary>A factory whose informers read scripted sources; records the options each source was created with.</summary>
+    private sealed class TestFactory(SharedInformerFactoryOptions? options = null, Func<ResourceDescriptor, object>? sources = null)
+        : SharedInformerFactory(LocalClient, options, timeProvider: new FakeTimeProvider())
+    {
+        public ConcurrentDictionary<ResourceDescriptor, ListWatchOptions> Created { get; } = new();
+        public ConcurrentDictionary<ResourceDescriptor, object> Sources { get; } = new();
+
+        protected override IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options)
+        {
+            Created[resource] = options;
+            var source = sources?.Invoke(resource) ?? new FlowScriptedListWatch<T>(TimeProvider.System).List("10");
+            Sources[resource] = source;
+            return (IListWatch<T>)source;
+        }
+
+        public IListWatch<T> DefaultListWatch<T>(ResourceDescriptor resource) where T : class, IKubernetesObject<V1ObjectMeta> =>
+            base.CreateListWatch<T>(resource, new ListWatchOptions());
+    }
+
+    [Fact]
+    public async Task One_informer_is_shared_per_type_and_resource()
+    {
+        await using var factory = new TestFactory();
+
+        var a = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var b = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var c = factory.InformerFor<V1ConfigMap>(OtherConfigMaps);
+        var d = factory.InformerFor<V1Namespace>(Namespaces);
+
+        Assert.Same(a, b);
+        Assert.NotSame(a, c);
+        Assert.Equal(3, factory.Informers.Count);
+        Assert.Equal([typeof(V1ConfigMap), typeof(V1ConfigMap), typeof(V1Namespace)], factory.Informers.Select(i => i.ObjectType));
+        Assert.Same(d, factory.Informers.Last());
+    }
+
+    [Fact]
+    public async Task Namespace_selectors_and_the_tweak_reach_each_list_watch()
+    {
+        await using var factory = new TestFactory(new SharedInformerFactoryOptions
+        {
+            Namespace = "team-a",
+            LabelSelector = "app=web",
+            FieldSelector = "metadata.name!=x",
+            TweakListOptions = (r, o) => r.Group == "example.com" ? o with { LabelSelector = o.LabelSelector + ",tier=db" } : o,
+        });
+
+        factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        factory.InformerFor<V1ConfigMap>(OtherConfigMaps);
+        factory.InformerFor<V1Namespace>(Namespaces);
+
+        Assert.Equal(new ListWatchOptions { Namespace = "team-a", LabelSelector = "app=web", FieldSelector = "metadata.name!=x" }, factory.Created[ConfigMaps]);
+        Assert.Equal("app=web,tier=db", factory.Created[OtherConfigMaps].LabelSelector);
+        Assert.Null(factory.Created[Namespaces].Namespace); // cluster-scoped
+    }
+
+    [Fact]
+    public async Task Resync_is_the_per_type_period_or_the_default()
+    {
+        var options = new SharedInformerFactoryOptions { DefaultResyncPeriod = TimeSpan.FromMinutes(10) };
+        options.ResyncPeriods[typeof(V1Namespace)] = TimeSpan.FromMinutes(2);
+        await using var factory = new TestFactory(options);
+
+        Assert.Equal(TimeSpan.FromMinutes(10), factory.InformerFor<V1ConfigMap>(ConfigMaps).ResyncCheckPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(2), factory.InformerFor<V1Namespace>(Namespaces).ResyncCheckPeriod);
+    }
+
+    [Fact]
+    public async Task The_transform_runs_on_every_informers_objects()
+    {
+        await using var factory = new TestFactory(
+            new SharedInformerFactoryOptions { Transform = o => { ((IKubernetesObject<V1ObjectMeta>)o).Metadata.ManagedFields = null; return o; } },
+            _ => new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List(_ =>
+            {
+                var cm = Cm("a", "5");
+                cm.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl" }];
+                return new ListPage<V1ConfigMap>([cm], "10");
+            }));
+        var informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+
+        factory.Start();
+        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the sync"));
+
+        Assert.Null(informer.Indexer.GetByKey("ns/a")!.Metadata.ManagedFields);
+    }
+
+    [Fact]
+    public async Task Start_is_idempotent_and_a_later_Start_starts_informers_created_since()
+    {
+        await using var factory = new TestFactory();
+        var first = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+
+        factory.Start();
+        factory.Start();
+        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the first sync"));
+        var second = factory.InformerFor<V1Namespace>(Namespaces);
+        Assert.False(second.IsStarted);
+        factory.Start();
+        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the second sync"));
+
+        Assert.True(first.HasSynced && second.HasSynced);
+        Assert.Single(((FlowScriptedListWatch<V1ConfigMap>)factory.Sources[ConfigMaps]).ListRequests);
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_returns_false_when_cancelled_before_every_informer_syncs()
+    {
+        await using var factory = new TestFactory(sources: r => r == Namespaces
+            ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System) // never answers
+            : new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10"));
+        factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        factory.InformerFor<V1Namespace>(Namespaces);
+        factory.Start();
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        Assert.False(await factory.WaitForCacheSyncAsync(cancel.Token));
+    }
+
+    [Fact]
+    public async Task Shutdown_stops_every_informer_and_waits_for_their_handlers()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        await using var factory = new TestFactory(sources: _ => new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10", Cm("a", "5")).Watch(watch));
+        var informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var inHandler = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var finished = false;
+        informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
+        {
+            Added = (_, _) =>
+            {
+                inHandler.TrySetResult();
+                release.Task.Wait(TimeSpan.FromSeconds(20));
+                finished = true;
+            },
+        });
+        factory.Start();
+        await FlowWait.CompletesAsync(inHandler.Task, "the handler to start");
+
+        var shutdown = factory.ShutdownAsync();
+        Assert.False(shutdown.IsCompleted);
+        release.SetResult();
+        await FlowWait.CompletesAsync(shutdown, "the shutdown");
+
+        Assert.True(finished);
+        Assert.True(informer.IsStopped);
+        Assert.Throws<ObjectDisposedException>(() => factory.InformerFor<V1Namespace>(Namespaces));
+        Assert.Throws<ObjectDisposedException>(() => factory.Start());
+        await factory.DisposeAsync(); // idempotent
+    }
+
+    [Fact]
+    public async Task The_default_list_watch_is_HTTP_through_the_client()
+    {
+        await using var factory = new TestFactory();
+
+        var listWatch = factory.DefaultListWatch<V1ConfigMap>(ConfigMaps);
+
+        Assert.Equal(ConfigMaps, Assert.IsType<HttpListWatch<V1ConfigMap>>(listWatch).Resource);
+    }
+}
