@@ -143,6 +143,7 @@ internal sealed class WatchSession
         }
 
         await response.StartAsync(ct).ConfigureAwait(false);
+        await output.FlushAsync(ct).ConfigureAwait(false); // send the headers now: clients wait for them
         var startRv = lastRv;
         if (initial is not null)
         {
