@@ -19,7 +19,26 @@ public sealed record InformerSpec(string Name, string? Namespace, string? LabelS
 }
 
 /// <summary>Counters of one run, summed over a sample for the report.</summary>
-public sealed record RunStats(int Operations, int Faults, int FinalObjects, int Events, int Tombstones, int Requests, TimeSpan Convergence);
+public sealed record RunStats(int Operations, int Faults, int FinalObjects, int Events, int Tombstones, int Requests, TimeSpan Convergence, IReadOnlyDictionary<string, int> Paths);
+
+/// <summary>The runtime's log event ids that show which recovery path a fault took (see ReflectorLog and InformerLog).</summary>
+public static class RecoveryPaths
+{
+    public static readonly IReadOnlyDictionary<string, int> EventIds = new Dictionary<string, int>
+    {
+        ["relist"] = 1007,
+        ["relist-consistent"] = 1003,
+        ["continue-expired"] = 1004,
+        ["retry"] = 1008,
+        ["watch-idle"] = 1010,
+        ["decode-failed"] = 1011,
+        ["streaming-fallback"] = 1013,
+        ["very-short-watch"] = 1016,
+        ["store-rejected"] = 1017,
+        ["handler-threw"] = 1101,
+        ["changes-dropped"] = 1105,
+    };
+}
 
 /// <summary>
 /// Runs one convergence scenario end to end: an emulator, several informers over the real HTTP transport, the
@@ -101,7 +120,7 @@ public sealed class ConvergenceRun
             _emulator.Faults.Clear();
             foreach (var r in _running)
             {
-                r.Counter.ClearHook();
+                r.Counter.ClearHooks();
             }
 
             var truth = await ListTruthAsync(cancellationToken).ConfigureAwait(false);
@@ -111,10 +130,20 @@ public sealed class ConvergenceRun
                 () => Describe(truth), cancellationToken).ConfigureAwait(false);
             var convergence = DateTime.UtcNow - started;
 
+            if (Environment.GetEnvironmentVariable("KI_RELIABILITY_VERBOSE") == "1")
+            {
+                _log(RecentLogs());
+            }
+
             var problems = new List<string>();
             foreach (var r in _running)
             {
                 problems.AddRange(DeliveryProblems(r, truth));
+            }
+
+            if (_logs.EventCount(RecoveryPaths.EventIds["changes-dropped"]) > 0 || _logs.EventCount(RecoveryPaths.EventIds["store-rejected"]) > 0)
+            {
+                problems.Add("the informer logged that it dropped changes or that the store rejected one");
             }
 
             if (problems.Count > 0)
@@ -129,7 +158,8 @@ public sealed class ConvergenceRun
                 _running.Sum(r => r.Handlers.Sum(h => h.Adds + h.Updates + h.Deletes)),
                 _running.Sum(r => r.Handlers.Sum(h => h.TombstoneDeletes)),
                 _running.Sum(r => r.Counter.Count),
-                convergence);
+                convergence,
+                RecoveryPaths.EventIds.ToDictionary(kv => kv.Key, kv => _logs.EventCount(kv.Value)));
         }
         catch (TimeoutException ex)
         {
@@ -300,13 +330,17 @@ public sealed class ConvergenceRun
                 faults.ResumeWatches();
                 break;
             case FaultKind.ContinueExpiry:
+                // With a watch cache, a relist at the last version is served whole (never paginated, never expired), so
+                // only a relist at "" pages. Each paged informer's next relist at its last version gets a 410 (as from a
+                // server without a watch cache), so it falls back to a paginated consistent list; just before that list
+                // asks for its next page, a write and a compaction expire the continue token.
                 foreach (var r in _running.Where(r => !r.Spec.Streaming && r.Spec.PageSize is > 0))
                 {
-                    r.Counter.BeforeNextContinue(_ =>
+                    r.Counter.Before(RequestCounter.IsListAtVersion, () => faults.FailNextRequests(1, 410, retryAfterSeconds: null));
+                    r.Counter.Before(RequestCounter.IsContinue, () =>
                     {
                         SeedFiller();
                         faults.CompactHistory();
-                        return Task.CompletedTask;
                     });
                 }
 
@@ -370,7 +404,7 @@ public sealed class ConvergenceRun
 
     private static bool IsTransient(Exception ex) => ex switch
     {
-        HttpOperationException h => h.Response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable,
+        HttpOperationException h => h.Response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.Gone or HttpStatusCode.InternalServerError or HttpStatusCode.ServiceUnavailable,
         HttpRequestException or IOException => true,
         _ => ex.InnerException is { } inner && IsTransient(inner),
     };

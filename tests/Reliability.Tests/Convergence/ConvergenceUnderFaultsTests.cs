@@ -13,7 +13,7 @@ namespace KubeInformers.Reliability.Tests.Convergence;
 public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
 {
     /// <summary>Scenarios in quick mode; each takes a few seconds.</summary>
-    public const int QuickIterations = 8;
+    public const int QuickIterations = 20;
 
     [Fact]
     public async Task Informers_converge_to_the_server_state_after_random_operations_and_faults()
@@ -42,6 +42,14 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         output.WriteLine(totals.ToString());
         Assert.True(totals.Runs > 0);
         Assert.True(totals.Faults > 0, "the scenarios injected no fault at all");
+        if (string.IsNullOrWhiteSpace(replay))
+        {
+            // The faults must actually drive the informers down their recovery paths, or this test proves little.
+            foreach (var path in new[] { "relist", "continue-expired", "retry", "decode-failed" })
+            {
+                Assert.True(totals.Paths.GetValueOrDefault(path) > 0, $"no scenario made an informer take the '{path}' path: {totals}");
+            }
+        }
     }
 
     /// <summary>The fixed seeds of quick mode (deterministic scenarios).</summary>
@@ -50,6 +58,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
 
     private async Task RunSeedAsync(string seed, Totals totals)
     {
+        output.WriteLine($"seed {seed}:");
         try
         {
             await ScenarioGen.Scenario.SampleAsync(s => RunOneAsync(s, totals), writeLine: output.WriteLine, seed: seed, iter: 1, threads: 1, print: s => s.ToString());
@@ -81,6 +90,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         public int Tombstones { get; private set; }
         public int Requests { get; private set; }
         public TimeSpan SlowestConvergence { get; private set; }
+        public Dictionary<string, int> Paths { get; } = [];
 
         public void Add(RunStats s)
         {
@@ -92,9 +102,13 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
             Tombstones += s.Tombstones;
             Requests += s.Requests;
             SlowestConvergence = s.Convergence > SlowestConvergence ? s.Convergence : SlowestConvergence;
+            foreach (var (path, count) in s.Paths)
+            {
+                Paths[path] = Paths.GetValueOrDefault(path) + count;
+            }
         }
 
         public override string ToString() =>
-            $"runs={Runs} operations={Operations} faults={Faults} final objects={Objects} handler events={Events} tombstones={Tombstones} informer requests={Requests} slowest convergence={SlowestConvergence.TotalMilliseconds:0} ms lost=0";
+            $"runs={Runs} operations={Operations} faults={Faults} final objects={Objects} handler events={Events} tombstones={Tombstones} informer requests={Requests} slowest convergence={SlowestConvergence.TotalMilliseconds:0} ms lost=0\nrecovery paths taken: {string.Join(", ", Paths.Select(kv => kv.Key + "=" + kv.Value))}";
     }
 }

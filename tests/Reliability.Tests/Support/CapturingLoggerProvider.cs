@@ -12,7 +12,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly int _capacity;
     private readonly LogLevel _minimum;
+    private readonly ConcurrentDictionary<int, int> _eventCounts = new();
     private long _sequence;
+
+    /// <summary>How many messages with this <see cref="EventId"/> were logged (all levels, even those not kept).</summary>
+    public int EventCount(int eventId) => _eventCounts.TryGetValue(eventId, out var n) ? n : 0;
 
     public CapturingLoggerProvider(int capacity = 400, LogLevel minimum = LogLevel.Debug)
     {
@@ -62,7 +66,12 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (eventId.Id != 0)
+            {
+                owner._eventCounts.AddOrUpdate(eventId.Id, 1, (_, n) => n + 1);
+            }
+
+            if (IsEnabled(logLevel) && !category.StartsWith("Microsoft.", StringComparison.Ordinal))
             {
                 owner.Write($"{prefix}{logLevel.ToString()[..4]} {_shortCategory}: {formatter(state, exception)}{(exception is null ? "" : " | " + exception.GetType().Name + ": " + exception.Message)}");
             }

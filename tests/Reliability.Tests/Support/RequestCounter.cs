@@ -10,7 +10,7 @@ public sealed class RequestCounter : DelegatingHandler
     private readonly object _lock = new();
     private readonly List<(DateTimeOffset At, string Kind)> _log = [];
     private int _inFlight;
-    private Func<HttpRequestMessage, Task>? _beforeContinue;
+    private readonly List<(Func<HttpRequestMessage, bool> Match, Action Action)> _hooks = [];
 
     public RequestCounter(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
 
@@ -39,11 +39,41 @@ public sealed class RequestCounter : DelegatingHandler
         }
     }
 
-    /// <summary>Runs <paramref name="hook"/> once, before the next list request that carries a continue token.</summary>
-    public void BeforeNextContinue(Func<HttpRequestMessage, Task> hook) => Volatile.Write(ref _beforeContinue, hook);
+    /// <summary>Runs <paramref name="action"/> once, just before the next request that <paramref name="match"/> accepts is sent.</summary>
+    public void Before(Func<HttpRequestMessage, bool> match, Action action)
+    {
+        lock (_lock)
+        {
+            _hooks.Add((match, action));
+        }
+    }
 
-    /// <summary>Removes a hook not yet run.</summary>
-    public void ClearHook() => Volatile.Write(ref _beforeContinue, null);
+    /// <summary>Removes the hooks not yet run.</summary>
+    public void ClearHooks()
+    {
+        lock (_lock)
+        {
+            _hooks.Clear();
+        }
+    }
+
+    /// <summary>A list request carrying a continue token.</summary>
+    public static bool IsContinue(HttpRequestMessage request) => Query(request).Contains("continue=", StringComparison.Ordinal);
+
+    /// <summary>A list (not a watch) at an exact resourceVersion other than "0".</summary>
+    public static bool IsListAtVersion(HttpRequestMessage request)
+    {
+        var q = Query(request);
+        if (q.Contains("watch=", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var i = q.IndexOf("resourceVersion=", StringComparison.Ordinal);
+        return i >= 0 && q.Length > i + 16 && q[i + 16] is >= '1' and <= '9';
+    }
+
+    private static string Query(HttpRequestMessage request) => request.RequestUri?.Query ?? "";
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -51,15 +81,19 @@ public sealed class RequestCounter : DelegatingHandler
         var kind = query.Contains("watch=true", StringComparison.Ordinal) || query.Contains("watch=1", StringComparison.Ordinal)
             ? "watch"
             : query.Contains("continue=", StringComparison.Ordinal) ? "continue" : "list";
+        Action? hook = null;
         lock (_lock)
         {
             _log.Add((_clock.GetUtcNow(), kind));
+            var i = _hooks.FindIndex(h => h.Match(request));
+            if (i >= 0)
+            {
+                hook = _hooks[i].Action;
+                _hooks.RemoveAt(i);
+            }
         }
 
-        if (kind == "continue" && Interlocked.Exchange(ref _beforeContinue, null) is { } hook)
-        {
-            await hook(request).ConfigureAwait(false);
-        }
+        hook?.Invoke();
 
         Interlocked.Increment(ref _inFlight);
         try
