@@ -289,9 +289,17 @@ public static class SoakCommand
             var faults = _emulator.Faults;
             try
             {
+                // Every kind once per round, in a seeded random order.
+                var order = new List<string>();
                 while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var kind = kinds[_faultRandom.Next(kinds.Length)];
+                    if (order.Count == 0)
+                    {
+                        order.AddRange(kinds.OrderBy(_ => _faultRandom.Next()));
+                    }
+
+                    var kind = order[^1];
+                    order.RemoveAt(order.Count - 1);
                     lock (_faults)
                     {
                         _faults[kind] = _faults.GetValueOrDefault(kind) + 1;

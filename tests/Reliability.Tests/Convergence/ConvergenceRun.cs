@@ -10,7 +10,7 @@ using KubeInformers.Reliability.Tests.Support;
 namespace KubeInformers.Reliability.Tests.Convergence;
 
 /// <summary>What one informer of a run selects and how it lists.</summary>
-public sealed record InformerSpec(string Name, string? Namespace, string? LabelSelector, bool Streaming, int? PageSize)
+public sealed record InformerSpec(string Name, string? Namespace, string? LabelSelector, bool Streaming, int? PageSize, bool ViaFactory = false)
 {
     /// <summary>Whether <paramref name="obj"/> is in this informer's selection (the emulator's truth, filtered).</summary>
     public bool Selects(V1ConfigMap obj) =>
@@ -59,6 +59,7 @@ public sealed class ConvergenceRun
         new("gold-paged", null, "tier=gold", Streaming: false, PageSize: 2),
         new("all-stream", null, null, Streaming: true, PageSize: 3),
         new("ns-a-gold", "rel-a", "tier=gold", Streaming: false, PageSize: 2),
+        new("factory-ns-c", "rel-c", null, Streaming: false, PageSize: 2, ViaFactory: true),
     ];
 
     public static readonly TimeSpan ConvergenceDeadline = TimeSpan.FromSeconds(30);
@@ -111,9 +112,18 @@ public sealed class ConvergenceRun
             await Poll.UntilAsync(() => _running.All(r => r.Informer.HasSynced && r.Registration.HasSynced), TimeSpan.FromSeconds(20),
                 () => "initial sync: " + string.Join(", ", _running.Select(r => $"{r.Spec.Name} synced={r.Informer.HasSynced}")), cancellationToken).ConfigureAwait(false);
 
-            foreach (var step in _scenario.Steps)
+            for (var i = 0; i < _scenario.Steps.Length; i++)
             {
-                await ExecuteAsync(step, cancellationToken).ConfigureAwait(false);
+                if (i == _scenario.Steps.Length / 2)
+                {
+                    // A handler added while running (possibly mid-fault) first receives the cache as adds, then every change.
+                    var all = _running[0];
+                    var late = new RecordingHandler(all.Spec.Name + "+late");
+                    all.Informer.AddEventHandler(late);
+                    all.Handlers.Add(late);
+                }
+
+                await ExecuteAsync(_scenario.Steps[i], cancellationToken).ConfigureAwait(false);
             }
 
             // Faults off: no pending failures, no latency, stalled watches resume, no more mid-list compactions.
@@ -194,20 +204,37 @@ public sealed class ConvergenceRun
     {
         var counter = new RequestCounter();
         var client = new Kubernetes(_emulator.CreateClientConfiguration(), counter);
-        var listWatch = new HttpListWatch<V1ConfigMap>(client, ConfigMaps, new ListWatchOptions { Namespace = spec.Namespace, LabelSelector = spec.LabelSelector });
-        var informer = new SharedIndexInformer<V1ConfigMap>(listWatch, new SharedIndexInformerOptions<V1ConfigMap>
+        var reflectorOptions = new ReflectorOptions
         {
-            Resource = ConfigMaps,
-            Reflector = new ReflectorOptions
+            PageSize = spec.PageSize,
+            UseStreamingList = spec.Streaming,
+            InitialBackoff = TimeSpan.FromMilliseconds(10),
+            MaxBackoff = TimeSpan.FromMilliseconds(200),
+            WatchIdleTimeout = TimeSpan.FromSeconds(2),
+            MinWatchTimeout = TimeSpan.FromSeconds(3),
+        };
+        SharedIndexInformer<V1ConfigMap> informer;
+        SharedInformerFactory? factory = null;
+        if (spec.ViaFactory)
+        {
+            factory = new SharedInformerFactory(client, new SharedInformerFactoryOptions
             {
-                PageSize = spec.PageSize,
-                UseStreamingList = spec.Streaming,
-                InitialBackoff = TimeSpan.FromMilliseconds(10),
-                MaxBackoff = TimeSpan.FromMilliseconds(200),
-                WatchIdleTimeout = TimeSpan.FromSeconds(2),
-                MinWatchTimeout = TimeSpan.FromSeconds(3),
-            },
-        }, _logs.Factory(spec.Name));
+                Namespace = spec.Namespace,
+                LabelSelector = spec.LabelSelector,
+                Reflector = reflectorOptions,
+            }, _logs.Factory(spec.Name));
+            informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        }
+        else
+        {
+            var listWatch = new HttpListWatch<V1ConfigMap>(client, ConfigMaps, new ListWatchOptions { Namespace = spec.Namespace, LabelSelector = spec.LabelSelector });
+            informer = new SharedIndexInformer<V1ConfigMap>(listWatch, new SharedIndexInformerOptions<V1ConfigMap>
+            {
+                Resource = ConfigMaps,
+                Reflector = reflectorOptions,
+            }, _logs.Factory(spec.Name));
+        }
+
         var handler = new RecordingHandler(spec.Name);
         var registration = informer.AddEventHandler(handler);
         var handlers = new List<RecordingHandler> { handler };
@@ -219,7 +246,27 @@ public sealed class ConvergenceRun
             handlers.Add(resync);
         }
 
-        var run = Task.Run(() => informer.RunAsync(cancellationToken), CancellationToken.None);
+        Task run;
+        if (factory is not null)
+        {
+            factory.Start();
+            run = Task.Run(async () =>
+            {
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await factory.ShutdownAsync().ConfigureAwait(false);
+                }
+            }, CancellationToken.None);
+        }
+        else
+        {
+            run = Task.Run(() => informer.RunAsync(cancellationToken), CancellationToken.None);
+        }
+
         return new Running(spec, informer, registration, handlers, counter, client, run);
     }
 
