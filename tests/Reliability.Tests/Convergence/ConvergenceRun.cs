@@ -72,6 +72,7 @@ public sealed class ConvergenceRun
     private readonly List<Running> _running = [];
     private int _nextName;
     private int _operations;
+    private (IEventHandlerRegistration Registration, RecordingHandler Handler)? _removed;
     private KubernetesEmulator _emulator = null!;
     private Kubernetes _ops = null!;
 
@@ -116,11 +117,21 @@ public sealed class ConvergenceRun
             {
                 if (i == _scenario.Steps.Length / 2)
                 {
-                    // A handler added while running (possibly mid-fault) first receives the cache as adds, then every change.
+                    // A handler added while running (possibly mid-fault) first receives the cache as adds, then every
+                    // change; a second one is added now and removed at three quarters: after that it must get nothing.
                     var all = _running[0];
                     var late = new RecordingHandler(all.Spec.Name + "+late");
                     all.Informer.AddEventHandler(late);
                     all.Handlers.Add(late);
+                    var removed = new RecordingHandler(all.Spec.Name + "+removed");
+                    _removed = (all.Informer.AddEventHandler(removed), removed);
+                }
+
+                if (i == _scenario.Steps.Length * 3 / 4 && _removed is (var registration, var handler))
+                {
+                    _running[0].Informer.RemoveEventHandler(registration);
+                    handler.MarkRemoved();
+                    _running[0].Informer.RemoveEventHandler(registration);
                 }
 
                 await ExecuteAsync(_scenario.Steps[i], cancellationToken).ConfigureAwait(false);
@@ -151,6 +162,11 @@ public sealed class ConvergenceRun
                 problems.AddRange(DeliveryProblems(r, truth));
             }
 
+            if (_removed is (_, var removedHandler))
+            {
+                problems.AddRange(removedHandler.Violations());
+            }
+
             if (_logs.EventCount(RecoveryPaths.EventIds["changes-dropped"]) > 0 || _logs.EventCount(RecoveryPaths.EventIds["store-rejected"]) > 0)
             {
                 problems.Add("the informer logged that it dropped changes or that the store rejected one");
@@ -159,6 +175,19 @@ public sealed class ConvergenceRun
             if (problems.Count > 0)
             {
                 throw new InvalidOperationException("Delivery contract broken:\n  " + string.Join("\n  ", problems) + "\n" + RecentLogs());
+            }
+
+            // Stopping is part of the contract: every informer ends promptly once cancelled.
+            await stop.CancelAsync().ConfigureAwait(false);
+            var stopped = await Task.WhenAll(_running.Select(async r => (r, Done: await Task.WhenAny(r.Run, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None)).ConfigureAwait(false) == r.Run))).ConfigureAwait(false);
+            if (stopped.Where(x => !x.Done).Select(x => x.r.Spec.Name).ToList() is { Count: > 0 } hung)
+            {
+                throw new InvalidOperationException($"Informers did not stop within 10 s of cancellation: {string.Join(", ", hung)}\n{RecentLogs()}");
+            }
+
+            if (stopped.Where(x => x.r.Run.IsFaulted).Select(x => x.r.Spec.Name + ": " + x.r.Run.Exception!.GetBaseException().Message).ToList() is { Count: > 0 } faulted)
+            {
+                throw new InvalidOperationException($"Informers ended with an exception when cancelled: {string.Join("; ", faulted)}");
             }
 
             return new RunStats(
@@ -406,6 +435,15 @@ public sealed class ConvergenceRun
             case FaultKind.Restart:
                 await faults.RestartAsync().ConfigureAwait(false);
                 break;
+            case FaultKind.StallUntilIdle:
+                {
+                    // Silence (not even bookmarks) until a watchdog fires (idle timeout 2 s), bounded at 6 s.
+                    var before = _logs.EventCount(RecoveryPaths.EventIds["watch-idle"]);
+                    faults.StallWatches();
+                    await Poll.TryUntilAsync(() => _logs.EventCount(RecoveryPaths.EventIds["watch-idle"]) > before, TimeSpan.FromSeconds(6)).ConfigureAwait(false);
+                    faults.ResumeWatches();
+                    break;
+                }
         }
     }
 

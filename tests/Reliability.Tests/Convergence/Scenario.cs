@@ -25,6 +25,8 @@ public enum FaultKind
     MalformedLine,
     /// <summary>The emulator drops every connection and keeps its state.</summary>
     Restart,
+    /// <summary>Watches stall until an informer's watchdog declares its watch dead (idle timeout), then resume.</summary>
+    StallUntilIdle,
 }
 
 /// <summary>One step of a scenario. Targets pick among the objects alive when the step runs (index modulo their count).</summary>

@@ -17,6 +17,7 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
     private readonly HashSet<string> _deletedKeys = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];
     private int _inside;
+    private volatile bool _removed;
 
     public RecordingHandler(string name) => Name = name;
 
@@ -29,6 +30,12 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
     public int Deletes { get; private set; }
 
     public int TombstoneDeletes { get; private set; }
+
+    /// <summary>Marks the handler as unregistered: any call that starts afterwards is a violation.</summary>
+    public void MarkRemoved() => _removed = true;
+
+    /// <summary>Whether <see cref="MarkRemoved"/> was called.</summary>
+    public bool Removed => _removed;
 
     /// <summary>Optional extra work inside each call (blocking or throwing handlers in the isolation tests).</summary>
     public Action<string>? OnEach { get; init; }
@@ -119,6 +126,14 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
 
     private void Deliver(string kind, Action record, V1ConfigMap obj)
     {
+        if (_removed)
+        {
+            lock (_lock)
+            {
+                Violation($"{kind} of {Key(obj)}@{Rv(obj)} after RemoveEventHandler returned");
+            }
+        }
+
         if (Interlocked.Increment(ref _inside) != 1)
         {
             lock (_lock)
