@@ -19,7 +19,12 @@ public sealed record InformerSpec(string Name, string? Namespace, string? LabelS
 }
 
 /// <summary>Counters of one run, summed over a sample for the report.</summary>
-public sealed record RunStats(int Operations, int Faults, int FinalObjects, int Events, int Tombstones, int Requests, TimeSpan Convergence, IReadOnlyDictionary<string, int> Paths);
+public sealed record RunStats(int Operations, int Faults, int FinalObjects, int Events, int Tombstones, int Requests, TimeSpan Convergence, IReadOnlyDictionary<string, int> Paths)
+{
+    public override string ToString() =>
+        $"ops={Operations} faults={Faults} objects={FinalObjects} events={Events} tombstones={Tombstones} requests={Requests} converged in {Convergence.TotalMilliseconds:0} ms; " +
+        string.Join(" ", Paths.Where(kv => kv.Value > 0).Select(kv => kv.Key + "=" + kv.Value));
+}
 
 /// <summary>The runtime's log event ids that show which recovery path a fault took (see ReflectorLog and InformerLog).</summary>
 public static class RecoveryPaths
@@ -198,7 +203,9 @@ public sealed class ConvergenceRun
                 _running.Sum(r => r.Handlers.Sum(h => h.TombstoneDeletes)),
                 _running.Sum(r => r.Counter.Count),
                 convergence,
-                RecoveryPaths.EventIds.ToDictionary(kv => kv.Key, kv => _logs.EventCount(kv.Value)));
+                RecoveryPaths.EventIds.ToDictionary(kv => kv.Key, kv => _logs.EventCount(kv.Value))
+                    .Append(new KeyValuePair<string, int>("truncated-responses", _running.Sum(r => r.Counter.Truncated)))
+                    .ToDictionary());
         }
         catch (TimeoutException ex)
         {
@@ -434,6 +441,23 @@ public sealed class ConvergenceRun
                 break;
             case FaultKind.Restart:
                 await faults.RestartAsync().ConfigureAwait(false);
+                break;
+            case FaultKind.TruncateList:
+                foreach (var r in _running)
+                {
+                    // Cut somewhere inside the body: a third of it when its length is known, else after 60 bytes.
+                    r.Counter.TruncateNext(RequestCounter.IsList, length => length > 0 ? length / 3 : 60, throwAtLimit: fault.Count % 2 == 0);
+                }
+
+                goto case FaultKind.CompactAndReset;
+            case FaultKind.TruncateWatch:
+                foreach (var r in _running)
+                {
+                    // Cut a watch stream after 40-250 bytes: usually inside the first or second event line.
+                    r.Counter.TruncateNext(RequestCounter.IsWatch, _ => 40 + (fault.Count * 53), throwAtLimit: fault.Count % 2 == 1);
+                }
+
+                faults.ResetWatches();
                 break;
             case FaultKind.StallUntilIdle:
                 {

@@ -45,7 +45,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         if (string.IsNullOrWhiteSpace(replay))
         {
             // The faults must actually drive the informers down their recovery paths, or this test proves little.
-            foreach (var path in new[] { "relist", "continue-expired", "retry", "decode-failed", "watch-idle" })
+            foreach (var path in new[] { "relist", "continue-expired", "retry", "decode-failed", "watch-idle", "truncated-responses" })
             {
                 Assert.True(totals.Paths.GetValueOrDefault(path) > 0, $"no scenario made an informer take the '{path}' path: {totals}");
             }

@@ -25,6 +25,10 @@ public enum FaultKind
     MalformedLine,
     /// <summary>The emulator drops every connection and keeps its state.</summary>
     Restart,
+    /// <summary>Transport fault: each informer's next list body is cut in the middle (clean EOF or reset; Count picks), after a forced relist.</summary>
+    TruncateList,
+    /// <summary>Transport fault: each informer's next watch stream is cut in the middle of a line (clean EOF or reset), after a reset.</summary>
+    TruncateWatch,
     /// <summary>Watches stall until an informer's watchdog declares its watch dead (idle timeout), then resume.</summary>
     StallUntilIdle,
 }

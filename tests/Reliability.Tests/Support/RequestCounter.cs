@@ -10,7 +10,12 @@ public sealed class RequestCounter : DelegatingHandler
     private readonly object _lock = new();
     private readonly List<(DateTimeOffset At, string Kind)> _log = [];
     private int _inFlight;
+    private int _truncated;
+
+    /// <summary>Responses cut so far.</summary>
+    public int Truncated => Volatile.Read(ref _truncated);
     private readonly List<(Func<HttpRequestMessage, bool> Match, Action Action)> _hooks = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)> _truncations = [];
 
     public RequestCounter(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
 
@@ -48,14 +53,33 @@ public sealed class RequestCounter : DelegatingHandler
         }
     }
 
-    /// <summary>Removes the hooks not yet run.</summary>
+    /// <summary>Removes the hooks and truncations not yet used.</summary>
     public void ClearHooks()
     {
         lock (_lock)
         {
             _hooks.Clear();
+            _truncations.Clear();
         }
     }
+
+    /// <summary>
+    /// Cuts the body of the next successful response to a request <paramref name="match"/> accepts after
+    /// <paramref name="limit"/>(content length, or -1 when unknown) bytes: a clean end, or an IOException when <paramref name="throwAtLimit"/>.
+    /// </summary>
+    public void TruncateNext(Func<HttpRequestMessage, bool> match, Func<long, long> limit, bool throwAtLimit)
+    {
+        lock (_lock)
+        {
+            _truncations.Add((match, limit, throwAtLimit));
+        }
+    }
+
+    /// <summary>A watch request.</summary>
+    public static bool IsWatch(HttpRequestMessage request) => Query(request).Contains("watch=true", StringComparison.Ordinal);
+
+    /// <summary>A list request (any page).</summary>
+    public static bool IsList(HttpRequestMessage request) => !IsWatch(request);
 
     /// <summary>A list request carrying a continue token.</summary>
     public static bool IsContinue(HttpRequestMessage request) => Query(request).Contains("continue=", StringComparison.Ordinal);
@@ -98,7 +122,40 @@ public sealed class RequestCounter : DelegatingHandler
         Interlocked.Increment(ref _inFlight);
         try
         {
-            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            (Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)? cut = null;
+            if (response.IsSuccessStatusCode)
+            {
+                lock (_lock)
+                {
+                    var i = _truncations.FindIndex(t => t.Match(request));
+                    if (i >= 0)
+                    {
+                        cut = _truncations[i];
+                        _truncations.RemoveAt(i);
+                    }
+                }
+            }
+
+            if (cut is { } c)
+            {
+                var original = response.Content;
+                var limit = c.Limit(original.Headers.ContentLength ?? -1);
+                var body = await original.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                var content = new StreamContent(new TruncatingStream(body, limit, c.Throw));
+                foreach (var header in original.Headers)
+                {
+                    if (!header.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    {
+                        content.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                    }
+                }
+
+                response.Content = content;
+                Interlocked.Increment(ref _truncated);
+            }
+
+            return response;
         }
         finally
         {
