@@ -1,3 +1,6 @@
+using System.Reflection;
+using k8s.Models;
+
 namespace KubeInformers;
 
 /// <summary>
@@ -27,6 +30,30 @@ public sealed record ResourceDescriptor(string Group, string Version, string Plu
         return Namespaced && !string.IsNullOrEmpty(@namespace)
             ? prefix + "/namespaces/" + Uri.EscapeDataString(@namespace) + "/" + Plural
             : prefix + "/" + Plural;
+    }
+
+    /// <summary>
+    /// The descriptor of a model type from its <see cref="KubernetesEntityAttribute"/> (group, version, kind, plural).
+    /// The attribute does not say whether the resource is namespaced, so the caller does.
+    /// </summary>
+    /// <typeparam name="T">A model type such as <c>V1Deployment</c>, or a custom resource class carrying the attribute.</typeparam>
+    /// <param name="namespaced">Whether the resource is namespaced.</param>
+    /// <exception cref="ArgumentException">The type has no <see cref="KubernetesEntityAttribute"/>, or it names no plural or version.</exception>
+    public static ResourceDescriptor ForEntity<T>(bool namespaced) => ForEntity(typeof(T), namespaced);
+
+    /// <summary>The descriptor of <paramref name="type"/> from its <see cref="KubernetesEntityAttribute"/>; see <see cref="ForEntity{T}(bool)"/>.</summary>
+    /// <exception cref="ArgumentException">The type has no <see cref="KubernetesEntityAttribute"/>, or it names no plural or version.</exception>
+    public static ResourceDescriptor ForEntity(Type type, bool namespaced)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var entity = type.GetCustomAttribute<KubernetesEntityAttribute>()
+            ?? throw new ArgumentException($"{type.FullName} has no [KubernetesEntity] attribute; create the ResourceDescriptor by hand.", nameof(type));
+        if (string.IsNullOrEmpty(entity.PluralName) || string.IsNullOrEmpty(entity.ApiVersion))
+        {
+            throw new ArgumentException($"The [KubernetesEntity] attribute of {type.FullName} names no plural or no version; create the ResourceDescriptor by hand.", nameof(type));
+        }
+
+        return new ResourceDescriptor(entity.Group ?? "", entity.ApiVersion, entity.PluralName, entity.Kind ?? type.Name, namespaced);
     }
 
     /// <inheritdoc/>

@@ -23,6 +23,11 @@ public sealed record ReflectorOptions
     public TimeSpan? WatchIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>Use a streaming list (<c>sendInitialEvents</c>) instead of list + watch, falling back when the server does not support it.</summary>
     public bool UseStreamingList { get; init; }
+    /// <summary>
+    /// How long to wait for the server to answer a watch request (its status line and headers) before giving up and
+    /// retrying with backoff (1 min). Null: no limit. The <see cref="WatchIdleTimeout"/> takes over once the watch is open.
+    /// </summary>
+    public TimeSpan? WatchStartTimeout { get; init; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>
@@ -98,7 +103,8 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
     /// <summary>
     /// How often to ask <see cref="ShouldResync"/> whether to call <see cref="IReflectorStore{T}.Resync"/> (zero: never).
-    /// Read before each wait, so it may be changed while running.
+    /// Read when <see cref="RunAsync"/> starts and before each wait: a new positive value applies from the next wait, but
+    /// a reflector started with zero never resyncs.
     /// </summary>
     public TimeSpan ResyncPeriod { get; set; }
 
@@ -184,12 +190,12 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
             IWatchStream<T> watch;
             try
             {
-                watch = await _listWatch.WatchAsync(request, cancellationToken).ConfigureAwait(false);
+                watch = await OpenWatchAsync(request, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
             {
                 ReportError(ex);
-                if (streaming)
+                if (streaming && Classify(ex) != Disposition.Retry)
                 {
                     streaming = false;
                     FallBackFromStreaming(ex, "the watch request failed: " + Describe(ex));
@@ -228,15 +234,23 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
             if (streaming)
             {
-                streaming = false;
-                if (!outcome.Synced)
+                if (outcome.Synced)
                 {
+                    // The initial events are in; from now on this is a plain watch from the last resourceVersion.
+                    streaming = false;
+                }
+                else if (outcome.Kind is OutcomeKind.Closed or OutcomeKind.Relist)
+                {
+                    // A clean end without the bookmark (a server that ignores sendInitialEvents) or a non-retriable error.
+                    streaming = false;
                     FallBackFromStreaming(outcome.Error, outcome.Error is null
                         ? "the watch ended before the initial-events-end bookmark"
                         : "the watch failed before the initial-events-end bookmark: " + Describe(outcome.Error));
                     await ListAsync(cancellationToken).ConfigureAwait(false);
                     continue;
                 }
+
+                // Otherwise (throttled, dropped, silent, undecodable): back off below and ask for a streaming list again.
             }
 
             switch (outcome.Kind)
@@ -265,6 +279,35 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Opens a watch, giving up after <see cref="ReflectorOptions.WatchStartTimeout"/> with a <see cref="TimeoutException"/>.</summary>
+    private async Task<IWatchStream<T>> OpenWatchAsync(WatchRequest request, CancellationToken cancellationToken)
+    {
+        if (_options.WatchStartTimeout is not { } limit || limit <= TimeSpan.Zero)
+        {
+            return await _listWatch.WatchAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var startTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = _time.CreateTimer(static s =>
+        {
+            try
+            {
+                ((CancellationTokenSource)s!).Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }, startTimeout, limit, Timeout.InfiniteTimeSpan);
+        try
+        {
+            return await _listWatch.WatchAsync(request, startTimeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && startTimeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The watch request of {Name} got no answer within {limit.TotalSeconds:0.#} s.", ex);
         }
     }
 
@@ -496,10 +539,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                 var period = ResyncPeriod;
                 if (period <= TimeSpan.Zero)
                 {
-                    // Nothing to do now; look again later in case the period is set while running.
-                    period = TimeSpan.FromSeconds(1);
-                    await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
+                    return;
                 }
 
                 await Task.Delay(period, _time, cancellationToken).ConfigureAwait(false);
@@ -554,6 +594,10 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         {
             // The server rejects the request itself: it does not support streaming lists. Do not ask again.
             _streamingUnsupported = true;
+        }
+        else if (error is KubernetesApiException api && (api.IsExpired || api.IsResourceVersionTooLarge))
+        {
+            _lastSyncResourceVersionUnavailable = true;
         }
 
         ReflectorLog.StreamingFallback(_logger, Name, why);

@@ -207,6 +207,11 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
 
         lock (_lock)
         {
+            if (!_listeners.Contains(listener))
+            {
+                return; // already removed, or registered with another informer
+            }
+
             _listeners = [.. _listeners.Where(l => l != listener)];
             _syncingListeners = [.. _syncingListeners.Where(l => l != listener)];
         }

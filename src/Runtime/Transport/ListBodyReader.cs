@@ -19,6 +19,7 @@ internal static class ListBodyReader
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
         var end = 0;
+        var stalled = false;
         try
         {
             while (true)
@@ -26,9 +27,18 @@ internal static class ListBodyReader
                 var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
                 var final = read == 0;
                 end += read;
+                if (stalled && !final && end < buffer.Length)
+                {
+                    // The parser is in the middle of an item it could not finish; re-scanning it after every small read
+                    // would cost O(item × reads). Fill the buffer first.
+                    continue;
+                }
+
                 try
                 {
-                    start += parser.Feed(buffer.AsSpan(start, end - start), final);
+                    var consumed = parser.Feed(buffer.AsSpan(start, end - start), final);
+                    stalled = consumed == 0;
+                    start += consumed;
                 }
                 catch (JsonException ex)
                 {

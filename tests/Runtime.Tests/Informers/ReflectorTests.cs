@@ -10,7 +10,7 @@ namespace KubeInformers.Tests.Informers;
 /// <summary>SEMANTICS 14–23 and the reflector's own promises (watchdog, decode errors, error handler, logs).</summary>
 public sealed class ReflectorTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly FlowRecordingStore<V1ConfigMap> _store = new();
     private readonly CancellationTokenSource _stop = new();
@@ -18,7 +18,8 @@ public sealed class ReflectorTests : IAsyncLifetime
 
     public ReflectorTests() => _source = new FlowScriptedListWatch<V1ConfigMap>(_time);
 
-    private static ReflectorOptions Options(ReflectorOptions? o = null) => (o ?? new ReflectorOptions()) with { WatchIdleTimeout = o?.WatchIdleTimeout };
+    /// <summary>The watchdog and watch-start timeout are off unless a test passes options (then they are used as given).</summary>
+    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = null };
 
     private Reflector<V1ConfigMap> Start(ReflectorOptions? options = null, ILogger? logger = null, Action<Reflector<V1ConfigMap>>? configure = null)
     {
@@ -71,10 +72,10 @@ public sealed class ReflectorTests : IAsyncLifetime
         await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
 
         Assert.Equal(["0", "10", ""], _source.ListRequests.Select(r => r.ResourceVersion));
-        var calls = _source.Calls.Where(c => c.Kind == "list").ToArray();
-        Assert.Equal(calls[1].At, calls[2].At); // no backoff between the expired list and the consistent one
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the relist");
         Assert.Equal("30", _source.WatchRequests[1].ResourceVersion);
+        // One backoff (after the watch's 410), none between the expired list and the consistent one.
+        Assert.Equal([TimeSpan.FromMilliseconds(800)], _time.DueTimes);
     }
 
     // SEMANTICS 16 and 18 (a paginated RV=0 list keeps pagination for exact-RV relists)
@@ -196,7 +197,7 @@ public sealed class ReflectorTests : IAsyncLifetime
     {
         var values = new Queue<double>([0.0, 0.9999]);
         _source.List("10").Watch(_ => FlowFakeWatch<V1ConfigMap>.Closed(Bookmark("11")));
-        Start(new ReflectorOptions { MinWatchTimeout = TimeSpan.FromMinutes(30) }, configure: r => r.RandomSource = () => values.Count > 0 ? values.Dequeue() : 0.5);
+        Start(new ReflectorOptions { MinWatchTimeout = TimeSpan.FromMinutes(30), WatchIdleTimeout = null }, configure: r => r.RandomSource = () => values.Count > 0 ? values.Dequeue() : 0.5);
 
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 2, "two watches");
 
@@ -243,15 +244,9 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         _source.List("10");
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list", step: TimeSpan.FromMilliseconds(10));
+        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list");
 
-        var at = _source.Calls.Where(c => c.Kind == "list").Select(c => c.At).ToArray();
-        var gaps = at.Zip(at.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
-        Assert.Equal(4, gaps.Length);
-        foreach (var (gap, expected) in gaps.Zip(new[] { 0.8, 1.6, 3.2, 6.4 }))
-        {
-            Assert.InRange(gap, expected, expected + 0.05);
-        }
+        Assert.Equal([0.8, 1.6, 3.2, 6.4], _time.DueTimes.Select(d => Math.Round(d.TotalSeconds, 3)));
     }
 
     // SEMANTICS 21
@@ -336,7 +331,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.Watch(watch);
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 1, "the streaming watch");
         var request = _source.WatchRequests[0];
         Assert.True(request.SendInitialEvents);
@@ -371,7 +366,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired()))
             .List("20", Cm("a", "5"));
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the watch after the relist");
 
         Assert.Equal(["0", "10"], _source.ListRequests.Select(r => r.ResourceVersion));
@@ -387,12 +382,29 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.Watch(FlowFakeWatch<V1ConfigMap>.Closed(Added("a", "3")))
             .List("10", Cm("a", "5"));
 
-        Start(new ReflectorOptions { UseStreamingList = true });
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
         await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the fallback list");
 
         Assert.Single(_source.ListRequests);
         Assert.Equal(["Replace(a@5 rv=10)"], _store.Log);
         Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Streaming_list_interrupted_before_its_bookmark_backs_off_and_streams_again_without_listing()
+    {
+        _source.WatchFails(Api(429, "TooManyRequests"))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new IOException("reset"), Added("a", "3")))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Open(Added("a", "4"), Bookmark("5", initialEventsEnd: true)));
+
+        Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null, WatchStartTimeout = null });
+        await FlowClock.DriveUntilAsync(_time, () => _store.Calls.Count == 1, "the sync of the third streaming watch");
+
+        Assert.Empty(_source.ListRequests);
+        Assert.Equal(3, _source.WatchRequests.Count);
+        Assert.All(_source.WatchRequests, w => Assert.True(w.SendInitialEvents));
+        Assert.Equal(["Replace(a@4 rv=5)"], _store.Log);
+        Assert.Equal(2, _time.DueTimes.Count); // a backoff before each retry
     }
 
     [Fact]
@@ -438,6 +450,21 @@ public sealed class ReflectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_watch_request_that_gets_no_answer_times_out_and_is_retried_without_relisting()
+    {
+        _source.List("10").WatchHangs();
+        var errors = new List<Exception>();
+
+        Start(new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = TimeSpan.FromSeconds(30) },
+            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
+
+        Assert.Single(_source.ListRequests);
+        Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
+        lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
+    }
+
+    [Fact]
     public async Task A_watch_with_regular_bookmarks_is_not_restarted_by_the_watchdog()
     {
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
@@ -474,7 +501,8 @@ public sealed class ReflectorTests : IAsyncLifetime
         Assert.Null(reflector.LastActivity);
         await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch after a good list");
         Assert.Null(reflector.LastError);
-        Assert.Equal(_time.GetUtcNow(), reflector.LastActivity);
+        Assert.NotNull(reflector.LastActivity);
+        Assert.InRange(reflector.LastActivity.Value, _time.Start, _time.GetUtcNow());
         Assert.Equal("10", reflector.LastSyncResourceVersion);
     }
 

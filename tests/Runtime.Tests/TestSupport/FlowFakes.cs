@@ -54,7 +54,10 @@ internal sealed class FlowScriptedListWatch<T> : IListWatch<T> where T : class, 
         throw new UnreachableException();
     }
 
-    public Task<IWatchStream<T>> WatchAsync(WatchRequest request, CancellationToken cancellationToken = default)
+    /// <summary>The next watch request gets no answer until it is cancelled (a hung server or proxy).</summary>
+    public FlowScriptedListWatch<T> WatchHangs() => Watch(_ => null!);
+
+    public async Task<IWatchStream<T>> WatchAsync(WatchRequest request, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
@@ -62,16 +65,14 @@ internal sealed class FlowScriptedListWatch<T> : IListWatch<T> where T : class, 
             _calls.Add(("watch", _time.GetUtcNow()));
         }
 
-        try
+        var watch = WatchScript.TryDequeue(out var answer) ? answer(request) : new FlowFakeWatch<T>();
+        if (watch is null)
         {
-            var watch = WatchScript.TryDequeue(out var answer) ? answer(request) : new FlowFakeWatch<T>();
-            OpenedWatches.Enqueue(watch);
-            return Task.FromResult<IWatchStream<T>>(watch);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-        catch (Exception ex)
-        {
-            return Task.FromException<IWatchStream<T>>(ex);
-        }
+
+        OpenedWatches.Enqueue(watch!);
+        return watch!;
     }
 }
 
@@ -220,5 +221,19 @@ internal static class FlowClock
             time.Advance(s);
             await Task.Delay(1);
         }
+    }
+}
+
+/// <summary>A <see cref="FakeTimeProvider"/> that records the due time of every timer created (each Task.Delay is one).</summary>
+internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
+
+    public IReadOnlyList<TimeSpan> DueTimes => [.. _dueTimes];
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        _dueTimes.Enqueue(dueTime);
+        return base.CreateTimer(callback, state, dueTime, period);
     }
 }

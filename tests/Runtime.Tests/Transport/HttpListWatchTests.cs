@@ -386,6 +386,56 @@ public sealed class HttpListWatchTests
     }
 
     [Fact]
+    public async Task A_cancelled_list_throws_OperationCanceledException_not_a_timeout()
+    {
+        var started = new TaskCompletionSource();
+        await using var server = await FlowHttpServer.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.WriteAsync("{\"items\":[");
+            await ctx.Response.Body.FlushAsync();
+            started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        });
+        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps);
+        using var cancel = new CancellationTokenSource();
+
+        var list = source.ListAsync(new ListRequest(), cancel.Token);
+        await FlowWait.CompletesAsync(started.Task, "the server to start answering");
+        cancel.Cancel();
+
+        var ex = await Record.ExceptionAsync(() => list);
+        Assert.IsAssignableFrom<OperationCanceledException>(ex);
+    }
+
+    [Fact]
+    public async Task A_watch_read_is_cancellable_while_the_server_is_silent()
+    {
+        await using var server = await FlowHttpServer.StartAsync(async ctx =>
+        {
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, ctx.RequestAborted);
+        });
+        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps);
+        await using var watch = await source.WatchAsync(new WatchRequest { ResourceVersion = "1" });
+        using var cancel = new CancellationTokenSource();
+
+        var reading = ReadAllWithTokenAsync(watch, cancel.Token);
+        cancel.Cancel();
+
+        var ex = await Record.ExceptionAsync(() => FlowWait.CompletesAsync(reading, "the read to stop"));
+        Assert.IsAssignableFrom<OperationCanceledException>(ex);
+    }
+
+    private static async Task ReadAllWithTokenAsync(IWatchStream<V1ConfigMap> watch, CancellationToken cancellationToken)
+    {
+        await foreach (var _ in watch.ReadEventsAsync(cancellationToken))
+        {
+        }
+    }
+
+    [Fact]
     public void A_client_that_is_not_a_Kubernetes_instance_is_rejected_with_a_clear_message()
     {
         var client = System.Reflection.DispatchProxy.Create<IKubernetes, NullProxy>();
