@@ -90,10 +90,28 @@ public sealed class EmulatorFaults
         }
     }
 
+    /// <summary>
+    /// While true the server is unreachable: every open connection is dropped and every API request has its connection
+    /// reset before an answer (the in-process stand-in for a server that is down); state is kept and the admin endpoint
+    /// keeps working. Set false (or <see cref="Clear"/>) to serve again.
+    /// </summary>
+    public bool Unreachable
+    {
+        get => _state.Unreachable;
+        set
+        {
+            _state.Unreachable = value;
+            if (value)
+            {
+                _ = _restart();
+            }
+        }
+    }
+
     /// <summary>Drops every connection (open watches and idle keep-alive ones) and keeps all state, as an API-server restart would.</summary>
     public Task RestartAsync() => _restart();
 
-    /// <summary>Clears pending failures and latency and resumes stalled watches.</summary>
+    /// <summary>Clears pending failures, latency and unreachability, and resumes stalled watches.</summary>
     public void Clear()
     {
         _state.Clear();

@@ -78,7 +78,7 @@ public static class EmulatorProgram
         }
 
         await output.WriteLineAsync($"Kubernetes emulator listening on {emulator.BaseUri}").ConfigureAwait(false);
-        await output.WriteLineAsync("Fault injection: POST /emulator/faults/{close-watches|reset-watches|fail|latency|compact|stall-watches|resume-watches|malformed-line|restart|clear}. Ctrl+C stops.").ConfigureAwait(false);
+        await output.WriteLineAsync("Fault injection: POST /emulator/faults/{close-watches|reset-watches|fail|latency|compact|stall-watches|resume-watches|malformed-line|restart|unreachable|reachable|clear}. Ctrl+C stops.").ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         try
         {

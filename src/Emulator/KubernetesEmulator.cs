@@ -50,7 +50,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         _certificate = certificate;
         BaseUri = baseUri;
         _logger = logger;
-        Faults = new EmulatorFaults(faults, state, RestartAsync);
+        Faults = new EmulatorFaults(faults, state, () => RestartAsync(null));
     }
 
     /// <summary>The options the emulator was started with.</summary>
@@ -71,9 +71,17 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
     /// <summary>Starts an emulator on 127.0.0.1 (port <see cref="EmulatorOptions.Port"/>, 0 picks one).</summary>
     /// <param name="options">Settings; null for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (negative port, non-positive history size, …).</exception>
     public static async Task<KubernetesEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.HistoryMaxEvents, 1, nameof(options.HistoryMaxEvents));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.HistoryMinEvents, nameof(options.HistoryMinEvents));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxWatcherLag, 1, nameof(options.MaxWatcherLag));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.BookmarkInterval, TimeSpan.Zero, nameof(options.BookmarkInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.TooLargeResourceVersionWait, TimeSpan.Zero, nameof(options.TooLargeResourceVersionWait));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options.TimeProvider));
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("KubeInformers.Emulator");
         var state = new ApiState(options);
@@ -111,13 +119,19 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         var app = builder.Build();
         var handler = new ApiHandler(state, faults, logger);
         KubernetesEmulator? emulator = null;
-        var admin = new AdminEndpoint(faults, state, () => emulator!.RestartAsync());
+        var admin = new AdminEndpoint(faults, state, except => emulator!.RestartAsync(except));
         string? serverAddress = null;
         app.Run(async context =>
         {
             if (context.Request.Path.StartsWithSegments("/emulator", StringComparison.Ordinal))
             {
                 await admin.HandleAsync(context).ConfigureAwait(false);
+                return;
+            }
+
+            if (faults.Unreachable)
+            {
+                context.Abort(); // the client sees its connection reset, as if the server were gone
                 return;
             }
 
@@ -232,6 +246,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
             ?? throw new InvalidOperationException($"The emulator does not serve {apiVersion}/{kind} (create its CustomResourceDefinition first).");
         var store = _state.Find(rt.Group, rt.Version, rt.Plural)!;
         var ns = rt.Namespaced ? node["metadata"]?["namespace"]?.GetValue<string>() ?? "default" : null;
+        (node["metadata"] as JsonObject)?.Remove("resourceVersion"); // seeds may come from `kubectl get -o yaml`
         try
         {
             return _state.Create(store, ns, node);
@@ -242,9 +257,9 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         }
     }
 
-    private async Task RestartAsync()
+    private async Task RestartAsync(string? exceptConnectionId)
     {
-        var connections = _faults.Connections.Values.ToList();
+        var connections = _faults.Connections.Values.Where(c => c.ConnectionId != exceptConnectionId).ToList();
         LogRestart(_logger, connections.Count);
         foreach (var w in _faults.Watches.Keys)
         {

@@ -90,6 +90,32 @@ public sealed class CrudTests
     }
 
     [Fact]
+    public async Task Wrongly_typed_fields_are_400_BadRequest()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+
+        var (code, body, _) = await SendAsync(http, HttpMethod.Post, "api/v1/namespaces/default/configmaps", """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":5}}""");
+
+        Assert.Equal(400, code);
+        AssertStatus(body, 400, "BadRequest");
+    }
+
+    [Fact]
+    public async Task Create_with_a_resourceVersion_fails_like_etcd_storage()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        var cm = ConfigMap("a");
+        cm.Metadata.ResourceVersion = "12";
+
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(cm, "default", cancellationToken: Timeout()));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, ex.Response.StatusCode);
+        Assert.Contains("resourceVersion should not be set on objects to be created", ex.Response.Content);
+    }
+
+    [Fact]
     public async Task Kind_mismatch_in_the_body_is_400_BadRequest()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
@@ -163,15 +189,22 @@ public sealed class CrudTests
         var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a", value: "1"), "default", cancellationToken: Timeout());
 
         var same = await client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "a", "default", cancellationToken: Timeout());
-        created.Metadata.Uid = "forged";
         created.Data["v"] = "2";
+        created.Metadata.Uid = null;
+        created.Metadata.CreationTimestamp = null;
         var changed = await client.CoreV1.ReplaceNamespacedConfigMapAsync(created, "a", "default", cancellationToken: Timeout());
+        var changedUid = changed.Metadata.Uid;
+        var changedCreation = changed.Metadata.CreationTimestamp;
+        var changedRv = changed.Metadata.ResourceVersion;
+        changed.Metadata.Uid = "forged";
+        var forged = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReplaceNamespacedConfigMapAsync(changed, "a", "default", cancellationToken: Timeout()));
 
         Assert.Equal(created.Metadata.ResourceVersion, same.Metadata.ResourceVersion);
-        Assert.NotEqual("forged", changed.Metadata.Uid);
-        Assert.Equal(same.Metadata.Uid, changed.Metadata.Uid);
-        Assert.Equal(same.Metadata.CreationTimestamp, changed.Metadata.CreationTimestamp);
-        Assert.NotEqual(same.Metadata.ResourceVersion, changed.Metadata.ResourceVersion);
+        Assert.Equal(same.Metadata.Uid, changedUid);
+        Assert.Equal(HttpStatusCode.Conflict, forged.Response.StatusCode);
+        Assert.Contains("Precondition failed: UID in precondition: forged", forged.Response.Content);
+        Assert.Equal(same.Metadata.CreationTimestamp, changedCreation);
+        Assert.NotEqual(same.Metadata.ResourceVersion, changedRv);
     }
 
     [Fact]
@@ -262,20 +295,28 @@ public sealed class CrudTests
     }
 
     [Fact]
-    public async Task Delete_of_a_built_in_returns_the_object_and_removes_it()
+    public async Task Delete_of_a_pod_returns_the_object_and_of_a_configmap_a_Status_like_their_real_registries()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
         using var http = Http(emu);
-        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
+        var pod = emu.Seed(ListTests.Pod("p", "default", "node-a", "Running"));
+        var cm = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
 
-        var (code, body, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/configmaps/a");
+        var (podCode, podBody, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/pods/p");
+        var (cmCode, cmBody, _) = await SendAsync(http, HttpMethod.Delete, "api/v1/namespaces/default/configmaps/a");
 
-        Assert.Equal(200, code);
-        Assert.Equal("ConfigMap", body["kind"]!.GetValue<string>());
-        Assert.True(long.Parse(body["metadata"]!["resourceVersion"]!.GetValue<string>()) > long.Parse(created.Metadata.ResourceVersion));
+        Assert.Equal(200, podCode);
+        Assert.Equal("Pod", podBody["kind"]!.GetValue<string>());
+        Assert.True(long.Parse(podBody["metadata"]!["resourceVersion"]!.GetValue<string>()) > long.Parse(pod.Metadata.ResourceVersion));
+        Assert.Equal(200, cmCode);
+        Assert.Equal("Status", cmBody["kind"]!.GetValue<string>());
+        Assert.Equal("Success", cmBody["status"]!.GetValue<string>());
+        Assert.Equal(cm.Metadata.Uid, cmBody["details"]!["uid"]!.GetValue<string>());
         var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout()));
         Assert.Equal(HttpStatusCode.NotFound, ex.Response.StatusCode);
+        var gone = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ReadNamespacedPodAsync("p", "default", cancellationToken: Timeout()));
+        Assert.Equal(HttpStatusCode.NotFound, gone.Response.StatusCode);
     }
 
     [Fact]
@@ -343,6 +384,40 @@ public sealed class CrudTests
 
         Assert.Equal("n1", (await client.CoreV1.ReadNodeAsync("n1", cancellationToken: Timeout())).Metadata.Name);
         Assert.Equal(404, code);
+    }
+
+    [Fact]
+    public async Task Deleting_a_namespace_deletes_its_objects_and_marks_finalized_ones()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" } }, cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("plain"), "team", cancellationToken: Timeout());
+        var finalized = ConfigMap("finalized");
+        finalized.Metadata.Finalizers = ["example.com/keep"];
+        await client.CoreV1.CreateNamespacedConfigMapAsync(finalized, "team", cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("plain"), "default", cancellationToken: Timeout());
+
+        await client.CoreV1.DeleteNamespaceAsync("team", cancellationToken: Timeout());
+        var left = await client.CoreV1.ListNamespacedConfigMapAsync("team", cancellationToken: Timeout());
+        var untouched = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+
+        Assert.Equal(["finalized"], left.Items.Select(i => i.Metadata.Name));
+        Assert.NotNull(left.Items[0].Metadata.DeletionTimestamp);
+        Assert.Equal(["plain"], untouched.Items.Select(i => i.Metadata.Name));
+    }
+
+    [Fact]
+    public async Task DryRun_is_refused_rather_than_silently_applied()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", dryRun: "All", cancellationToken: Timeout()));
+        var list = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+
+        Assert.Equal(HttpStatusCode.BadRequest, ex.Response.StatusCode);
+        Assert.Empty(list.Items);
     }
 
     internal static V1Deployment Deployment(string name, int replicas) => new()

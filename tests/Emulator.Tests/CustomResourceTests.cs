@@ -201,7 +201,28 @@ public sealed class CustomResourceTests
         await client.CustomObjects.CreateClusterCustomObjectAsync(Tab("global"), Group, "v1", "crontabs", cancellationToken: Timeout());
         var list = await client.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<CronTabList>(Group, "v1", "crontabs", cancellationToken: Timeout());
 
+        var (_, raw, _) = await SendAsync(Http(emu), HttpMethod.Get, "apis/stable.example.com/v1/crontabs");
+
         Assert.Equal("global", list.Body.Items.Single().Metadata.Name);
         Assert.Null(list.Body.Items.Single().Metadata.NamespaceProperty);
+        Assert.Equal("CronTab", raw["items"]![0]!["kind"]!.GetValue<string>()); // custom resource list items keep their type meta
+    }
+
+    [Fact]
+    public async Task CRD_selectableFields_are_usable_as_field_selectors()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        var crd = CronTabCrd();
+        crd.Spec.Versions[0].SelectableFields = [new V1SelectableField { JsonPath = ".spec.cronSpec" }];
+        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: Timeout());
+        await CreateTabAsync(client, Tab("hourly", "0 * * * *"));
+        await CreateTabAsync(client, Tab("daily", "0 0 * * *"));
+
+        var hourly = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<CronTabList>(Group, "v1", "default", "crontabs", fieldSelector: "spec.cronSpec=0 * * * *", cancellationToken: Timeout());
+        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<CronTabList>(Group, "v1", "default", "crontabs", fieldSelector: "spec.other=x", cancellationToken: Timeout()));
+
+        Assert.Equal(["hourly"], hourly.Body.Items.Select(i => i.Metadata.Name));
+        Assert.Equal(400, (int)ex.Response.StatusCode);
     }
 }

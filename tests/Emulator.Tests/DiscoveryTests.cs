@@ -84,6 +84,11 @@ public sealed class DiscoveryTests
         Assert.True(Get("", "v1", "pods").HasStatusSubresource);
         Assert.False(Get("", "v1", "configmaps").TracksGeneration);
         Assert.True(Get("apps", "v1", "deployments").TracksGeneration);
+        Assert.True(Get("apps", "v1", "statefulsets").TracksGeneration);
+        Assert.True(Get("batch", "v1", "jobs").TracksGeneration);
+        Assert.False(Get("", "v1", "namespaces").TracksGeneration);
+        Assert.False(Get("", "v1", "services").TracksGeneration);
+        Assert.False(Get("", "v1", "secrets").TracksGeneration);
 
         // Scope agrees with KubernetesClient's operations for every entry.
         var methods = typeof(Kubernetes).Assembly.GetTypes().Where(t => t.IsInterface).SelectMany(t => t.GetMethods()).Select(m => m.Name).ToHashSet();

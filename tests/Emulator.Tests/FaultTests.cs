@@ -186,4 +186,48 @@ public sealed class FaultTests
         Assert.Equal(404, unknownCode);
         AssertStatus(unknown, 404, "NotFound");
     }
+
+    [Fact]
+    public async Task Admin_restart_drops_open_watches_after_answering()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+        using var admin = Http(emu);
+        await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={emu.ResourceVersion}");
+        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+
+        var (code, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/restart");
+        var ended = await raw.EndAsync();
+
+        Assert.Equal(200, code);
+        Assert.NotNull(ended);
+    }
+
+    [Fact]
+    public async Task Options_out_of_range_are_rejected_at_start()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { HistoryMaxEvents = 0 }));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => KubernetesEmulator.StartAsync(new EmulatorOptions { BookmarkInterval = TimeSpan.Zero }));
+    }
+
+    [Fact]
+    public async Task Unreachable_resets_every_API_request_until_lifted_and_keeps_state()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        using var admin = Http(emu);
+        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
+
+        emu.Faults.Unreachable = true;
+        var down = await Assert.ThrowsAsync<HttpRequestException>(() => client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout()));
+        var (adminCode, _, _) = await SendAsync(admin, HttpMethod.Get, "emulator/status");
+        var (liftCode, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/reachable");
+        var back = await client.CoreV1.ReadNamespacedConfigMapAsync("a", "default", cancellationToken: Timeout());
+
+        Assert.NotNull(down);
+        Assert.Equal(200, adminCode);
+        Assert.Equal(200, liftCode);
+        Assert.False(emu.Faults.Unreachable);
+        Assert.Equal(created.Metadata.Uid, back.Metadata.Uid);
+    }
 }

@@ -242,6 +242,40 @@ public sealed class ListTests
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
     }
 
+    [Fact]
+    public async Task A_garbled_continue_token_is_400_and_resourceVersion_with_continue_is_400()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await SeedConfigMapsAsync(client, 3);
+        var p1 = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 1, cancellationToken: Timeout());
+
+        var garbled = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync("default", continueParameter: "not-a-token", cancellationToken: Timeout()));
+        var both = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespacedConfigMapAsync("default", continueParameter: p1.Metadata.ContinueProperty, resourceVersion: p1.Metadata.ResourceVersion, cancellationToken: Timeout()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, garbled.Response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, both.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Built_in_list_items_have_no_kind_or_apiVersion_like_the_real_server()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await SeedConfigMapsAsync(client, 2);
+
+        var list = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+        var single = await client.CoreV1.ReadNamespacedConfigMapAsync("cm0", "default", cancellationToken: Timeout());
+
+        Assert.Equal("ConfigMapList", list.Kind);
+        Assert.Equal("v1", list.ApiVersion);
+        Assert.All(list.Items, i => Assert.Null(i.Kind));
+        Assert.All(list.Items, i => Assert.Null(i.ApiVersion));
+        Assert.Equal("even", list.Items[0].Metadata.Labels["parity"]);
+        Assert.Equal(["cm0", "cm1"], list.Items.Select(i => i.Metadata.Name));
+        Assert.Equal("ConfigMap", single.Kind);
+    }
+
     internal static V1Pod Pod(string name, string ns, string node, string phase) => new()
     {
         ApiVersion = "v1",

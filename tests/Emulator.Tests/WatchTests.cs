@@ -376,4 +376,67 @@ public sealed class WatchTests
         Assert.Equal("application/json", raw.Response.Content.Headers.ContentType!.MediaType);
         Assert.True(raw.Response.Headers.TransferEncodingChunked);
     }
+
+    [Fact]
+    public async Task SendInitialEvents_false_starts_at_the_newest_resourceVersion_without_synthetic_events()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        using var http = Http(emu);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("existing"), "default", cancellationToken: Timeout());
+
+        await using var raw = await RawWatch.OpenAsync(http, "api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
+        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("new"), "default", cancellationToken: Timeout());
+
+        var first = await raw.NextAsync();
+
+        Assert.Equal(("ADDED", "new"), (Type(first!), Name(first!)));
+    }
+
+    [Fact]
+    public async Task Concurrent_writes_reach_a_watch_exactly_once_in_resourceVersion_order()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var http = Http(emu);
+        var start = emu.ResourceVersion;
+        await using var raw = await RawWatch.OpenAsync(http, $"api/v1/configmaps?watch=true&resourceVersion={start}");
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            using var client = emu.CreateClient();
+            for (var i = 0; i < 50; i++)
+            {
+                await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap($"w{w}-{i}"), "default", cancellationToken: Timeout());
+            }
+        })));
+        var names = new HashSet<string>();
+        long last = 0;
+        for (var i = 0; i < 200; i++)
+        {
+            var ev = (await raw.NextAsync())!;
+            var rv = long.Parse(Rv(ev));
+            Assert.True(rv > last, $"RV {rv} after {last}");
+            last = rv;
+            Assert.True(names.Add(Name(ev)), $"duplicate {Name(ev)}");
+        }
+
+        Assert.Equal(200, names.Count);
+    }
+
+    [Fact]
+    public async Task Initial_ADDED_events_honour_the_selectors()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("no", new Dictionary<string, string> { ["app"] = "db" }), "default", cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("yes", new Dictionary<string, string> { ["app"] = "web" }), "default", cancellationToken: Timeout());
+
+        await using var watch = WatchConfigMaps(client, labelSelector: "app=web", bookmarks: true, sendInitialEvents: true, match: "NotOlderThan");
+        var first = await watch.NextAsync();
+        var end = await watch.NextAsync();
+
+        Assert.Equal((WatchEventType.Added, "yes"), (first.Type, first.Object.Metadata.Name));
+        Assert.Equal(WatchEventType.Bookmark, end.Type);
+    }
 }

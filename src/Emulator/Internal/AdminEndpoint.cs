@@ -12,9 +12,9 @@ internal sealed class AdminEndpoint
 {
     private readonly FaultState _faults;
     private readonly ApiState _state;
-    private readonly Func<Task> _restart;
+    private readonly Func<string?, Task> _restart;
 
-    public AdminEndpoint(FaultState faults, ApiState state, Func<Task> restart)
+    public AdminEndpoint(FaultState faults, ApiState state, Func<string?, Task> restart)
     {
         _faults = faults;
         _state = state;
@@ -43,7 +43,7 @@ internal sealed class AdminEndpoint
         }
 
         var fault = path["/emulator/faults/".Length..];
-        var faults = new EmulatorFaults(_faults, _state, _restart);
+        var faults = new EmulatorFaults(_faults, _state, () => _restart(null));
         switch (fault)
         {
             case "close-watches":
@@ -85,7 +85,18 @@ internal sealed class AdminEndpoint
                 faults.InjectMalformedLine();
                 break;
             case "restart":
-                context.Response.OnCompleted(() => _restart());
+                // Answer first on a connection that then closes gracefully; drop every other connection.
+                context.Response.Headers.Connection = "close";
+                await _restart(context.Connection.Id).ConfigureAwait(false);
+                break;
+            case "unreachable":
+                // Answer first on a connection that then closes gracefully; every other one is dropped.
+                context.Response.Headers.Connection = "close";
+                _faults.Unreachable = true;
+                await _restart(context.Connection.Id).ConfigureAwait(false);
+                break;
+            case "reachable":
+                _faults.Unreachable = false;
                 break;
             case "clear":
                 faults.Clear();

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
@@ -46,6 +45,30 @@ internal sealed partial class ApiHandler
         }
         catch (Exception ex) when (ex is IOException or ConnectionResetException)
         {
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(_logger, context.Request.Method, context.Request.Path, ex);
+            if (!context.Response.HasStarted)
+            {
+                await WriteStatusAsync(context, new ApiException(500, "InternalError", "Internal error occurred: the emulator failed to handle the request")).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string method, string path, Exception exception);
+
+    /// <summary>Runs a write whose body may have the wrong JSON shape (e.g. a number where a string belongs): that is a 400.</summary>
+    private static StoredObject Write(Func<StoredObject> write)
+    {
+        try
+        {
+            return write();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or InvalidCastException)
+        {
+            throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
         }
     }
 
@@ -169,6 +192,11 @@ internal sealed partial class ApiHandler
 
         var q = context.Request.Query;
         var ct = context.RequestAborted;
+        if (!string.IsNullOrEmpty(q["dryRun"]))
+        {
+            throw ApiException.BadRequest("dryRun is not supported by the KubeInformers emulator");
+        }
+
         switch (context.Request.Method, name)
         {
             case ("GET", null):
@@ -197,7 +225,7 @@ internal sealed partial class ApiHandler
             case ("POST", null):
                 {
                     var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var created = _state.Create(store, ns, body);
+                    var created = Write(() => _state.Create(store, ns, body));
                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
                     return;
                 }
@@ -205,7 +233,7 @@ internal sealed partial class ApiHandler
             case ("PUT", not null):
                 {
                     var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var updated = _state.Update(store, ns, name, body, sub == "status");
+                    var updated = Write(() => _state.Update(store, ns, name, body, sub == "status"));
                     await WriteRawAsync(context, 200, updated.Json).ConfigureAwait(false);
                     return;
                 }
@@ -235,7 +263,7 @@ internal sealed partial class ApiHandler
                             throw ApiException.UnsupportedMediaType(contentType ?? string.Empty);
                     }
 
-                    var patched = _state.Patch(store, ns, name, apply, sub == "status");
+                    var patched = Write(() => _state.Patch(store, ns, name, apply, sub == "status"));
                     await WriteRawAsync(context, 200, patched.Json).ConfigureAwait(false);
                     return;
                 }
@@ -253,7 +281,7 @@ internal sealed partial class ApiHandler
                     }
 
                     var (obj, deleted) = _state.Delete(store, ns, name, options);
-                    if (deleted && rt.IsCustom)
+                    if (deleted && !ReturnsDeletedObject(rt))
                     {
                         await WriteJsonAsync(context, 200, SuccessStatus(rt, obj)).ConfigureAwait(false);
                     }
@@ -289,6 +317,19 @@ internal sealed partial class ApiHandler
         }
     }
 
+    /// <summary>
+    /// The built-ins whose real registry sets <c>ReturnDeletedObject</c>: a completed DELETE answers with the object.
+    /// Every other resource (and every custom resource) answers with a Success Status.
+    /// </summary>
+    private static readonly HashSet<(string Group, string Plural)> s_returnDeletedObject =
+    [
+        ("", "pods"), ("", "services"), ("", "namespaces"), ("", "persistentvolumes"), ("", "persistentvolumeclaims"),
+        ("", "serviceaccounts"), ("storage.k8s.io", "storageclasses"), ("storage.k8s.io", "volumeattachments"),
+        ("apiextensions.k8s.io", "customresourcedefinitions"),
+    ];
+
+    private static bool ReturnsDeletedObject(ResourceType rt) => !rt.IsCustom && s_returnDeletedObject.Contains((rt.Group, rt.Plural));
+
     private static JsonObject SuccessStatus(ResourceType rt, StoredObject obj)
     {
         var details = new JsonObject { ["name"] = obj.Name };
@@ -306,7 +347,7 @@ internal sealed partial class ApiHandler
     {
         var q = context.Request.Query;
         var sendInitial = q["sendInitialEvents"].ToString();
-        var sendInitialEvents = IsTrue(sendInitial);
+        bool? sendInitialEvents = sendInitial.Length == 0 ? null : IsTrue(sendInitial);
         if (sendInitial.Length > 0 && q["resourceVersionMatch"] != "NotOlderThan")
         {
             throw new ApiException(422, "Invalid", "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
@@ -350,6 +391,10 @@ internal sealed partial class ApiHandler
         output.Write(headBytes.AsSpan(0, headBytes.Length - 1));
         output.Write(",\"items\":["u8);
         var written = 0;
+        // Like the real server, items of built-in lists carry no kind/apiVersion (custom resources keep them).
+        // Stored JSON always starts with {"kind":…,"apiVersion":…, so the type meta is a known prefix.
+        var typeMeta = rt.IsCustom ? null : JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["kind"] = rt.Kind, ["apiVersion"] = rt.ApiVersion }, JsonContext.Options);
+        var prefixLength = typeMeta is null ? 0 : typeMeta.Length - 1; // without the closing brace; a comma follows in the item
         for (var i = 0; i < page.Items.Count; i++)
         {
             if (i > 0)
@@ -358,7 +403,16 @@ internal sealed partial class ApiHandler
             }
 
             var json = page.Items[i].Json;
-            output.Write(json);
+            if (typeMeta is not null && json.Length > prefixLength + 1 && json[prefixLength] == (byte)',' && json.AsSpan(0, prefixLength).SequenceEqual(typeMeta.AsSpan(0, prefixLength)))
+            {
+                output.Write("{"u8);
+                output.Write(json.AsSpan(prefixLength + 1));
+            }
+            else
+            {
+                output.Write(json);
+            }
+
             written += json.Length;
             if (written > 64 * 1024)
             {
@@ -422,6 +476,4 @@ internal sealed partial class ApiHandler
             throw ApiException.BadRequest($"the object provided is unrecognized or malformed: {ex.Message}");
         }
     }
-
-    internal static string Describe(byte[] json) => Encoding.UTF8.GetString(json);
 }

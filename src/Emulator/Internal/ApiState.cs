@@ -94,6 +94,11 @@ internal sealed partial class ApiState
         var name = meta["name"]?.GetValue<string>() ?? string.Empty;
         var generateName = meta["generateName"]?.GetValue<string>();
         CheckNamespace(rt, ns, meta);
+        if (meta["resourceVersion"] is JsonValue rvValue && rvValue.TryGetValue<string>(out var rvText) && rvText.Length > 0)
+        {
+            // What etcd3 storage answers (a 500, not a validation error).
+            throw new ApiException(500, "InternalError", "Internal error occurred: resourceVersion should not be set on objects to be created");
+        }
 
         lock (Gate)
         {
@@ -282,6 +287,13 @@ internal sealed partial class ApiState
             }
 
             var oldMeta = (JsonObject)oldNode["metadata"]!;
+            var bodyUid = meta["uid"] is JsonValue uv && uv.TryGetValue<string>(out var us) ? us : null;
+            var oldUid = oldMeta["uid"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(bodyUid) && bodyUid != oldUid)
+            {
+                throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {bodyUid}, UID in object meta: {oldUid}");
+            }
+
             JsonObject result;
             if (statusOnly)
             {
@@ -428,6 +440,22 @@ internal sealed partial class ApiState
 
     private void AfterDelete(ResourceType rt, StoredObject gone)
     {
+        if (rt.Group.Length == 0 && rt.Plural == "namespaces")
+        {
+            // The namespace controller's job, done at once: delete (or mark, when finalized) everything inside.
+            foreach (var store in Volatile.Read(ref _stores).Values.Where(s => s.Type.Namespaced))
+            {
+                var items = store.Items;
+                var start = InsertionPoint(items, gone.Name + "/");
+                var end = InsertionPoint(items, gone.Name + "0");
+                for (var i = start; i < end; i++)
+                {
+                    Delete(store, gone.Name, items[i].Name, null);
+                }
+            }
+        }
+
+
         if (rt.Group == "apiextensions.k8s.io" && rt.Plural == "customresourcedefinitions")
         {
             UnregisterCrd(gone.ToNode());

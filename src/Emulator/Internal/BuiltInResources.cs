@@ -81,7 +81,7 @@ internal static class BuiltInResources
                 Singular = attr.Kind.ToLowerInvariant(),
                 Namespaced = namespaced,
                 HasStatusSubresource = hasStatus,
-                TracksGeneration = item.GetProperty("Spec") is not null,
+                TracksGeneration = TracksGeneration(item, attr.Group ?? string.Empty, plural),
                 IsCustom = false,
                 SelectableFields = FieldsFor(attr.Group ?? string.Empty, plural),
             });
@@ -89,6 +89,28 @@ internal static class BuiltInResources
 
         return result.OrderBy(r => r.Group, StringComparer.Ordinal).ThenBy(r => r.Version, StringComparer.Ordinal)
             .ThenBy(r => r.Plural, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// Whether the real registry maintains metadata.generation: types whose status reports an observedGeneration,
+    /// plus those whose strategies set it without one (jobs, cron jobs, ingresses, network policies, admission
+    /// configurations, CRDs). ConfigMaps, Secrets, Namespaces, Nodes, Services… have none.
+    /// </summary>
+    private static bool TracksGeneration(Type item, string group, string plural)
+    {
+        if (item.GetProperty("Status")?.PropertyType.GetProperty("ObservedGeneration") is not null)
+        {
+            return true;
+        }
+
+        return (group, plural) switch
+        {
+            ("batch", "jobs" or "cronjobs") => true,
+            ("networking.k8s.io", "ingresses" or "networkpolicies") => true,
+            ("apiextensions.k8s.io", "customresourcedefinitions") => true,
+            ("admissionregistration.k8s.io", _) => true,
+            _ => false,
+        };
     }
 
     private static Type? ItemType(Type listType)

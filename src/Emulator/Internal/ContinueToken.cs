@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Text;
 using System.Text.Json;
 
 namespace KubeInformers.Emulator.Internal;
@@ -36,6 +35,4 @@ internal static class ContinueToken
             throw ApiException.BadRequest($"continue key is not valid: {ex.Message}");
         }
     }
-
-    internal static string Describe(string token) => Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
 }

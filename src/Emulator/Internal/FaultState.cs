@@ -24,6 +24,9 @@ internal sealed class FaultState
 
     public bool Stalled { get; private set; }
 
+    /// <summary>While true, every API request (not the admin endpoint) has its connection reset.</summary>
+    public bool Unreachable { get; set; }
+
     public Task Unstalled => Volatile.Read(ref _unstalled).Task;
 
     public void FailNext(int count, int status, int? retryAfterSeconds)
@@ -78,6 +81,7 @@ internal sealed class FaultState
     {
         Volatile.Write(ref _failCount, 0);
         Latency = TimeSpan.Zero;
+        Unreachable = false;
         Unstall();
     }
 

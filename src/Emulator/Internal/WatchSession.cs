@@ -12,7 +12,7 @@ internal sealed record WatchRequest(
     ObjectFilter Filter,
     string? ResourceVersion,
     bool AllowBookmarks,
-    bool SendInitialEvents,
+    bool? SendInitialEvents,
     TimeSpan? Timeout);
 
 /// <summary>
@@ -117,9 +117,10 @@ internal sealed class WatchSession
         long? expiredAt = null;
         lock (_state.Gate)
         {
-            if (fromNow || request.SendInitialEvents)
+            if (fromNow || request.SendInitialEvents == true)
             {
-                initial = fromNow || request.SendInitialEvents ? store.Items : null;
+                // Legacy semantics: no RV or "0" starts with ADDED for the current state, unless sendInitialEvents=false.
+                initial = request.SendInitialEvents ?? fromNow ? store.Items : null;
                 sequence = store.NextSequence;
                 lastRv = _state.CurrentResourceVersion;
             }
@@ -147,6 +148,11 @@ internal sealed class WatchSession
         var startRv = lastRv;
         if (initial is not null)
         {
+            if (_faults.Stalled)
+            {
+                await _faults.Unstalled.WaitAsync(ct).ConfigureAwait(false);
+            }
+
             var unflushed = 0;
             foreach (var o in initial)
             {
@@ -165,7 +171,7 @@ internal sealed class WatchSession
                 }
             }
 
-            if (request.SendInitialEvents)
+            if (request.SendInitialEvents == true)
             {
                 output.Write(BookmarkLine(rt, lastRv, initialEventsEnd: true));
             }
