@@ -63,8 +63,8 @@ public sealed class ConvergenceRun
         new("ns-b-stream", "rel-b", null, Streaming: true, PageSize: 500),
         new("gold-paged", null, "tier=gold", Streaming: false, PageSize: 2),
         new("all-stream", null, null, Streaming: true, PageSize: 3),
-        new("ns-a-gold", "rel-a", "tier=gold", Streaming: false, PageSize: 2),
-        new("factory-ns-c", "rel-c", null, Streaming: false, PageSize: 2, ViaFactory: true),
+        new("ns-a-gold", "rel-a", "tier=gold", Streaming: false, PageSize: 1),
+        new("factory-ns-c", "rel-c", null, Streaming: false, PageSize: 1, ViaFactory: true),
     ];
 
     public static readonly TimeSpan ConvergenceDeadline = TimeSpan.FromSeconds(30);
@@ -414,12 +414,13 @@ public sealed class ConvergenceRun
                 break;
             case FaultKind.ContinueExpiry:
                 // With a watch cache, a relist at the last version is served whole (never paginated, never expired), so
-                // only a relist at "" pages. Each paged informer's next relist at its last version gets a 410 (as from a
-                // server without a watch cache), so it falls back to a paginated consistent list; just before that list
-                // asks for its next page, a write and a compaction expire the continue token.
+                // only a relist at "" pages. Each paged informer's next relist at its last version is answered 410 at the
+                // transport (what a server without a watch cache answers), so it falls back to a paginated consistent
+                // list; just before that list asks for its next page, a write and a compaction on the emulator expire
+                // the continue token.
                 foreach (var r in _running.Where(r => !r.Spec.Streaming && r.Spec.PageSize is > 0))
                 {
-                    r.Counter.Before(RequestCounter.IsListAtVersion, () => faults.FailNextRequests(1, 410, retryAfterSeconds: null));
+                    r.Counter.AnswerNext(RequestCounter.IsListAtVersion, 410, "Expired", "The resourceVersion for the provided list is too old.");
                     r.Counter.Before(RequestCounter.IsContinue, () =>
                     {
                         SeedFiller();
@@ -459,6 +460,16 @@ public sealed class ConvergenceRun
 
                 faults.ResetWatches();
                 break;
+            case FaultKind.Unreachable:
+                {
+                    // Down until every informer has sent at least one request into the void (bounded at 3 s).
+                    var before = _running.Select(r => r.Counter.Count).ToArray();
+                    faults.Unreachable = true;
+                    await Poll.TryUntilAsync(() => _running.Select((r, i) => r.Counter.Count > before[i]).All(x => x), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    faults.Unreachable = false;
+                    break;
+                }
+
             case FaultKind.StallUntilIdle:
                 {
                     // Silence (not even bookmarks) until a watchdog fires (idle timeout 2 s), bounded at 6 s.

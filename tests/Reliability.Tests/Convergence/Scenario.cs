@@ -29,6 +29,8 @@ public enum FaultKind
     TruncateList,
     /// <summary>Transport fault: each informer's next watch stream is cut in the middle of a line (clean EOF or reset), after a reset.</summary>
     TruncateWatch,
+    /// <summary>The server becomes unreachable (every connection reset) until each informer has failed against it, then serves again.</summary>
+    Unreachable,
     /// <summary>Watches stall until an informer's watchdog declares its watch dead (idle timeout), then resume.</summary>
     StallUntilIdle,
 }

@@ -16,6 +16,7 @@ public sealed class RequestCounter : DelegatingHandler
     public int Truncated => Volatile.Read(ref _truncated);
     private readonly List<(Func<HttpRequestMessage, bool> Match, Action Action)> _hooks = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)> _truncations = [];
+    private readonly List<(Func<HttpRequestMessage, bool> Match, int Code, string Reason, string Message)> _answers = [];
 
     public RequestCounter(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
 
@@ -60,6 +61,7 @@ public sealed class RequestCounter : DelegatingHandler
         {
             _hooks.Clear();
             _truncations.Clear();
+            _answers.Clear();
         }
     }
 
@@ -72,6 +74,18 @@ public sealed class RequestCounter : DelegatingHandler
         lock (_lock)
         {
             _truncations.Add((match, limit, throwAtLimit));
+        }
+    }
+
+    /// <summary>
+    /// Answers the next request <paramref name="match"/> accepts with a Kubernetes Status of <paramref name="code"/> and
+    /// <paramref name="reason"/> without sending it (what a server in another configuration would answer).
+    /// </summary>
+    public void AnswerNext(Func<HttpRequestMessage, bool> match, int code, string reason, string message)
+    {
+        lock (_lock)
+        {
+            _answers.Add((match, code, reason, message));
         }
     }
 
@@ -118,6 +132,35 @@ public sealed class RequestCounter : DelegatingHandler
         }
 
         hook?.Invoke();
+        (Func<HttpRequestMessage, bool> Match, int Code, string Reason, string Message)? answer = null;
+        lock (_lock)
+        {
+            var i = _answers.FindIndex(a => a.Match(request));
+            if (i >= 0)
+            {
+                answer = _answers[i];
+                _answers.RemoveAt(i);
+            }
+        }
+
+        if (answer is { } a)
+        {
+            var status = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["kind"] = "Status",
+                ["apiVersion"] = "v1",
+                ["metadata"] = new Dictionary<string, object>(),
+                ["status"] = "Failure",
+                ["message"] = a.Message,
+                ["reason"] = a.Reason,
+                ["code"] = a.Code,
+            });
+            return new HttpResponseMessage((System.Net.HttpStatusCode)a.Code)
+            {
+                RequestMessage = request,
+                Content = new StringContent(status, System.Text.Encoding.UTF8, "application/json"),
+            };
+        }
 
         Interlocked.Increment(ref _inFlight);
         try
