@@ -1,0 +1,152 @@
+using System.Globalization;
+using k8s;
+using k8s.Models;
+using KubeInformers.Emulator;
+using KubeInformers.Reliability.Tests.Convergence;
+using KubeInformers.Reliability.Tests.Support;
+
+namespace KubeInformers.Reliability.Tests.Isolation;
+
+/// <summary>
+/// A handler that blocks or throws must not delay or break the other handlers or the cache (SEMANTICS 28, 29), over the
+/// real HTTP transport against the emulator. Waits are polls with deadlines; a blocked handler is released by the test.
+/// </summary>
+public sealed class HandlerIsolationTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CapturingLoggerProvider _logs = new();
+    private KubernetesEmulator _emulator = null!;
+    private Kubernetes _client = null!;
+    private SharedIndexInformer<V1ConfigMap> _informer = null!;
+    private Task _run = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _emulator = await KubernetesEmulator.StartAsync();
+        _client = _emulator.CreateClient();
+        _informer = new SharedIndexInformer<V1ConfigMap>(
+            new HttpListWatch<V1ConfigMap>(_client, ConvergenceRun.ConfigMaps),
+            new SharedIndexInformerOptions<V1ConfigMap> { Resource = ConvergenceRun.ConfigMaps },
+            _logs.Factory("isolation"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(10));
+        _client.Dispose();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_blocked_handler_delays_neither_the_other_handler_nor_the_cache()
+    {
+        using var release = new ManualResetEventSlim(false);
+        var blockedCalls = 0;
+        var blocked = new RecordingHandler("blocked")
+        {
+            OnEach = _ =>
+            {
+                Interlocked.Increment(ref blockedCalls);
+                release.Wait(TimeSpan.FromSeconds(60));
+            },
+        };
+        var other = new RecordingHandler("other");
+        var blockedRegistration = _informer.AddEventHandler(blocked);
+        _informer.AddEventHandler(other);
+        await StartAsync();
+
+        await CreateAsync(count: 50);
+
+        // While the first handler sits in its first call, the other handler and the lister see all 50 objects…
+        await Poll.UntilAsync(() => other.Snapshot().Count == 50 && _informer.Lister.List().Count == 50, Deadline,
+            () => $"other handler has {other.Snapshot().Count}, lister {_informer.Lister.List().Count} of 50 while a handler is blocked");
+        Assert.Equal(1, Volatile.Read(ref blockedCalls));
+        Assert.False(release.IsSet);
+
+        // …and the blocked handler's notifications wait in its own buffer.
+        Assert.Equal(49, blockedRegistration.PendingNotifications);
+
+        // Updates keep flowing to the other handler while the first one is still blocked.
+        await UpdateAllAsync(count: 50);
+        await Poll.UntilAsync(() => other.Updates == 50, Deadline, () => $"other handler saw {other.Updates} of 50 updates while a handler is blocked");
+        Assert.Equal(1, Volatile.Read(ref blockedCalls));
+
+        // Released, the blocked handler catches up and ends with the same view, in order, with nothing lost.
+        release.Set();
+        await Poll.UntilAsync(() => blocked.Adds == 50 && blocked.Updates == 50 && blockedRegistration.PendingNotifications == 0, Deadline,
+            () => $"released handler saw {blocked.Adds} adds and {blocked.Updates} updates, {blockedRegistration.PendingNotifications} pending");
+        Assert.Equal(other.Snapshot(), blocked.Snapshot());
+        Assert.Empty(blocked.Violations());
+        Assert.Empty(other.Violations());
+    }
+
+    [Fact]
+    public async Task A_throwing_handler_breaks_neither_the_other_handler_nor_the_cache_and_keeps_receiving()
+    {
+        var thrown = 0;
+        var throwing = new RecordingHandler("throwing")
+        {
+            OnEach = key =>
+            {
+                Interlocked.Increment(ref thrown);
+                throw new InvalidOperationException("handler failure injected by the test for " + key);
+            },
+        };
+        var other = new RecordingHandler("other");
+        var throwingRegistration = _informer.AddEventHandler(throwing);
+        _informer.AddEventHandler(other);
+        await StartAsync();
+
+        await CreateAsync(count: 20);
+        await UpdateAllAsync(count: 20);
+        await DeleteAsync(count: 10);
+
+        // Every notification reached both handlers: the throwing one was called for each (and threw each time).
+        await Poll.UntilAsync(() => other.Deletes == 10 && throwing.Deletes == 10 && throwingRegistration.PendingNotifications == 0, Deadline,
+            () => $"other: {other.Adds}/{other.Updates}/{other.Deletes}, throwing: {throwing.Adds}/{throwing.Updates}/{throwing.Deletes} (adds/updates/deletes)");
+        Assert.Equal(50, Volatile.Read(ref thrown));
+        Assert.Equal(10, _informer.Lister.List().Count);
+        Assert.Equal(other.Snapshot(), throwing.Snapshot());
+        Assert.False(_informer.IsStopped);
+        Assert.False(_run.IsCompleted);
+        Assert.Equal(50, _logs.EventCount(RecoveryPaths.EventIds["handler-threw"]));
+        Assert.Empty(throwing.Violations());
+        Assert.Empty(other.Violations());
+    }
+
+    private async Task StartAsync()
+    {
+        _run = Task.Run(() => _informer.RunAsync(_stop.Token));
+        Assert.True(await _informer.WaitForCacheSyncAsync(new CancellationTokenSource(Deadline).Token));
+    }
+
+    private async Task CreateAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+            {
+                Metadata = new V1ObjectMeta { Name = "cm-" + i.ToString(CultureInfo.InvariantCulture) },
+                Data = new Dictionary<string, string> { ["v"] = "0" },
+            }, "default");
+        }
+    }
+
+    private async Task UpdateAllAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("{\"data\":{\"v\":\"1\"}}", V1Patch.PatchType.MergePatch), "cm-" + i.ToString(CultureInfo.InvariantCulture), "default");
+        }
+    }
+
+    private async Task DeleteAsync(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            await _client.CoreV1.DeleteNamespacedConfigMapAsync("cm-" + i.ToString(CultureInfo.InvariantCulture), "default");
+        }
+    }
+}
