@@ -7,6 +7,7 @@ namespace KubeInformers.Benchmarks;
 /// <list type="bullet">
 /// <item><c>micro [BenchmarkDotNet args]</c>: the micro benchmarks (watch parsing, DeltaFifo, indexer, lister, work queue).</item>
 /// <item><c>e2e [--objects N[,N…]] [--events M] [--cold] [--quick]</c>: the end-to-end harness.</item>
+/// <item><c>soak --minutes M [--objects N]</c>: steady churn with periodic faults; prints heap, threads, buffers and convergence.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -29,12 +30,14 @@ public static class Program
                 if (options.DocsDirectory is not null) await EndToEnd.Report.WriteAsync(runner.Figures, options, args, options.DocsDirectory);
                 return 0;
             }
+            case "soak":
+                return await Soak.SoakCommand.RunAsync(rest);
             case "e2e-watch-child":
                 return await EndToEnd.E2eRunner.WatchChildAsync(rest);
             case "e2e-child":
                 return await EndToEnd.ColdChild.RunAsync(rest);
             default:
-                Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--quick]");
+                Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--runs R] [--quick] [--json FILE] [--docs DIR] | soak --minutes M [--objects N]");
                 return verb == "help" ? 0 : 2;
         }
     }
