@@ -162,8 +162,9 @@ public sealed partial class InformerGenerator
 
                 if (m.MetadataProperty is { } property)
                 {
-                    w.Line(m.IsList || !m.ValueIsStruct
-                        ? $"metadata.{property} = {local};"
+                    // Metadata mirrors the model: a list found nowhere (or empty) stays null there.
+                    w.Line(m.IsList
+                        ? $"metadata.{property} = {local}.Length == 0 ? null : {local};"
                         : $"metadata.{property} = {local};");
                 }
             }
@@ -193,6 +194,14 @@ public sealed partial class InformerGenerator
             w.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {self} value, {Options} options)");
             w.Line($"    => throw new global::System.NotSupportedException(\"{p.TypeName} is a read-only projection of {p.SourceKind}; serialize the full object instead.\");");
             EmitNodes(w, root, p);
+            w.Line();
+            w.Line("// TrySkip, not Skip: list items arrive through a reader over part of the stream (the item itself is always complete).");
+            w.Open($"private static void SkipValue(ref {Reader} reader)");
+            w.Line("if (!reader.TrySkip())");
+            w.Open();
+            w.Line($"throw new global::System.Text.Json.JsonException(\"A {p.SourceKind} ended in the middle of a value.\");");
+            w.Close();
+            w.Close();
             w.Line();
             EmitStringReader(w);
             w.Close();
@@ -311,7 +320,7 @@ public sealed partial class InformerGenerator
 
                     w.Open("else");
                     w.Line("reader.Read();");
-                    w.Line("reader.Skip();");
+                    w.Line("SkipValue(ref reader);");
                     w.Close();
                     w.Close();
                 }
