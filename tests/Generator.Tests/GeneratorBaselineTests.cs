@@ -21,6 +21,52 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void ProjectionEmitsASkippingReaderAndATypedInformerListerAndIndexes()
+    {
+        var run = TestCompilation.Run(ProjectionSources.PodSummary, MoreSources.PodsWithIndexes).AssertClean();
+
+        // The generated docs are complete too (CS1591 and friends), whatever the user's own members lack.
+        var documented = TestCompilation.Run(TestCompilation.DocumentedParseOptions, ProjectionSources.PodSummary, MoreSources.PodsWithIndexes);
+        var generatedTrees = documented.Result.GeneratedTrees.ToHashSet();
+        var generatedProblems = documented.Output.GetDiagnostics()
+            .Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
+            .ToList();
+        Assert.True(generatedProblems.Count == 0, string.Join("\n", generatedProblems.Take(10)));
+        Baseline.Verify("PodSummary.Projection", run.Sources["MyApp.Lean.PodSummaryInformer.g.cs"]);
+        Baseline.Verify("DeploymentMetadata.Projection", run.Sources["MyApp.Lean.DeploymentMetadataInformer.g.cs"]);
+        var factory = run.Sources["TestApp.InformerFactory.g.cs"];
+        Assert.Contains("public global::MyApp.Lean.PodSummaryInformer PodSummaries", factory);
+        Assert.Contains("public global::TestApp.Informers.Core.V1.PodInformer Pods", factory);
+        Assert.Contains("public global::MyApp.Lean.DeploymentMetadataInformer DeploymentMetadatas", factory);
+    }
+
+    [Fact]
+    public void ProjectionTypesCompileAgainstUserCode()
+    {
+        const string usage = """
+            using KubeInformers;
+            using MyApp.Lean;
+            using TestApp;
+
+            public static class Usage
+            {
+                public static void Use(InformerFactory factory)
+                {
+                    var pods = factory.Core.V1.PodSummaries;
+                    System.Collections.Generic.IReadOnlyList<PodSummary> onNode = pods.Lister.ByNode("node-1");
+                    var inNs = pods.Lister.Namespace("default").ByApp("web");
+                    PodSummary? one = pods.Lister.Get("default", "p");
+                    pods.AddEventHandler(onAdd: (pod, initial) => _ = pod.NodeName, onDelete: (pod, unknown) => _ = pod.Metadata.Uid);
+                    k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> asObject = new PodSummary();
+                    SharedIndexInformer<DeploymentMetadata> deployments = factory.Apps.V1.DeploymentMetadatas.Informer;
+                    _ = PodSummaryIndexes.ByNode;
+                }
+            }
+            """;
+        TestCompilation.Run(ProjectionSources.PodSummary, MoreSources.PodsWithIndexes, usage).AssertClean();
+    }
+
+    [Fact]
     public void ClusterScopedResourcesHaveNoNamespaceLister()
     {
         var run = TestCompilation.Run(MoreSources.ClusterScoped).AssertClean();
