@@ -106,7 +106,7 @@ public sealed partial class InformerGenerator
             // The converter.
             w.Summary($"Reads a <see cref=\"{self}\"/> from the JSON of a <see cref=\"{p.SourceType}\"/>, skipping every property no member needs.");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            w.Open($"internal sealed class ProjectionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<{self}>");
+            w.Open($"internal sealed class ProjectionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<{self}>, global::KubeInformers.IProjectionJsonConverter");
             w.Line("private StringReader? _strings;");
             w.Line();
             EmitValues(w, slots);
@@ -371,6 +371,7 @@ public sealed partial class InformerGenerator
             string read = slot.Read switch
             {
                 ProjectionRead.String => $"strings.Read(ref {reader})",
+                ProjectionRead.StringMap => $"strings.ReadMap(ref {reader})",
                 ProjectionRead.Boolean => $"{reader}.TokenType == {TokenType}.Null ? (bool?)null : {reader}.GetBoolean()",
                 ProjectionRead.Number => $"{reader}.TokenType == {TokenType}.Null ? ({slot.ValueType}?)null : {reader}.Get{slot.Getter}()",
                 _ => slot.IsStruct
@@ -415,6 +416,27 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line("return _converter is null ? reader.GetString() : _converter.Read(ref reader, typeof(string), Options);");
+            w.Close();
+            w.Line();
+            w.Open($"public global::System.Collections.Generic.Dictionary<string, string>? ReadMap(ref {Reader} reader)");
+            w.Line($"if (reader.TokenType == {TokenType}.Null)");
+            w.Open();
+            w.Line("return null;");
+            w.Close();
+            w.Line();
+            w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
+            w.Open();
+            w.Line("throw new global::System.Text.Json.JsonException(\"Expected a JSON object of strings.\");");
+            w.Close();
+            w.Line();
+            w.Line("var map = new global::System.Collections.Generic.Dictionary<string, string>();");
+            w.Open($"while (reader.Read() && reader.TokenType == {TokenType}.PropertyName)");
+            w.Line("var key = _converter is null ? reader.GetString()! : _converter.ReadAsPropertyName(ref reader, typeof(string), Options);");
+            w.Line("reader.Read();");
+            w.Line("map[key] = Read(ref reader)!; // a null value stays null, as in the full model");
+            w.Close();
+            w.Line();
+            w.Line("return map;");
             w.Close();
             w.Close();
         }

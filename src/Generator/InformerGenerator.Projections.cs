@@ -278,8 +278,8 @@ public sealed partial class InformerGenerator
             string valueTypeName;
             if (isMap)
             {
-                read = ProjectionRead.Serializer;
                 var mapValue = resolved.MapValue!;
+                read = mapValue.SpecialType == SpecialType.System_String ? ProjectionRead.StringMap : ProjectionRead.Serializer;
                 valueTypeName = "global::System.Collections.Generic.Dictionary<string, " + NonNullable(mapValue) + ">";
             }
             else

@@ -16,6 +16,9 @@ public enum ProjectionRead
 
     /// <summary>Anything else (enums, dates, maps, sub-objects), read by <c>JsonSerializer</c> with the caller's options.</summary>
     Serializer,
+
+    /// <summary>A string-to-string map, read by hand (keys and values through the options' string converter).</summary>
+    StringMap,
 }
 
 /// <summary>One step of a projection path, as JSON sees it: a property name (or map key), or "every element of an array".</summary>

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 
@@ -25,6 +26,13 @@ internal static class KubernetesJsonCodec
     /// <summary>Deserializes the JSON value at the reader's current token (which must be complete in the reader's buffer).</summary>
     public static T Deserialize<T>(ref Utf8JsonReader reader) where T : class
     {
+        if (TypeInfoCache<T>.Projection is { } projection && reader.TokenType == JsonTokenType.StartObject)
+        {
+            // A generated projection reader: the value is complete in the buffer, so skip JsonSerializer's scoping pass.
+            return projection.Read(ref reader, typeof(T), Options!)
+                ?? throw new JsonException("The value is null.");
+        }
+
         if (TypeInfoCache<T>.Info is { } info)
         {
             return JsonSerializer.Deserialize(ref reader, info)
@@ -63,6 +71,9 @@ internal static class KubernetesJsonCodec
     private static class TypeInfoCache<T>
     {
         public static readonly JsonTypeInfo<T>? Info = Load();
+
+        /// <summary>The generated projection converter of <typeparamref name="T"/>, called directly; null for other types.</summary>
+        public static readonly JsonConverter<T>? Projection = Info?.Converter is IProjectionJsonConverter and JsonConverter<T> converter ? converter : null;
 
         private static JsonTypeInfo<T>? Load()
         {
