@@ -106,7 +106,7 @@ public sealed partial class InformerGenerator
             // The converter.
             w.Summary($"Reads a <see cref=\"{self}\"/> from the JSON of a <see cref=\"{p.SourceType}\"/>, skipping every property no member needs.");
             w.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
-            w.Open($"internal sealed class ProjectionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<{self}>, global::KubeInformers.IProjectionJsonConverter");
+            w.Open($"internal sealed class ProjectionJsonConverter : global::System.Text.Json.Serialization.JsonConverter<{self}>, global::KubeInformers.IProjectionJsonConverter<{self}>");
             w.Line("private StringReader? _strings;");
             w.Line();
             EmitValues(w, slots);
@@ -117,6 +117,21 @@ public sealed partial class InformerGenerator
             w.Doc("<param name=\"options\">The serializer options (their string converter and converters for dates and sub-objects are used).</param>");
             w.Doc("<returns>The projection.</returns>");
             w.Open($"public override {self}? Read(ref {Reader} reader, global::System.Type typeToConvert, {Options} options)");
+            w.Line("if (!TryRead(ref reader, options, out var value))");
+            w.Open();
+            w.Line($"throw new global::System.Text.Json.JsonException(\"A {p.SourceKind} ended before its closing brace.\");");
+            w.Close();
+            w.Line();
+            w.Line("return value;");
+            w.Close();
+            w.Line();
+            w.Summary("Reads one object from a reader that may hold only part of it; false (the reader then in no useful state) when the data ends first.");
+            w.Doc("<param name=\"reader\">The reader, at the object's start; on success, left at its end.</param>");
+            w.Doc("<param name=\"options\">The serializer options.</param>");
+            w.Doc("<param name=\"value\">The projection, when the whole object was there.</param>");
+            w.Doc("<returns>Whether the whole object was read.</returns>");
+            w.Open($"public bool TryRead(ref {Reader} reader, {Options} options, [global::System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out {self}? value)");
+            w.Line("value = null;");
             w.Line($"if (reader.TokenType != {TokenType}.StartObject)");
             w.Open();
             w.Line($"throw new global::System.Text.Json.JsonException(\"A {p.SourceKind} must be a JSON object.\");");
@@ -129,7 +144,11 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line("var values = default(Values);");
-            w.Line("ReadNode0(ref reader, options, strings, ref values);");
+            w.Line("if (!ReadNode0(ref reader, options, strings, ref values))");
+            w.Open();
+            w.Line("return false;");
+            w.Close();
+            w.Line();
             w.Line($"var metadata = new {meta}");
             w.Line("{");
             w.Line("    Name = values.Name,");
@@ -170,7 +189,7 @@ public sealed partial class InformerGenerator
             }
 
             w.Line();
-            w.Line($"return new {self}");
+            w.Line($"value = new {self}");
             w.Line("{");
             w.Line("    Metadata = metadata,");
             for (var i = 0; i < p.Members.Count; i++)
@@ -184,6 +203,7 @@ public sealed partial class InformerGenerator
             }
 
             w.Line("};");
+            w.Line("return true;");
             w.Close();
             w.Line();
             w.Summary("Not supported: a projection is not the whole object, so it cannot be written back as one.");
@@ -194,14 +214,6 @@ public sealed partial class InformerGenerator
             w.Line($"public override void Write(global::System.Text.Json.Utf8JsonWriter writer, {self} value, {Options} options)");
             w.Line($"    => throw new global::System.NotSupportedException(\"{p.TypeName} is a read-only projection of {p.SourceKind}; serialize the full object instead.\");");
             EmitNodes(w, root, p);
-            w.Line();
-            w.Line("// TrySkip, not Skip: list items arrive through a reader over part of the stream (the item itself is always complete).");
-            w.Open($"private static void SkipValue(ref {Reader} reader)");
-            w.Line("if (!reader.TrySkip())");
-            w.Open();
-            w.Line($"throw new global::System.Text.Json.JsonException(\"A {p.SourceKind} ended in the middle of a value.\");");
-            w.Close();
-            w.Close();
             w.Line();
             EmitStringReader(w);
             w.Close();
@@ -283,10 +295,11 @@ public sealed partial class InformerGenerator
             {
                 var id = node.Id.ToString(CultureInfo.InvariantCulture);
                 w.Line();
-                w.Open($"private static void ReadNode{id}(ref {Reader} reader, {Options} options, StringReader strings, ref Values values)");
+                w.Line("// False when the data ends first (the reader may hold only part of the object).");
+                w.Open($"private static bool ReadNode{id}(ref {Reader} reader, {Options} options, StringReader strings, ref Values values)");
                 w.Line($"if (reader.TokenType == {TokenType}.Null)");
                 w.Open();
-                w.Line("return;");
+                w.Line("return true;");
                 w.Close();
                 w.Line();
                 if (node.Each is { } each)
@@ -296,7 +309,9 @@ public sealed partial class InformerGenerator
                     w.Line($"throw new global::System.Text.Json.JsonException(\"Expected a JSON array in a {p.SourceKind}.\");");
                     w.Close();
                     w.Line();
-                    w.Open($"while (reader.Read() && reader.TokenType != {TokenType}.EndArray)");
+                    w.Open("while (true)");
+                    w.Line("if (!reader.Read()) return false;");
+                    w.Line($"if (reader.TokenType == {TokenType}.EndArray) return true;");
                     EmitValue(w, each);
                     w.Close();
                 }
@@ -307,21 +322,20 @@ public sealed partial class InformerGenerator
                     w.Line($"throw new global::System.Text.Json.JsonException(\"Expected a JSON object in a {p.SourceKind}.\");");
                     w.Close();
                     w.Line();
-                    w.Open($"while (reader.Read() && reader.TokenType == {TokenType}.PropertyName)");
+                    w.Open("while (true)");
+                    w.Line("if (!reader.Read()) return false;");
+                    w.Line($"if (reader.TokenType != {TokenType}.PropertyName) return true;");
                     var first = true;
                     foreach (var pair in node.Named)
                     {
                         w.Open($"{(first ? string.Empty : "else ")}if (reader.ValueTextEquals({Emitter.Literal(pair.Key)}u8))");
-                        w.Line("reader.Read();");
+                        w.Line("if (!reader.Read()) return false;");
                         EmitValue(w, pair.Value);
                         w.Close();
                         first = false;
                     }
 
-                    w.Open("else");
-                    w.Line("reader.Read();");
-                    w.Line("SkipValue(ref reader);");
-                    w.Close();
+                    w.Line(first ? "if (!reader.Read() || !reader.TrySkip()) return false;" : "else if (!reader.Read() || !reader.TrySkip()) return false;");
                     w.Close();
                 }
 
@@ -362,12 +376,23 @@ public sealed partial class InformerGenerator
 
             if (descends)
             {
-                w.Line($"ReadNode{node.Id.ToString(CultureInfo.InvariantCulture)}(ref reader, options, strings, ref values);");
+                w.Line($"if (!ReadNode{node.Id.ToString(CultureInfo.InvariantCulture)}(ref reader, options, strings, ref values)) return false;");
             }
         }
 
         private static void EmitLeaf(SourceWriter w, Slot slot, string reader)
         {
+            // Strings, bools and numbers are single tokens, complete once read; a map or a sub-object must be checked
+            // complete (on a copy) before it is read.
+            if (slot.Read is ProjectionRead.StringMap or ProjectionRead.Serializer)
+            {
+                w.Line($"if ({reader}.TokenType is {TokenType}.StartObject or {TokenType}.StartArray)");
+                w.Open();
+                w.Line($"var probe = {reader};");
+                w.Line("if (!probe.TrySkip()) return false;");
+                w.Close();
+            }
+
             string read = slot.Read switch
             {
                 ProjectionRead.String => $"strings.Read(ref {reader})",

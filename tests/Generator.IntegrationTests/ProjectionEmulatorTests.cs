@@ -90,6 +90,35 @@ public sealed class ProjectionEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALargeListIsDecodedAcrossStreamBufferBoundariesWithoutLosingAField()
+    {
+        // ~600 KB of list body: items straddle the decoder's buffer many times and are re-read when they do.
+        var expected = new Dictionary<string, (string Node, string Image)>();
+        for (var i = 0; i < 300; i++)
+        {
+            var pod = Pod(i % 2 == 0 ? "team-a" : "team-b", $"pod-{i:D3}", $"node-{i % 7}", "app-" + (i % 5), $"image-{i}:1");
+            pod.Metadata.Annotations!["padding"] = new string('x', 1_500 + i);
+            _emulator.Seed(pod);
+            expected[pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name] = ($"node-{i % 7}", $"image-{i}:1");
+        }
+
+        await using var factory = new InformerFactory(_client);
+        var summaries = factory.Core.V1.PodSummaries;
+        factory.Start();
+        Assert.True(await summaries.WaitForCacheSyncAsync(Wait.Timeout()));
+
+        var cached = summaries.Lister.List();
+        Assert.Equal(expected.Count, cached.Count);
+        foreach (var pod in cached)
+        {
+            var (node, image) = expected[pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name];
+            Assert.Equal(node, pod.NodeName);
+            Assert.Equal([image], pod.Images);
+            Assert.False(string.IsNullOrEmpty(pod.Metadata.Uid));
+        }
+    }
+
+    [Fact]
     public async Task MetadataOnlyInformerKeepsIdentityAndProjectedLabelsOnly()
     {
         _emulator.Seed(Pod("team-a", "web-1", "node-1", "web", "nginx:1.27"));

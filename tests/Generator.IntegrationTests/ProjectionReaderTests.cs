@@ -147,6 +147,35 @@ public class ProjectionReaderTests
     }
 
     [Fact]
+    public void TryReadOnATruncatedBufferNeverReturnsAPartialObject()
+    {
+        // List items are decoded straight from the stream's buffer, which may end anywhere inside an item: the reader
+        // must then say "need more data", never hand out half an object.
+        var converter = new PodDetails.ProjectionJsonConverter();
+        var options = new JsonSerializerOptions();
+        Pods.Sample(pod =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(KubernetesJson.Serialize(pod));
+            var expected = KubernetesJson.Deserialize<PodDetails>(Encoding.UTF8.GetString(bytes));
+            for (var cut = 1; cut < bytes.Length; cut += 7)
+            {
+                var partial = new Utf8JsonReader(bytes.AsSpan(0, cut), isFinalBlock: false, state: default);
+                Assert.True(partial.Read());
+                Assert.False(converter.TryRead(ref partial, options, out var none), $"cut at {cut} of {bytes.Length}");
+                Assert.Null(none);
+            }
+
+            var whole = new Utf8JsonReader(bytes, isFinalBlock: false, state: default);
+            Assert.True(whole.Read());
+            Assert.True(converter.TryRead(ref whole, options, out var details));
+            Assert.Equal(bytes.Length, (int)whole.BytesConsumed);
+            Assert.Equal(expected.Ports, details.Ports);
+            Assert.Equal(expected.Metadata.Uid, details.Metadata.Uid);
+            Assert.Equal(Json(expected.Conditions), Json(details.Conditions));
+        }, iter: 40);
+    }
+
+    [Fact]
     public void UnknownFieldsAreSkippedAtEveryLevel()
     {
         const string json = """
