@@ -115,7 +115,11 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
-            var index = ParseIndex(type, attribute, 1, known, reporter, cancellationToken);
+            // A projection's index paths start from its own members and metadata, as for its class-level indexes.
+            var rootMembers = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.InformerProjection)
+                ? ProjectionParser.ProjectionRoot(type, known)
+                : null;
+            var index = ParseIndex(type, attribute, 1, known, reporter, cancellationToken, rootMembers);
             return index is null ? null : new TargetedIndex(type.ToDisplayString(FullyQualified), index);
         }
 

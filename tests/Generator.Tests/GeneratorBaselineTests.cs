@@ -67,6 +67,21 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void AssemblyLevelIndexesOnAProjectionAreEmittedFromItsMembersAndMetadata()
+    {
+        const string indexes = """
+            using KubeInformers;
+            [assembly: InformerIndex(typeof(MyApp.Lean.PodSummary), "byPhase", "phase")]
+            [assembly: InformerIndex(typeof(MyApp.Lean.PodSummary), "byTeam", "metadata.labels.team")]
+            """;
+        var run = TestCompilation.Run(ProjectionSources.PodSummary, indexes).AssertClean();
+        var source = run.Sources["MyApp.Lean.PodSummaryInformer.g.cs"];
+        Assert.Contains("public const string ByPhase = \"byPhase\";", source);
+        Assert.Contains("public const string ByTeam = \"byTeam\";", source);
+        Assert.Contains("obj.Metadata", source);
+    }
+
+    [Fact]
     public void ClusterScopedResourcesHaveNoNamespaceLister()
     {
         var run = TestCompilation.Run(MoreSources.ClusterScoped).AssertClean();

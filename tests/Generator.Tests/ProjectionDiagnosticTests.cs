@@ -170,6 +170,19 @@ public class ProjectionDiagnosticTests
         """);
 
     [Fact]
+    public Task AssemblyIndexOnAProjectionStartsFromItsMembersAndMetadata() => VerifyAsync("""
+        [assembly: InformerIndex(typeof(PodSummary), "byApp", "metadata.labels.app")]
+        [assembly: InformerIndex(typeof(PodSummary), "byNode", "nodeName")]
+        [assembly: InformerIndex(typeof(PodSummary), "byWrong", {|KI0004:"spec.nodeName"|})]
+
+        [InformerProjection(typeof(V1Pod))]
+        public partial record PodSummary
+        {
+            [JsonPath("spec.nodeName")] public string? NodeName { get; init; }
+        }
+        """);
+
+    [Fact]
     public Task IndexOnAProjectionIsResolvedAgainstItsMembers() => VerifyAsync("""
         [InformerProjection(typeof(V1Pod))]
         [InformerIndex("byNode", {|KI0004:"spec.nodeName"|})]
