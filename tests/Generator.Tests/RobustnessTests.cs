@@ -86,6 +86,18 @@ public class RobustnessTests
         { "keyword property in path", "[KubernetesEntity(Group = \"g.example.com\", ApiVersion = \"v1\", Kind = \"Thing\", PluralName = \"things\")][GenerateInformer][InformerIndex(\"byClass\", \"spec.class\")][InformerIndex(\"byEvent\", \"spec.event\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> { public string ApiVersion { get; set; } = \"\"; public string Kind { get; set; } = \"\"; public V1ObjectMeta Metadata { get; set; } = new(); public KeywordSpec? Spec { get; set; } } public sealed class KeywordSpec { public string? @class { get; set; } public int @event { get; set; } }" },
         { "markup and line breaks in names", "[KubernetesEntity(Group = \"a<b>\\n&.example.com\", ApiVersion = \"v1\\n</c>\", Kind = \"Thing\", PluralName = \"p</c>\\r\\n\\u2028x\")][GenerateInformer][InformerIndex(\"by\\nline</c>\", \"metadata.labels.a\\nb<&>\")] public sealed class Thing : IKubernetesObject<V1ObjectMeta> { public string ApiVersion { get; set; } = \"\"; public string Kind { get; set; } = \"\"; public V1ObjectMeta Metadata { get; set; } = new(); }" },
         { "catalogue twice", "[assembly: GenerateBuiltInInformers][assembly: GenerateBuiltInInformers]" },
+        { "projection of nothing", "[InformerProjection(null)] public partial class P;" },
+        { "projection of a missing type", "[InformerProjection(typeof(Missing))] public partial class P;" },
+        { "projection of a non-listable built-in", "[InformerProjection(typeof(V1Scale))] public partial class P;" },
+        { "projection of itself", "[InformerProjection(typeof(P))] public partial class P;" },
+        { "projection struct", "[InformerProjection(typeof(V1Pod))] public partial struct P { }" },
+        { "projection generic", "[InformerProjection(typeof(V1Pod))] public partial class P<T> { }" },
+        { "projection with odd paths", "[InformerProjection(typeof(V1Pod))] public partial class P { [JsonPath(null)] public string? A { get; init; } [JsonPath(\"\")] public string? B { get; init; } [JsonPath(\"....\")] public string? C { get; init; } [JsonPath(\"metadata.labels.a\\\"b<&>\\nc\")] public string? D { get; init; } [JsonPath(\"spec.containers[*]\")] public IReadOnlyList<V1Container> E { get; init; } = []; [JsonPath(\"spec\")] public V1PodSpec? F { get; init; } [JsonPath(\"spec.nodeName\")] public static string? G { get; set; } [JsonPath(\"spec.nodeName\")] public string? this[int i] => null; }" },
+        { "projection members named like generated code", "[InformerProjection(typeof(V1Pod))] public partial record P { [JsonPath(\"spec.nodeName\")] public string? Values { get; init; } [JsonPath(\"status.phase\")] public string? StringReader { get; init; } [JsonPath(\"spec.hostname\")] public string? @class { get; init; } [JsonPath(\"spec.priority\")] public int Read { get; init; } }" },
+        { "projection accessor keyword", "[InformerProjection(typeof(V1Pod), Accessor = \"class\")] public partial class P;" },
+        { "projection named like a generated type", "[InformerProjection(typeof(V1Pod))] public partial class PodInformer;" },
+        { "projection colliding with the full informer", "[assembly: GenerateInformer(typeof(V1Pod))] [InformerProjection(typeof(V1Pod), Accessor = \"Pods\")] public partial class P;" },
+        { "projection of a custom resource", $"{Entity}[GenerateInformer] public sealed class Thing : IKubernetesObject<V1ObjectMeta> {Body} [InformerProjection(typeof(Thing))] public partial class ThingView {{ [JsonPath(\"spec.next.next.name\")] public string? Name {{ get; init; }} [JsonPath(\"spec.grid\")] public int[] Grid {{ get; init; }} = []; [JsonPath(\"spec.map\")] public IDictionary<string, Self>? Map {{ get; init; }} }}" },
         { "empty file", "" },
     };
 
