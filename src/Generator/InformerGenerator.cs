@@ -13,9 +13,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace KubeInformers.Generator;
 
 /// <summary>
-/// The KubeInformers incremental generator: turns <c>[GenerateInformer]</c>, <c>[InformerIndex]</c>,
-/// <c>[InformerIndexFunction]</c>, <c>[GenerateBuiltInInformers]</c> and <c>[InformerFactory]</c> into typed informers,
-/// listers, index functions and a factory.
+/// The KubeInformers incremental generator: turns <c>[GenerateInformer]</c>, <c>[InformerProjection]</c> (with
+/// <c>[JsonPath]</c> members), <c>[InformerIndex]</c>, <c>[InformerIndexFunction]</c>, <c>[GenerateBuiltInInformers]</c>
+/// and <c>[InformerFactory]</c> into typed informers, listers, index functions, projection readers and a factory.
 /// </summary>
 /// <remarks>
 /// Pipeline: one <c>ForAttributeWithMetadataName</c> per attribute parses its targets into equatable models (never
