@@ -82,6 +82,33 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void ClusterScopedProjectionWithOverlappingPathsHasNoNamespaceLister()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp.Nodes;
+            [InformerProjection(typeof(V1Node))]
+            [InformerIndex("byZone", "metadata.labels.topology.kubernetes.io/zone")]
+            internal partial class NodeView
+            {
+                [JsonPath("metadata")] public V1ObjectMeta? Meta { get; init; }
+                [JsonPath("metadata.name")] public string? Name { get; init; }
+                [JsonPath("metadata.labels")] public Dictionary<string, string>? Labels { get; init; }
+                [JsonPath("status.conditions.type")] public string[] Conditions { get; private set; } = [];
+            }
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        var node = run.Sources["MyApp.Nodes.NodeViewInformer.g.cs"];
+        Assert.DoesNotContain("NamespaceLister", node);
+        Assert.Contains("internal sealed partial class NodeViewInformer", node);
+        Assert.Contains("Get(string name)", node);
+        Assert.Contains("var copy = reader;", node); // "metadata" is read whole and walked for identity and labels
+        Assert.Contains("NodeViews", run.Sources["TestApp.InformerFactory.g.cs"]);
+    }
+
+    [Fact]
     public void ClusterScopedResourcesHaveNoNamespaceLister()
     {
         var run = TestCompilation.Run(MoreSources.ClusterScoped).AssertClean();
