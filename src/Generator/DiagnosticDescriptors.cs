@@ -102,11 +102,42 @@ public static class DiagnosticDescriptors
         "Index '{0}' targets '{1}', which has no [GenerateInformer] declaration; the index is ignored",
         DiagnosticSeverity.Warning, WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>KI0015: the projection type has an unsupported shape.</summary>
+    public static readonly DiagnosticDescriptor InvalidProjection = Create(
+        "KI0015", "Unsupported projection declaration",
+        "'{0}' cannot be an informer projection: {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0016: a projection member's path segment does not exist in the source model.</summary>
+    public static readonly DiagnosticDescriptor UnknownProjectionPath = Create(
+        "KI0016", "Unknown projection path",
+        "Member '{0}': '{1}' is not a JSON property of {2} (at '{3}'); valid members: {4}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0017: a projection member's type does not match the model's type at its path.</summary>
+    public static readonly DiagnosticDescriptor ProjectionTypeMismatch = Create(
+        "KI0017", "Projection member type does not match its path",
+        "Member '{0}' is {1}, but path '{2}' holds {3}; declare it as {4}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0018: a projection member cannot be filled or its path is malformed.</summary>
+    public static readonly DiagnosticDescriptor InvalidProjectionMember = Create(
+        "KI0018", "Invalid projection member",
+        "Member '{0}' {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0019: a projection's factory accessor is already taken.</summary>
+    public static readonly DiagnosticDescriptor ProjectionAccessorCollision = Create(
+        "KI0019", "Projection accessor collision",
+        "Projection '{0}' would be reached as factory.{1}, which is taken by {2}; set Accessor on [InformerProjection] to another name",
+        DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
         NotKubernetesEntity, MissingKubernetesObject, MissingResourceName, UnknownIndexPath, IndexLeafNotIndexable,
         DuplicateIndexName, DuplicateResource, AccessorCollision, UnsupportedDeclaration, InvalidIndexMethod,
-        InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer,
+        InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer, InvalidProjection,
+        UnknownProjectionPath, ProjectionTypeMismatch, InvalidProjectionMember, ProjectionAccessorCollision,
     };
 }

@@ -102,7 +102,7 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
-                if (Naming.ClashesWithGeneratedType(targeted.Index.MemberName, entry.Spec.Kind))
+                if (Naming.ClashesWithGeneratedType(targeted.Index.MemberName, entry.Spec.Stem))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.InvalidAttributeArgument, -1, j,
                         $"Index '{targeted.Index.Name}' would generate the member '{targeted.Index.MemberName}', which clashes with the generated type of the same name; rename the index"));
@@ -175,7 +175,8 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
-                var resourceKey = spec.Group + "/" + spec.Version + "/" + spec.Plural;
+                // A projection reads the same resource as its full model, into another type: it is keyed apart.
+                var resourceKey = spec.Group + "/" + spec.Version + "/" + spec.Plural + (spec.Projection is null ? string.Empty : "#" + spec.ModelType);
                 if (resourceKeys.TryGetValue(resourceKey, out var first))
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.DuplicateResource, entry.Declaration, -1,
@@ -184,12 +185,19 @@ public sealed partial class InformerGenerator
                 }
 
                 var versionAccessor = Naming.VersionAccessor(spec.Version);
-                var resourceAccessor = Naming.ResourceAccessor(spec.Plural, spec.Kind);
+                var resourceAccessor = spec.Projection?.Accessor ?? Naming.ResourceAccessor(spec.Plural, spec.Kind);
                 var path = groupAccessor + "." + versionAccessor + "." + resourceAccessor;
-                if (resourceAccessor == groupAccessor + versionAccessor + "Informers")
+                if (spec.Projection is null && resourceAccessor == groupAccessor + versionAccessor + "Informers")
                 {
                     issues?.Add(new Issue(DiagnosticDescriptors.AccessorCollision, entry.Declaration, -1,
                         resourceKey.TrimStart('/'), "its version class", resourceAccessor));
+                    continue;
+                }
+
+                if (spec.Projection is not null && (accessorPaths.TryGetValue(path, out first) || resourceAccessor == groupAccessor + versionAccessor + "Informers"))
+                {
+                    issues?.Add(new Issue(DiagnosticDescriptors.ProjectionAccessorCollision, entry.Declaration, -1,
+                        spec.ModelName, path, first is null ? "the version class" : first.Spec.Projection is null ? "the informer of " + first.Spec.ModelName : "the projection " + first.Spec.ModelName));
                     continue;
                 }
 
@@ -201,7 +209,7 @@ public sealed partial class InformerGenerator
                 }
 
                 var ns = spec.TypeNamespace ?? Join(factoryNamespace, "Informers." + groupAccessor + "." + versionAccessor);
-                var generatedTypes = Naming.GeneratedTypeNames(spec.Kind, spec.Namespaced).Select(t => Join(ns, t)).ToList();
+                var generatedTypes = Naming.GeneratedTypeNames(spec.Stem, spec.Namespaced).Select(t => Join(ns, t)).ToList();
                 var typeName = generatedTypes.FirstOrDefault(typeNames.ContainsKey);
                 if (typeName is not null)
                 {

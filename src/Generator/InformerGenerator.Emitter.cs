@@ -25,13 +25,17 @@ public sealed partial class InformerGenerator
             var model = r.ModelType;
             var access = r.IsPublic ? "public" : "internal";
             var what = Describe(r);
-            var informer = r.Kind + "Informer";
-            var lister = r.Kind + "Lister";
-            var nsLister = r.Kind + "NamespaceLister";
-            var indexes = r.Kind + "Indexes";
+            var informer = r.Stem + "Informer";
+            var lister = r.Stem + "Lister";
+            var nsLister = r.Stem + "NamespaceLister";
+            var indexes = r.Stem + "Indexes";
             var indexFunc = Ns + "IndexFunc<" + model + ">";
 
             OpenNamespace(w, output.Namespace);
+            if (r.Projection is not null)
+            {
+                ProjectionEmitter.Emit(w, output);
+            }
 
             // Informer
             w.Summary($"The typed informer of {what}: a shared cache kept in step with the API server, its lister and typed event handlers.");

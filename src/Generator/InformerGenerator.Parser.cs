@@ -115,7 +115,11 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
-            var index = ParseIndex(type, attribute, 1, known, reporter, cancellationToken);
+            // A projection's index paths start from its own members and metadata, as for its class-level indexes.
+            var rootMembers = type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == AttributeNames.InformerProjection)
+                ? ProjectionParser.ProjectionRoot(type, known)
+                : null;
+            var index = ParseIndex(type, attribute, 1, known, reporter, cancellationToken, rootMembers);
             return index is null ? null : new TargetedIndex(type.ToDisplayString(FullyQualified), index);
         }
 
@@ -318,8 +322,39 @@ public sealed partial class InformerGenerator
                 groupAccessor = accessor;
             }
 
+            var indexes = readClassIndexes
+                ? ParseClassIndexes(type, kind, known, reporter, cancellationToken, rootMembers: null)
+                : EquatableArray<IndexSpec>.Empty;
+
+            return new ResourceSpec(
+                type.ToDisplayString(FullyQualified),
+                type.Name,
+                kind,
+                group,
+                version,
+                plural,
+                namespaced,
+                isBuiltIn,
+                IsPublic(type),
+                isBuiltIn ? null : (type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty),
+                groupAccessor,
+                indexes);
+        }
+
+        /// <summary>The source model of a projection: the same checks as a referenced resource, no class-level indexes.</summary>
+        public static ResourceSpec? ParseSource(
+            INamedTypeSymbol type, AttributeData attribute, bool clusterScoped, Location? location, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken)
+            => ParseResourceType(type, attribute, clusterScoped, location, readClassIndexes: false, known, reporter, cancellationToken);
+
+        /// <summary>The class-level <c>[InformerIndex(name, path)]</c> attributes of <paramref name="type"/>, sorted by name.</summary>
+        public static EquatableArray<IndexSpec> ParseClassIndexes(
+            INamedTypeSymbol type, string stem, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken,
+            Dictionary<string, IPropertySymbol>? rootMembers)
+        {
+            var display = type.ToDisplayString(Short);
+            var kind = stem;
             var indexes = new List<IndexSpec>();
-            if (readClassIndexes && known.InformerIndexAttribute is not null)
+            if (known.InformerIndexAttribute is not null)
             {
                 foreach (var indexAttribute in type.GetAttributes())
                 {
@@ -336,7 +371,7 @@ public sealed partial class InformerGenerator
                         continue;
                     }
 
-                    var index = ParseIndex(type, indexAttribute, 0, known, reporter, cancellationToken);
+                    var index = ParseIndex(type, indexAttribute, 0, known, reporter, cancellationToken, rootMembers);
                     if (index is null)
                     {
                         continue;
@@ -359,24 +394,13 @@ public sealed partial class InformerGenerator
                 }
             }
 
-            return new ResourceSpec(
-                type.ToDisplayString(FullyQualified),
-                type.Name,
-                kind,
-                group,
-                version,
-                plural,
-                namespaced,
-                isBuiltIn,
-                IsPublic(type),
-                isBuiltIn ? null : (type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty),
-                groupAccessor,
-                indexes.OrderBy(i => i.Name, System.StringComparer.Ordinal).ToEquatableArray());
+            return indexes.OrderBy(i => i.Name, System.StringComparer.Ordinal).ToEquatableArray();
         }
 
         // name at args[offset], path at args[offset + 1]
         private static IndexSpec? ParseIndex(
-            INamedTypeSymbol type, AttributeData attribute, int offset, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken)
+            INamedTypeSymbol type, AttributeData attribute, int offset, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken,
+            Dictionary<string, IPropertySymbol>? rootMembers = null)
         {
             var args = attribute.ConstructorArguments;
             if (args.Length < offset + 2 || args.Any(a => a.Kind == TypedConstantKind.Error))
@@ -398,7 +422,7 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
-            return PathResolver.Resolve(type, name, path.Trim(), known, reporter, ArgumentLocation(attribute, offset + 1, cancellationToken), cancellationToken);
+            return PathResolver.Resolve(type, name, path.Trim(), known, reporter, ArgumentLocation(attribute, offset + 1, cancellationToken), cancellationToken, rootMembers);
         }
 
         private static AttributeData? FindEntityAttribute(INamedTypeSymbol type, KnownSymbols known)
@@ -450,6 +474,9 @@ public sealed partial class InformerGenerator
             return true;
         }
 
+        /// <summary>Whether <paramref name="type"/> and its containing types are public.</summary>
+        public static bool IsPublicType(INamedTypeSymbol type) => IsPublic(type);
+
         private static bool IsPublic(INamedTypeSymbol type)
         {
             for (var t = type; t is not null; t = t.ContainingType)
@@ -495,7 +522,8 @@ public sealed partial class InformerGenerator
             return positional is not null && index < positional.Count ? positional[index].Expression.GetLocation() : syntax.GetLocation();
         }
 
-        private static Location? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
+        /// <summary>The location of named argument <paramref name="name"/> (the attribute when absent).</summary>
+        public static Location? NamedArgumentLocation(AttributeData attribute, string name, CancellationToken cancellationToken)
         {
             if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
             {

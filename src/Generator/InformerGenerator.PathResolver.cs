@@ -21,7 +21,8 @@ public sealed partial class InformerGenerator
 
         /// <summary>Resolves <paramref name="path"/> on <paramref name="root"/>; on failure reports at <paramref name="location"/> and returns null.</summary>
         public static IndexSpec? Resolve(
-            ITypeSymbol root, string name, string path, KnownSymbols known, Reporter reporter, Location? location, CancellationToken cancellationToken)
+            ITypeSymbol root, string name, string path, KnownSymbols known, Reporter reporter, Location? location, CancellationToken cancellationToken,
+            Dictionary<string, IPropertySymbol>? rootMembers = null)
         {
             var segments = path.Split('.').Select(s => s.EndsWith("[*]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 3)
                 : s.EndsWith("[]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s).ToArray();
@@ -69,7 +70,7 @@ public sealed partial class InformerGenerator
                     continue;
                 }
 
-                var members = JsonMembers(type, known);
+                var members = i == 0 && rootMembers is not null ? rootMembers : JsonMembers(type, known);
                 var prefix = string.Join(".", segments, 0, i);
                 if (!members.TryGetValue(segments[i], out var property))
                 {
@@ -97,6 +98,117 @@ public sealed partial class InformerGenerator
 
             return new IndexSpec(name, Naming.IndexMember(name), path, steps.ToEquatableArray(), leaf, multi, null, null);
         }
+
+        /// <summary>A projection path resolved against the source model.</summary>
+        public sealed class ProjectionPath
+        {
+            public ProjectionPath(List<ProjectionStep> steps, ITypeSymbol type, bool crossesList, ITypeSymbol? mapValue, string? metadataProperty)
+            {
+                Steps = steps;
+                Type = type;
+                CrossesList = crossesList;
+                MapValue = mapValue;
+                MetadataProperty = metadataProperty;
+            }
+
+            /// <summary>The JSON steps.</summary>
+            public List<ProjectionStep> Steps { get; }
+
+            /// <summary>The model's type at the end of the path (list elements already unwrapped).</summary>
+            public ITypeSymbol Type { get; }
+
+            /// <summary>Whether the path crosses a list (the member collects every value).</summary>
+            public bool CrossesList { get; }
+
+            /// <summary>The value type when the path ends at a string-keyed map.</summary>
+            public ITypeSymbol? MapValue { get; }
+
+            /// <summary>The <c>V1ObjectMeta</c> property when the path is exactly <c>metadata.X</c> on a root with <c>V1ObjectMeta</c> metadata.</summary>
+            public string? MetadataProperty { get; }
+        }
+
+        /// <summary>
+        /// Resolves projection member <paramref name="member"/>'s <paramref name="path"/> on source model <paramref name="root"/>:
+        /// like an index path, but the end may be any type (a map, a sub-object), and every list on the way, including a
+        /// trailing one, is iterated. On failure reports at <paramref name="location"/> and returns null.
+        /// </summary>
+        public static ProjectionPath? ResolveProjection(
+            ITypeSymbol root, string member, string path, KnownSymbols known, Reporter reporter, Location? location, CancellationToken cancellationToken)
+        {
+            var segments = path.Split('.').Select(s => s.EndsWith("[*]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 3)
+                : s.EndsWith("[]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s).ToArray();
+            if (path.Length == 0 || segments.Any(s => s.Length == 0))
+            {
+                reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, location, member,
+                    $"has the path '{path}', which has an empty segment; write dotted JSON property names, for example 'spec.nodeName'");
+                return null;
+            }
+
+            var steps = new List<ProjectionStep>();
+            var type = root;
+            var crossesList = false;
+            string? metadataProperty = null;
+            var i = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                while (ListElement(type, known) is { } element)
+                {
+                    steps.Add(new ProjectionStep(true, string.Empty));
+                    crossesList = true;
+                    type = element;
+                }
+
+                if (i == segments.Length)
+                {
+                    break;
+                }
+
+                if (MapValue(type, known) is { } value)
+                {
+                    string key;
+                    if (LeafOf(value) is not null)
+                    {
+                        key = string.Join(".", segments, i, segments.Length - i);
+                        i = segments.Length;
+                    }
+                    else
+                    {
+                        key = segments[i++];
+                    }
+
+                    steps.Add(new ProjectionStep(false, key));
+                    type = value;
+                    continue;
+                }
+
+                var members = JsonMembers(type, known);
+                var prefix = string.Join(".", segments, 0, i);
+                if (!members.TryGetValue(segments[i], out var property))
+                {
+                    var valid = members.Count == 0
+                        ? "none (" + type.ToDisplayString(TypeDisplay) + " has no JSON properties)"
+                        : string.Join(", ", members.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
+                    reporter.Report(DiagnosticDescriptors.UnknownProjectionPath, location,
+                        member, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, valid);
+                    return null;
+                }
+
+                steps.Add(new ProjectionStep(false, segments[i]));
+                metadataProperty = i == 1 && !crossesList && segments.Length == 2 && segments[0] == "metadata"
+                    && SymbolEqualityComparer.Default.Equals(type, known.V1ObjectMeta) ? property.Name : null;
+                type = property.Type;
+                i++;
+            }
+
+            return new ProjectionPath(steps, type, crossesList, crossesList ? null : MapValue(type, known), metadataProperty);
+        }
+
+        /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
+        public static ITypeSymbol? ElementOf(ITypeSymbol type, KnownSymbols known) => ListElement(type, known);
+
+        /// <summary>The value type of a string-keyed map, or null.</summary>
+        public static ITypeSymbol? ValueOf(ITypeSymbol type, KnownSymbols known) => MapValue(type, known);
 
         /// <summary>The members of <paramref name="type"/> by JSON name: <c>[JsonPropertyName]</c>, else camelCase.</summary>
         public static Dictionary<string, IPropertySymbol> JsonMembers(ITypeSymbol type, KnownSymbols known)

@@ -13,9 +13,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace KubeInformers.Generator;
 
 /// <summary>
-/// The KubeInformers incremental generator: turns <c>[GenerateInformer]</c>, <c>[InformerIndex]</c>,
-/// <c>[InformerIndexFunction]</c>, <c>[GenerateBuiltInInformers]</c> and <c>[InformerFactory]</c> into typed informers,
-/// listers, index functions and a factory.
+/// The KubeInformers incremental generator: turns <c>[GenerateInformer]</c>, <c>[InformerProjection]</c> (with
+/// <c>[JsonPath]</c> members), <c>[InformerIndex]</c>, <c>[InformerIndexFunction]</c>, <c>[GenerateBuiltInInformers]</c>
+/// and <c>[InformerFactory]</c> into typed informers, listers, index functions, projection readers and a factory.
 /// </summary>
 /// <remarks>
 /// Pipeline: one <c>ForAttributeWithMetadataName</c> per attribute parses its targets into equatable models (never
@@ -37,6 +37,15 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.CustomResources);
+
+        var projections = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.InformerProjection,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => Safely(() => ParseProjection(ctx, ct)))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.Projections);
 
         var referencedResources = context.SyntaxProvider
             .ForAttributeWithMetadataName(
@@ -82,6 +91,8 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.DefaultNamespace);
 
         var model = customResources.Collect()
+            .Combine(projections.Collect())
+            .Select(static (pair, _) => pair.Left.AddRange(pair.Right))
             .Combine(referencedResources.Collect())
             .Combine(catalogue.Collect())
             .Combine(assemblyIndexes.Collect())
@@ -136,6 +147,16 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
         }
 
         return Parser.ParseCustomResource(type, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+    }
+
+    private static ResourceSpec? ParseProjection(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        if (ctx.TargetSymbol is not INamedTypeSymbol type || ctx.Attributes.IsDefaultOrEmpty)
+        {
+            return null;
+        }
+
+        return ProjectionParser.Parse(type, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
     }
 
     private static TargetedIndex? ParseIndexFunction(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)

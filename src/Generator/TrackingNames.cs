@@ -9,6 +9,9 @@ public static class TrackingNames
     /// <summary>Custom-resource classes carrying <c>[GenerateInformer]</c>, parsed into resource models.</summary>
     public const string CustomResources = nameof(CustomResources);
 
+    /// <summary>Partial types carrying <c>[InformerProjection(typeof(...))]</c>, parsed into resource models with a projection.</summary>
+    public const string Projections = nameof(Projections);
+
     /// <summary>Assembly-level <c>[GenerateInformer(typeof(...))]</c> declarations, parsed into resource models.</summary>
     public const string ReferencedResources = nameof(ReferencedResources);
 

@@ -21,6 +21,94 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void ProjectionEmitsASkippingReaderAndATypedInformerListerAndIndexes()
+    {
+        var run = TestCompilation.Run(ProjectionSources.PodSummary, MoreSources.PodsWithIndexes).AssertClean();
+
+        // The generated docs are complete too (CS1591 and friends), whatever the user's own members lack.
+        var documented = TestCompilation.Run(TestCompilation.DocumentedParseOptions, ProjectionSources.PodSummary, MoreSources.PodsWithIndexes);
+        var generatedTrees = documented.Result.GeneratedTrees.ToHashSet();
+        var generatedProblems = documented.Output.GetDiagnostics()
+            .Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
+            .ToList();
+        Assert.True(generatedProblems.Count == 0, string.Join("\n", generatedProblems.Take(10)));
+        Baseline.Verify("PodSummary.Projection", run.Sources["MyApp.Lean.PodSummaryInformer.g.cs"]);
+        Baseline.Verify("DeploymentMetadata.Projection", run.Sources["MyApp.Lean.DeploymentMetadataInformer.g.cs"]);
+        var factory = run.Sources["TestApp.InformerFactory.g.cs"];
+        Assert.Contains("public global::MyApp.Lean.PodSummaryInformer PodSummaries", factory);
+        Assert.Contains("public global::TestApp.Informers.Core.V1.PodInformer Pods", factory);
+        Assert.Contains("public global::MyApp.Lean.DeploymentMetadataInformer DeploymentMetadatas", factory);
+    }
+
+    [Fact]
+    public void ProjectionTypesCompileAgainstUserCode()
+    {
+        const string usage = """
+            using KubeInformers;
+            using MyApp.Lean;
+            using TestApp;
+
+            public static class Usage
+            {
+                public static void Use(InformerFactory factory)
+                {
+                    var pods = factory.Core.V1.PodSummaries;
+                    System.Collections.Generic.IReadOnlyList<PodSummary> onNode = pods.Lister.ByNode("node-1");
+                    var inNs = pods.Lister.Namespace("default").ByApp("web");
+                    PodSummary? one = pods.Lister.Get("default", "p");
+                    pods.AddEventHandler(onAdd: (pod, initial) => _ = pod.NodeName, onDelete: (pod, unknown) => _ = pod.Metadata.Uid);
+                    k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> asObject = new PodSummary();
+                    SharedIndexInformer<DeploymentMetadata> deployments = factory.Apps.V1.DeploymentMetadatas.Informer;
+                    _ = PodSummaryIndexes.ByNode;
+                }
+            }
+            """;
+        TestCompilation.Run(ProjectionSources.PodSummary, MoreSources.PodsWithIndexes, usage).AssertClean();
+    }
+
+    [Fact]
+    public void AssemblyLevelIndexesOnAProjectionAreEmittedFromItsMembersAndMetadata()
+    {
+        const string indexes = """
+            using KubeInformers;
+            [assembly: InformerIndex(typeof(MyApp.Lean.PodSummary), "byPhase", "phase")]
+            [assembly: InformerIndex(typeof(MyApp.Lean.PodSummary), "byTeam", "metadata.labels.team")]
+            """;
+        var run = TestCompilation.Run(ProjectionSources.PodSummary, indexes).AssertClean();
+        var source = run.Sources["MyApp.Lean.PodSummaryInformer.g.cs"];
+        Assert.Contains("public const string ByPhase = \"byPhase\";", source);
+        Assert.Contains("public const string ByTeam = \"byTeam\";", source);
+        Assert.Contains("obj.Metadata", source);
+    }
+
+    [Fact]
+    public void ClusterScopedProjectionWithOverlappingPathsHasNoNamespaceLister()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp.Nodes;
+            [InformerProjection(typeof(V1Node))]
+            [InformerIndex("byZone", "metadata.labels.topology.kubernetes.io/zone")]
+            internal partial class NodeView
+            {
+                [JsonPath("metadata")] public V1ObjectMeta? Meta { get; init; }
+                [JsonPath("metadata.name")] public string? Name { get; init; }
+                [JsonPath("metadata.labels")] public Dictionary<string, string>? Labels { get; init; }
+                [JsonPath("status.conditions.type")] public string[] Conditions { get; private set; } = [];
+            }
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        var node = run.Sources["MyApp.Nodes.NodeViewInformer.g.cs"];
+        Assert.DoesNotContain("NamespaceLister", node);
+        Assert.Contains("internal sealed partial class NodeViewInformer", node);
+        Assert.Contains("Get(string name)", node);
+        Assert.Contains("var copy = reader;", node); // "metadata" is read whole and walked for identity and labels
+        Assert.Contains("NodeViews", run.Sources["TestApp.InformerFactory.g.cs"]);
+    }
+
+    [Fact]
     public void ClusterScopedResourcesHaveNoNamespaceLister()
     {
         var run = TestCompilation.Run(MoreSources.ClusterScoped).AssertClean();

@@ -33,8 +33,8 @@ public class IncrementalTests
 
     private static CSharpCompilation Everything(bool catalogue = false)
         => catalogue
-            ? TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated, Catalogue)
-            : TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated);
+            ? TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated, ProjectionSources.PodSummary, Catalogue)
+            : TestCompilation.Create(Sources.CronTab, MoreSources.PodsWithIndexes, FactoryName, Unrelated, ProjectionSources.PodSummary);
 
     [Fact]
     public void SameInputTwiceLeavesEveryTrackedStepCachedOrUnchanged()
@@ -85,6 +85,26 @@ public class IncrementalTests
         Assert.Contains(resources, o => o.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached && ((ResourceOutput)o.Value).Resource.Kind == "Pod");
         AssertReasons(result.TrackedSteps[TrackingNames.FactoryOutput], TrackingNames.FactoryOutput, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
         Assert.Contains("spec.suspend", result.GeneratedSources.Single(s => s.HintName == "MyApp.CronTabInformer.g.cs").SourceText.ToString());
+    }
+
+    [Fact]
+    public void ChangingAProjectionPathReEmitsOnlyThatProjection()
+    {
+        var compilation = Everything();
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        var tree = compilation.SyntaxTrees.Single(t => t.ToString().Contains("record PodSummary", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(
+            ProjectionSources.PodSummary.Replace("\"status.phase\"", "\"status.podIP\""), TestCompilation.ParseOptions, tree.FilePath));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        var resources = result.TrackedSteps[TrackingNames.ResourceOutputs].SelectMany(s => s.Outputs).ToList();
+        Assert.Contains(resources, o => o.Reason == IncrementalStepRunReason.Modified && ((ResourceOutput)o.Value).Resource.Stem == "PodSummary");
+        Assert.All(resources.Where(o => ((ResourceOutput)o.Value).Resource.Stem != "PodSummary"),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached, $"{((ResourceOutput)o.Value).Resource.Stem} was {o.Reason}"));
+        AssertReasons(result.TrackedSteps[TrackingNames.FactoryOutput], TrackingNames.FactoryOutput, IncrementalStepRunReason.Unchanged, IncrementalStepRunReason.Cached);
+        Assert.Contains("\"podIP\"u8", result.GeneratedSources.Single(s => s.HintName == "MyApp.Lean.PodSummaryInformer.g.cs").SourceText.ToString());
     }
 
     [Fact]

@@ -18,6 +18,18 @@ public class NamingTests
         => Assert.Equal(expected, Naming.GroupAccessor(group));
 
     [Theory]
+    [InlineData("PodSummary", "PodSummaries")]
+    [InlineData("PodStatus", "PodStatuses")]
+    [InlineData("PodMetadata", "PodMetadatas")]
+    [InlineData("NodeIdentity", "NodeIdentities")]
+    [InlineData("GatewayKey", "GatewayKeys")]
+    [InlineData("IndexBox", "IndexBoxes")]
+    [InlineData("PodMatch", "PodMatches")]
+    [InlineData("PodView", "PodViews")]
+    public void ProjectionAccessorIsTheEnglishPluralOfTheTypeName(string name, string expected)
+        => Assert.Equal(expected, Naming.Plural(name));
+
+    [Theory]
     [InlineData("v1", "V1")]
     [InlineData("v1beta1", "V1beta1")]
     [InlineData("v2alpha3", "V2alpha3")]

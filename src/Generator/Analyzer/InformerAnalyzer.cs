@@ -42,7 +42,8 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
                 compilation.GetTypeByMetadataName(AttributeNames.InformerIndex),
                 compilation.GetTypeByMetadataName(AttributeNames.InformerIndexFunction),
                 compilation.GetTypeByMetadataName(AttributeNames.GenerateBuiltInInformers),
-                compilation.GetTypeByMetadataName(AttributeNames.InformerFactory));
+                compilation.GetTypeByMetadataName(AttributeNames.InformerFactory),
+                compilation.GetTypeByMetadataName(AttributeNames.InformerProjection));
 
             start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
             start.RegisterSymbolAction(state.AnalyzeMethod, SymbolKind.Method);
@@ -60,6 +61,7 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
         private readonly INamedTypeSymbol? _indexFunction;
         private readonly INamedTypeSymbol? _builtIns;
         private readonly INamedTypeSymbol? _factory;
+        private readonly INamedTypeSymbol? _projection;
         private readonly ConcurrentBag<Declared<ResourceSpec>> _resources = new();
         private readonly ConcurrentBag<Declared<TargetedIndex>> _indexes = new();
         private readonly ConcurrentBag<Declared<FactoryOptions>> _options = new();
@@ -69,7 +71,7 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
 
         public State(
             Compilation compilation, KnownSymbols known, INamedTypeSymbol generateInformer, INamedTypeSymbol? informerIndex,
-            INamedTypeSymbol? indexFunction, INamedTypeSymbol? builtIns, INamedTypeSymbol? factory)
+            INamedTypeSymbol? indexFunction, INamedTypeSymbol? builtIns, INamedTypeSymbol? factory, INamedTypeSymbol? projection)
         {
             _compilation = compilation;
             _known = known;
@@ -78,11 +80,26 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
             _indexFunction = indexFunction;
             _builtIns = builtIns;
             _factory = factory;
+            _projection = projection;
         }
 
         public void AnalyzeType(SymbolAnalysisContext context)
         {
             var type = (INamedTypeSymbol)context.Symbol;
+            var projection = type.GetAttributes().FirstOrDefault(a => Is(a, _projection));
+            if (projection is not null)
+            {
+                var found = new List<Diagnostic>();
+                var parsed = InformerGenerator.ProjectionParser.Parse(type, projection, _known, new Reporter(found), context.CancellationToken);
+                Report(context.ReportDiagnostic, found);
+                if (parsed is not null)
+                {
+                    _resources.Add(new Declared<ResourceSpec>(parsed, type.Locations.FirstOrDefault(), Order(projection, 2)));
+                }
+
+                return;
+            }
+
             var attribute = type.GetAttributes().FirstOrDefault(a => Is(a, _generateInformer));
             if (attribute is null)
             {

@@ -17,6 +17,10 @@ internal sealed class KnownSymbols
         JsonPropertyNameAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonPropertyNameAttribute");
         JsonIgnoreAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         InformerIndexAttribute = compilation.GetTypeByMetadataName(AttributeNames.InformerIndex);
+        JsonPathAttribute = compilation.GetTypeByMetadataName(AttributeNames.JsonPath);
+        IReadOnlyListOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IReadOnlyList_T);
+        IReadOnlyCollectionOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IReadOnlyCollection_T);
+        DictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
         IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
         IDictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         IReadOnlyDictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
@@ -43,6 +47,14 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol IEnumerableOfT { get; }
 
+    public INamedTypeSymbol? JsonPathAttribute { get; }
+
+    public INamedTypeSymbol IReadOnlyListOfT { get; }
+
+    public INamedTypeSymbol IReadOnlyCollectionOfT { get; }
+
+    public INamedTypeSymbol? DictionaryOfT { get; }
+
     public INamedTypeSymbol? IDictionaryOfT { get; }
 
     public INamedTypeSymbol? IReadOnlyDictionaryOfT { get; }
@@ -65,6 +77,12 @@ public static class AttributeNames
 
     /// <summary><c>KubeInformers.GenerateBuiltInInformersAttribute</c>.</summary>
     public const string GenerateBuiltInInformers = "KubeInformers.GenerateBuiltInInformersAttribute";
+
+    /// <summary><c>KubeInformers.InformerProjectionAttribute</c>.</summary>
+    public const string InformerProjection = "KubeInformers.InformerProjectionAttribute";
+
+    /// <summary><c>KubeInformers.JsonPathAttribute</c>.</summary>
+    public const string JsonPath = "KubeInformers.JsonPathAttribute";
 
     /// <summary><c>KubeInformers.InformerFactoryAttribute</c>.</summary>
     public const string InformerFactory = "KubeInformers.InformerFactoryAttribute";

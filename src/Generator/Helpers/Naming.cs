@@ -54,6 +54,26 @@ public static class Naming
         return "By" + pascal;
     }
 
+    /// <summary>
+    /// The English plural of a type name, for a projection's factory accessor: <c>PodSummary</c> → <c>PodSummaries</c>,
+    /// <c>PodStatus</c> → <c>PodStatuses</c>, <c>PodMetadata</c> → <c>PodMetadatas</c>
+    /// </summary>
+    public static string Plural(string name)
+    {
+        if (name.EndsWith("y", StringComparison.Ordinal) && name.Length > 1 && "aeiouAEIOU".IndexOf(name[name.Length - 2]) < 0)
+        {
+            return name.Substring(0, name.Length - 1) + "ies";
+        }
+
+        if (name.EndsWith("s", StringComparison.Ordinal) || name.EndsWith("x", StringComparison.Ordinal) || name.EndsWith("z", StringComparison.Ordinal)
+            || name.EndsWith("ch", StringComparison.Ordinal) || name.EndsWith("sh", StringComparison.Ordinal))
+        {
+            return name + "es";
+        }
+
+        return name + "s";
+    }
+
     /// <summary>The types generated for a resource of kind <paramref name="kind"/>.</summary>
     public static string[] GeneratedTypeNames(string kind, bool namespaced)
         => namespaced

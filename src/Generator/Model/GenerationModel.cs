@@ -19,10 +19,10 @@ public sealed record ResourceOutput(
     string ResourceAccessor)
 {
     /// <summary>The fully qualified informer wrapper type.</summary>
-    public string InformerType => Qualify(Resource.Kind + "Informer");
+    public string InformerType => Qualify(Resource.Stem + "Informer");
 
     /// <summary>The file hint name.</summary>
-    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace + ".") + Resource.Kind + "Informer.g.cs";
+    public string HintName => (Namespace.Length == 0 ? string.Empty : Namespace + ".") + Resource.Stem + "Informer.g.cs";
 
     /// <summary>Qualifies a generated type name with <c>global::</c> and the namespace.</summary>
     public string Qualify(string typeName) => "global::" + (Namespace.Length == 0 ? string.Empty : Namespace + ".") + typeName;

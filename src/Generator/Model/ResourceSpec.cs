@@ -30,7 +30,14 @@ public sealed record ResourceSpec(
     bool IsPublic,
     string? TypeNamespace,
     string? GroupAccessor,
-    EquatableArray<IndexSpec> Indexes);
+    EquatableArray<IndexSpec> Indexes)
+{
+    /// <summary>The projection this resource caches, or null for the full model.</summary>
+    public ProjectionSpec? Projection { get; init; }
+
+    /// <summary>The stem of the generated type names: the projection's name, else the kind (<c>PodSummary</c>, <c>Pod</c>).</summary>
+    public string Stem => Projection?.TypeName ?? Kind;
+}
 
 /// <summary>The factory naming options from <c>[assembly: InformerFactory]</c>.</summary>
 /// <param name="TypeName">The factory type name.</param>

@@ -25,6 +25,14 @@ internal static class KubernetesJsonCodec
     /// <summary>Deserializes the JSON value at the reader's current token (which must be complete in the reader's buffer).</summary>
     public static T Deserialize<T>(ref Utf8JsonReader reader) where T : class
     {
+        if (TypeInfoCache<T>.Projection is { } projection && reader.TokenType == JsonTokenType.StartObject)
+        {
+            // A generated projection reader: the value is complete in the buffer, so skip JsonSerializer's scoping pass.
+            return projection.TryRead(ref reader, Options!, out var value)
+                ? value
+                : throw new JsonException("The object ended before its closing brace.");
+        }
+
         if (TypeInfoCache<T>.Info is { } info)
         {
             return JsonSerializer.Deserialize(ref reader, info)
@@ -34,6 +42,18 @@ internal static class KubernetesJsonCodec
         using var document = JsonDocument.ParseValue(ref reader);
         return KubernetesJson.Deserialize<T>(document.RootElement)
             ?? throw new JsonException("The value is null.");
+    }
+
+    /// <summary>
+    /// For a generated projection type: reads the object at the reader's opening brace in one pass, even if the buffer may
+    /// end inside it. Returns <see langword="true"/> with <paramref name="handled"/> false for other types (the caller
+    /// decodes them as usual), false when the data ends first (the caller retries with more data).
+    /// </summary>
+    public static bool TryReadProjection<T>(ref Utf8JsonReader reader, out T? value, out bool handled) where T : class
+    {
+        value = null;
+        handled = TypeInfoCache<T>.Projection is not null && reader.TokenType == JsonTokenType.StartObject;
+        return !handled || TypeInfoCache<T>.Projection!.TryRead(ref reader, Options!, out value);
     }
 
     private static JsonSerializerOptions? LoadOptions()
@@ -63,6 +83,9 @@ internal static class KubernetesJsonCodec
     private static class TypeInfoCache<T>
     {
         public static readonly JsonTypeInfo<T>? Info = Load();
+
+        /// <summary>The generated projection converter of <typeparamref name="T"/>, called directly; null for other types.</summary>
+        public static readonly IProjectionJsonConverter<T>? Projection = Info?.Converter as IProjectionJsonConverter<T>;
 
         private static JsonTypeInfo<T>? Load()
         {

@@ -148,6 +148,18 @@ internal static class ListBodyReader
                             throw new JsonException("A list item is not a JSON object.");
                         }
 
+                        // A generated projection reads the item in one pass, straight from the stream's reader.
+                        if (!KubernetesJsonCodec.TryReadProjection<T>(ref reader, out var projected, out var handled))
+                        {
+                            goto NeedMore;
+                        }
+
+                        if (handled)
+                        {
+                            Items.Add(projected!);
+                            break;
+                        }
+
                         var itemReader = reader;
                         if (!reader.TrySkip())
                         {

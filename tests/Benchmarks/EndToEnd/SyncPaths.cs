@@ -8,7 +8,7 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 public static class SyncPaths
 {
     /// <summary>Every path the harness knows, in report order.</summary>
-    public static readonly string[] All = ["floor", "naive", "ours", "ours-lean"];
+    public static readonly string[] All = ["floor", "naive", "ours", "ours-lean", "projection", "metadata-only"];
 
     /// <summary>What a path is, for the report.</summary>
     public static string Describe(string path) => path switch
@@ -17,6 +17,8 @@ public static class SyncPaths
         "naive" => "naive: KubernetesClient ListPodForAllNamespacesAsync + Dictionary",
         "ours" => "KubeInformers informer (default options)",
         "ours-lean" => "KubeInformers informer, managedFields dropped by a transform",
+        "projection" => "KubeInformers projection informer: 4 fields (nodeName, phase, labels, container images) + identity, generated reader",
+        "metadata-only" => "KubeInformers metadata-only projection informer (name, namespace, uid, resourceVersion)",
         _ => path,
     };
 
@@ -56,15 +58,32 @@ public static class SyncPaths
                     throw new InvalidOperationException($"The informer cached {informer.CacheCount} Pods, expected {expected}.");
                 return new InformerHolder(factory, informer);
             }
+            case "projection":
+                return await ProjectedAsync<BenchPodSummary>(client, expected, ct).ConfigureAwait(false);
+            case "metadata-only":
+                return await ProjectedAsync<BenchPodMetadata>(client, expected, ct).ConfigureAwait(false);
             default:
                 throw new ArgumentException($"Unknown path '{path}'. Known: {string.Join(", ", All)}");
         }
+    }
+
+    private static async Task<object> ProjectedAsync<T>(Kubernetes client, int expected, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var factory = new SharedInformerFactory(client);
+        var informer = factory.InformerFor<T>(Pods);
+        factory.Start();
+        if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
+            throw new InvalidOperationException("The projection informer did not sync.");
+        if (informer.CacheCount != expected)
+            throw new InvalidOperationException($"The projection informer cached {informer.CacheCount} Pods, expected {expected}.");
+        return new ProjectionHolder(factory, informer.CacheCount);
     }
 
     /// <summary>Releases what <see cref="RunAsync"/> built.</summary>
     public static async Task ReleaseAsync(object cache)
     {
         if (cache is InformerHolder h) await h.Factory.DisposeAsync().ConfigureAwait(false);
+        if (cache is ProjectionHolder p) await p.Factory.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>The number of objects a cache holds.</summary>
@@ -72,6 +91,7 @@ public static class SyncPaths
     {
         Dictionary<string, V1Pod> d => d.Count,
         InformerHolder h => h.Informer.CacheCount,
+        ProjectionHolder p => p.Count,
         _ => -1,
     };
 
@@ -84,6 +104,9 @@ public static class SyncPaths
 
     /// <summary>Holds an informer and its factory alive.</summary>
     public sealed record InformerHolder(SharedInformerFactory Factory, SharedIndexInformer<V1Pod> Informer);
+
+    /// <summary>Holds a projection informer's factory (and so its cache) alive.</summary>
+    public sealed record ProjectionHolder(SharedInformerFactory Factory, int Count);
 
     /// <summary>Measures <paramref name="action"/> in milliseconds.</summary>
     public static async Task<(double Ms, T Result)> TimeAsync<T>(Func<Task<T>> action)

@@ -108,3 +108,30 @@ public static class MoreSources
         [assembly: InformerFactory("ClusterInformers", Namespace = "MyApp.Kubernetes")]
         """;
 }
+
+/// <summary>Projection declarations.</summary>
+public static class ProjectionSources
+{
+    /// <summary>A four-field projection of built-in Pods with indexes, and a one-line metadata-only projection.</summary>
+    public const string PodSummary = """
+        using System.Collections.Generic;
+        using k8s.Models;
+        using KubeInformers;
+
+        namespace MyApp.Lean;
+
+        [InformerProjection(typeof(V1Pod))]
+        [InformerIndex("byNode", "nodeName")]
+        [InformerIndex("byApp", "metadata.labels.app")]
+        public partial record PodSummary
+        {
+            [JsonPath("spec.nodeName")] public string? NodeName { get; init; }
+            [JsonPath("status.phase")] public string? Phase { get; init; }
+            [JsonPath("spec.containers[*].ports[*].containerPort")] public IReadOnlyList<int> Ports { get; init; } = [];
+            [JsonPath("metadata.labels")] public IDictionary<string, string>? Labels { get; init; }
+        }
+
+        [InformerProjection(typeof(V1Deployment))]
+        public partial class DeploymentMetadata;
+        """;
+}
