@@ -74,6 +74,7 @@ public static class Report
         for (var pi = 0; pi < paths.Length; pi++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = paths[pi], FillColor = palette.GetColor(pi) });
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Legend.Alignment = Alignment.UpperLeft;
         plot.Axes.Left.Label.Text = "time to synced (ms)";
         plot.Title("Time to synced: realistic Pods over loopback");
         plot.Axes.Margins(bottom: 0);
