@@ -132,6 +132,12 @@ public static class DiagnosticDescriptors
         "Projection '{0}' would be reached as factory.{1}, which is taken by {2}; set Accessor on [InformerProjection] to another name",
         DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
 
+    /// <summary>KI0020: a <c>[JsonPath]</c> member on a type that is not a projection.</summary>
+    public static readonly DiagnosticDescriptor JsonPathOutsideProjection = Create(
+        "KI0020", "[JsonPath] outside a projection",
+        "Member '{0}' has [JsonPath], but '{1}' has no [InformerProjection]; the path is ignored",
+        DiagnosticSeverity.Warning);
+
     /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -139,5 +145,6 @@ public static class DiagnosticDescriptors
         DuplicateIndexName, DuplicateResource, AccessorCollision, UnsupportedDeclaration, InvalidIndexMethod,
         InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer, InvalidProjection,
         UnknownProjectionPath, ProjectionTypeMismatch, InvalidProjectionMember, ProjectionAccessorCollision,
+        JsonPathOutsideProjection,
     };
 }

@@ -2,7 +2,7 @@ using static KubeInformers.Generator.Tests.Infrastructure.AnalyzerVerifier;
 
 namespace KubeInformers.Generator.Tests;
 
-/// <summary>Every projection diagnostic (KI0015–KI0019), with its exact ID and span.</summary>
+/// <summary>Every projection diagnostic (KI0015–KI0020), with its exact ID and span.</summary>
 public class ProjectionDiagnosticTests
 {
     [Fact]
@@ -189,6 +189,15 @@ public class ProjectionDiagnosticTests
         public partial record PodSummary
         {
             [JsonPath("spec.nodeName")] public string? NodeName { get; init; }
+        }
+        """);
+
+    [Fact]
+    public Task KI0020_JsonPathOnATypeThatIsNotAProjection() => VerifyAsync("""
+        public partial record PodSummary
+        {
+            [{|KI0020:JsonPath("spec.nodeName")|}] public string? NodeName { get; init; }
+            public string? Unmarked { get; init; }
         }
         """);
 }

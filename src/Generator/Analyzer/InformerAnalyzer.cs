@@ -100,6 +100,7 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            ReportJsonPathOutsideProjection(context, type);
             var attribute = type.GetAttributes().FirstOrDefault(a => Is(a, _generateInformer));
             if (attribute is null)
             {
@@ -120,6 +121,29 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
             if (spec is not null)
             {
                 _resources.Add(new Declared<ResourceSpec>(spec, type.Locations.FirstOrDefault(), Order(attribute, 1)));
+            }
+        }
+
+        /// <summary>KI0020: <c>[JsonPath]</c> only means something on a projection's members; elsewhere it is silently ignored.</summary>
+        private void ReportJsonPathOutsideProjection(SymbolAnalysisContext context, INamedTypeSymbol type)
+        {
+            if (_known.JsonPathAttribute is null)
+            {
+                return;
+            }
+
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not (IPropertySymbol or IFieldSymbol) || member.IsImplicitlyDeclared)
+                {
+                    continue;
+                }
+
+                var jsonPath = member.GetAttributes().FirstOrDefault(a => Is(a, _known.JsonPathAttribute));
+                if (jsonPath?.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is { } syntax)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JsonPathOutsideProjection, syntax.GetLocation(), member.Name, type.Name));
+                }
             }
         }
 
