@@ -100,6 +100,12 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     /// <summary>Adds or replaces an object.</summary>
     public void Update(T obj) => Put(obj);
 
+    /// <summary>
+    /// Adds or replaces an object and returns the one it replaced (null when the key was new): one key computation and one
+    /// lookup, where <c>TryGetByKey(key) + Update</c> costs two of each. For the informer's single writer loop.
+    /// </summary>
+    internal T? Upsert(T obj) => Put(obj);
+
     /// <summary>Removes an object (by its key). Removing an object that is not stored does nothing.</summary>
     public void Delete(T obj)
     {
@@ -446,7 +452,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         return i == result.Length ? result : result[..i];
     }
 
-    private void Put(T obj)
+    private T? Put(T obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var key = _keyFunc(obj);
@@ -465,8 +471,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
                 {
                     _count++;
                 }
-
-                if (oldValues is not null)
+                else
                 {
                     indexSet.Remove(key, oldValues);
                 }
@@ -477,6 +482,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             {
                 _rw.ExitWriteLock();
             }
+
+            return old;
         }
     }
 

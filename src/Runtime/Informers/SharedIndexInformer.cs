@@ -370,16 +370,14 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
                     case DeltaType.Replaced:
                     case DeltaType.Added:
                     case DeltaType.Updated:
-                        if (_indexer.TryGetByKey(CacheKeys.MetaNamespaceKey(obj), out var old))
+                        if (_indexer.Upsert(obj) is { } old)
                         {
-                            _indexer.Update(obj);
                             // An update that did not change the resourceVersion is a resync: only handlers due for one get it.
                             var isSync = string.Equals(old.Metadata?.ResourceVersion, obj.Metadata?.ResourceVersion, StringComparison.Ordinal);
                             Distribute(new Notification<T>(NotificationKind.Update, obj, old, false), isSync);
                         }
                         else
                         {
-                            _indexer.Add(obj);
                             Distribute(new Notification<T>(NotificationKind.Add, obj, null, isInInitialList), isSync: false);
                         }
 

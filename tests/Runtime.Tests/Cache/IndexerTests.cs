@@ -37,6 +37,22 @@ public sealed class IndexerTests
         Assert.Empty(indexer.IndexKeys(ByValue, "y"));
     }
 
+    [Fact]
+    public void Upsert_ReturnsTheReplacedObject_AndIndexesTheNewOne()
+    {
+        var indexer = NewIndexer();
+        var first = new Obj("a", 1, ["x"]);
+        var second = new Obj("a", 2, ["y"]);
+
+        Assert.Null(indexer.Upsert(first));
+        Assert.Same(first, indexer.Upsert(second));
+
+        Assert.Equal(1, indexer.Count);
+        Assert.Same(second, indexer.GetByKey("a"));
+        Assert.Empty(indexer.ByIndex(ByValue, "x"));
+        Assert.Equal(["a"], Names(indexer.ByIndex(ByValue, "y")));
+    }
+
     [Fact] // 30
     public void Delete_OfLastObjectWithAValue_RemovesTheValueFromTheIndex()
     {
