@@ -264,20 +264,15 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
 
         lock (_lock)
         {
+            // Known keys are this queue's keys (Replace relies on that too), so the key function is not run again.
             foreach (var key in _knownObjects.ListKeys())
             {
-                if (!_knownObjects.TryGetByKey(key, out var known))
+                if (_items.ContainsKey(key) || !_knownObjects.TryGetByKey(key, out var known))
                 {
                     continue;
                 }
 
-                var id = _keyFunc(known);
-                if (_items.ContainsKey(id))
-                {
-                    continue;
-                }
-
-                QueueActionLocked(DeltaType.Sync, known, id, tombstone: false);
+                QueueActionLocked(DeltaType.Sync, known, key, tombstone: false);
             }
         }
     }
