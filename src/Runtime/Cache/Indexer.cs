@@ -202,16 +202,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             foreach (var (name, func) in indexers)
             {
                 funcs.Add(name, func);
-                var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-                foreach (var (key, obj) in items)
-                {
-                    foreach (var value in IndexSet.Values(func, obj))
-                    {
-                        IndexSet.AddTo(index, value, key);
-                    }
-                }
-
-                indices.Add(name, index);
+                indices.Add(name, IndexSet.Build(func, items));
             }
 
             var newIndexSet = new IndexSet(funcs, indices);
@@ -561,20 +552,25 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(StringComparer.Ordinal);
             foreach (var name in Names)
             {
-                var func = Funcs[name];
-                var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-                foreach (var (key, obj) in items)
-                {
-                    foreach (var value in Values(func, obj))
-                    {
-                        AddTo(index, value, key);
-                    }
-                }
-
-                indices.Add(name, index);
+                indices.Add(name, Build(Funcs[name], items));
             }
 
             return new IndexSet(Funcs, indices);
+        }
+
+        /// <summary>A new index of <paramref name="items"/> by <paramref name="func"/>.</summary>
+        public static Dictionary<string, HashSet<string>> Build(IndexFunc<T> func, ConcurrentDictionary<string, T> items)
+        {
+            var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            foreach (var (key, obj) in items)
+            {
+                foreach (var value in Values(func, obj))
+                {
+                    AddTo(index, value, key);
+                }
+            }
+
+            return index;
         }
 
         public static void AddTo(Dictionary<string, HashSet<string>> index, string? value, string key)
