@@ -30,10 +30,17 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
 
     /// <summary>The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by <paramref name="create"/>.</summary>
     public TValue GetOrCreate(ReadOnlySpan<byte> utf8, Func<ReadOnlySpan<byte>, TValue> create)
+        => GetOrCreate(utf8, create, static (bytes, create) => create(bytes));
+
+    /// <summary>
+    /// The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by
+    /// <paramref name="create"/> from <paramref name="state"/> (pass a static lambda: nothing is captured, nothing allocated).
+    /// </summary>
+    public TValue GetOrCreate<TState>(ReadOnlySpan<byte> utf8, TState state, Func<ReadOnlySpan<byte>, TState, TValue> create)
     {
         if (utf8.Length > _maxLength)
         {
-            return create(utf8);
+            return create(utf8, state);
         }
 
         var slot = (int)(Hash(utf8) & (uint)_mask);
@@ -43,7 +50,7 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
             return entry.Value;
         }
 
-        var value = create(utf8);
+        var value = create(utf8, state);
         Volatile.Write(ref _slots[slot], new Entry(utf8.ToArray(), value));
         return value;
     }
@@ -117,8 +124,8 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
             return root.Clone();
         }
 
-        var owned = root;
-        return _cache.GetOrCreate(JsonMarshal.GetRawUtf8Value(root), _ => owned.Clone());
+        // The root is passed as state: a lambda capturing it would allocate a closure on every value, hit or miss.
+        return _cache.GetOrCreate(JsonMarshal.GetRawUtf8Value(root), root, static (_, element) => element.Clone());
     }
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
