@@ -11,7 +11,11 @@ internal enum NotificationKind : byte { Add, Update, Delete }
 /// <param name="Object">The object (the new state for an update).</param>
 /// <param name="Old">The previous state, for an update.</param>
 /// <param name="Flag">For an add: isInInitialList. For a delete: finalStateUnknown.</param>
-internal readonly record struct Notification<T>(NotificationKind Kind, T Object, T? Old, bool Flag) where T : class;
+internal readonly record struct Notification<T>(NotificationKind Kind, T Object, T? Old, bool Flag) where T : class
+{
+    /// <summary>An add from the initial list: its registration is not synced until it has been delivered.</summary>
+    public bool IsInitialAdd => Kind == NotificationKind.Add && Flag;
+}
 
 /// <summary>
 /// One handler registration: an unbounded buffer and its own loop, so a slow handler delays only itself and calls for
@@ -70,8 +74,9 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
     public void Start(CancellationToken stopping) => Completion = Task.Run(() => RunAsync(stopping), CancellationToken.None);
 
     /// <summary>Queues a notification (never blocks). Initial adds are counted until delivered, for <see cref="HasSynced"/>.</summary>
-    public void Enqueue(in Notification<T> notification, bool countsForSync)
+    public void Enqueue(in Notification<T> notification)
     {
+        var countsForSync = notification.IsInitialAdd;
         if (countsForSync)
         {
             Interlocked.Increment(ref _pendingInitial);
@@ -114,7 +119,7 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
 
     private void Deliver(in Notification<T> notification)
     {
-        var initial = notification.Kind == NotificationKind.Add && notification.Flag;
+        var initial = notification.IsInitialAdd;
         try
         {
             switch (notification.Kind)

@@ -188,7 +188,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
                 // Late handler: the current cache, as initial adds, before any later change (deltas are blocked meanwhile).
                 foreach (var obj in _indexer.List())
                 {
-                    listener.Enqueue(new Notification<T>(NotificationKind.Add, obj, null, true), countsForSync: true);
+                    listener.Enqueue(new Notification<T>(NotificationKind.Add, obj, null, true));
                 }
             }
 
@@ -399,10 +399,9 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             targets = isSync ? _syncingListeners : _listeners;
         }
 
-        var countsForSync = notification.Kind == NotificationKind.Add && notification.Flag;
         foreach (var listener in targets)
         {
-            listener.Enqueue(notification, countsForSync);
+            listener.Enqueue(notification);
         }
     }
 
