@@ -464,10 +464,10 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                     {
                         case WatchEventType.Added:
                         case WatchEventType.Modified:
-                            initial[KeyOf(obj)] = obj;
+                            initial[CacheKeys.MetaNamespaceKey(obj)] = obj;
                             break;
                         case WatchEventType.Deleted:
-                            initial.Remove(KeyOf(obj));
+                            initial.Remove(CacheKeys.MetaNamespaceKey(obj));
                             break;
                         case WatchEventType.Bookmark when watchEvent.IsInitialEventsEnd && !string.IsNullOrEmpty(resourceVersion):
                             lock (_storeLock)
@@ -704,13 +704,6 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         WatchDecodeException decode => decode.Message,
         _ => $"{error.GetType().Name}: {error.Message}",
     };
-
-    private static string KeyOf(T obj)
-    {
-        var metadata = obj.Metadata;
-        var name = metadata?.Name ?? "";
-        return string.IsNullOrEmpty(metadata?.NamespaceProperty) ? name : metadata.NamespaceProperty + "/" + name;
-    }
 
     private enum Disposition { Retry, Relist }
 
