@@ -14,14 +14,28 @@ public static class RealisticPods
     private static readonly string[] Namespaces = ["default", "kube-system", "payments", "search", "frontend", "batch", "monitoring", "ingress"];
     private static readonly string[] Apps = ["checkout", "cart", "catalog", "indexer", "web", "worker", "prometheus", "nginx"];
 
+    /// <summary>The namespace and name of the Pod with index <paramref name="i"/>, without building the Pod.</summary>
+    public static (string Namespace, string Name) Key(int i)
+    {
+        var (_, hash, rs) = Identity(i);
+        return (Namespaces[i % Namespaces.Length], PodName(rs, hash, i));
+    }
+
+    private static string PodName(string replicaSet, string hash, int i) => $"{replicaSet}-{hash[2..7]}{i % 10}";
+
+    private static (string App, string Hash, string ReplicaSet) Identity(int i)
+    {
+        var app = Apps[(i / 3) % Apps.Length];
+        var hash = ((uint)(i * 2654435761u)).ToString("x8");
+        return (app, hash, $"{app}-{hash[..6]}");
+    }
+
     /// <summary>The Pod with index <paramref name="i"/>.</summary>
     public static V1Pod Create(int i, string? resourceVersion = null)
     {
+        var (app, hash, rs) = Identity(i);
         var ns = Namespaces[i % Namespaces.Length];
-        var app = Apps[(i / 3) % Apps.Length];
-        var hash = ((uint)(i * 2654435761u)).ToString("x8");
-        var rs = $"{app}-{hash[..6]}";
-        var name = $"{rs}-{hash[2..7]}{i % 10}";
+        var name = PodName(rs, hash, i);
         var node = $"node-{i % 200:D3}.cluster.internal";
         var created = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc).AddSeconds(i);
         return new V1Pod

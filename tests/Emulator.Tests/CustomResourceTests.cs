@@ -92,6 +92,29 @@ public sealed class CustomResourceTests
     }
 
     [Fact]
+    public async Task Custom_resource_generation_bumps_when_a_top_level_field_appears_or_disappears_but_not_for_metadata()
+    {
+        await using var emu = await KubernetesEmulator.StartAsync();
+        using var client = emu.CreateClient();
+        using var http = Http(emu);
+        await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(CronTabCrd(), cancellationToken: Timeout());
+        const string path = "apis/stable.example.com/v1/namespaces/default/crontabs";
+        const string mergePatch = "application/merge-patch+json";
+
+        var (createCode, created, _) = await SendAsync(http, HttpMethod.Post, path, """{"apiVersion":"stable.example.com/v1","kind":"CronTab","metadata":{"name":"bare"}}""");
+        var (_, added, _) = await SendAsync(http, HttpMethod.Patch, path + "/bare", """{"extra":"x"}""", mergePatch);
+        var (_, labelled, _) = await SendAsync(http, HttpMethod.Patch, path + "/bare", """{"metadata":{"labels":{"a":"b"}}}""", mergePatch);
+        var (_, removed, _) = await SendAsync(http, HttpMethod.Patch, path + "/bare", """{"extra":null}""", mergePatch);
+
+        static long Generation(System.Text.Json.Nodes.JsonObject o) => o["metadata"]!["generation"]!.GetValue<long>();
+        Assert.Equal(201, createCode);
+        Assert.Equal(1, Generation(created));
+        Assert.Equal(2, Generation(added));
+        Assert.Equal(2, Generation(labelled));
+        Assert.Equal(3, Generation(removed));
+    }
+
+    [Fact]
     public async Task CRD_name_must_be_plural_dot_group()
     {
         await using var emu = await KubernetesEmulator.StartAsync();

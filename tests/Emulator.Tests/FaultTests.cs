@@ -11,15 +11,30 @@ namespace KubeInformers.Emulator.Tests;
 
 public sealed class FaultTests
 {
+    /// <summary>Creates configmap "a", opens a typed watch on "default", reads its ADDED event and waits until the emulator counts the watch as open.</summary>
+    private static async Task<WatchTests.TypedWatch<V1ConfigMap>> OpenWatchPastOneConfigMapAsync(KubernetesEmulator emu, Kubernetes client)
+    {
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
+        var watch = WatchTests.WatchConfigMaps(client);
+        try
+        {
+            await watch.NextAsync();
+            await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+            return watch;
+        }
+        catch
+        {
+            await watch.DisposeAsync();
+            throw;
+        }
+    }
+
     [Fact]
     public async Task CloseWatches_ends_open_watches_cleanly()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
-        await using var watch = new WatchTests.TypedWatch<V1ConfigMap>((onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: onError, cancellationToken: ct));
-        await watch.NextAsync();
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await using var watch = await OpenWatchPastOneConfigMapAsync(emu, client);
 
         emu.Faults.CloseWatches();
 
@@ -32,10 +47,7 @@ public sealed class FaultTests
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
-        await using var watch = new WatchTests.TypedWatch<V1ConfigMap>((onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: onError, cancellationToken: ct));
-        await watch.NextAsync();
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await using var watch = await OpenWatchPastOneConfigMapAsync(emu, client);
 
         emu.Faults.ResetWatches();
 
@@ -131,10 +143,7 @@ public sealed class FaultTests
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
-        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
-        await using var watch = new WatchTests.TypedWatch<V1ConfigMap>((onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: onError, cancellationToken: ct));
-        await watch.NextAsync();
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await using var watch = await OpenWatchPastOneConfigMapAsync(emu, client);
 
         emu.Faults.InjectMalformedLine();
         var error = await watch.Errors.Reader.ReadAsync(Timeout());

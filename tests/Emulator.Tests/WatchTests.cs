@@ -47,7 +47,7 @@ public sealed class WatchTests
         }
     }
 
-    private static TypedWatch<V1ConfigMap> WatchConfigMaps(Kubernetes client, string? resourceVersion = null, string? labelSelector = null, bool? bookmarks = null, bool? sendInitialEvents = null, string? match = null, int? timeoutSeconds = null) =>
+    internal static TypedWatch<V1ConfigMap> WatchConfigMaps(Kubernetes client, string? resourceVersion = null, string? labelSelector = null, bool? bookmarks = null, bool? sendInitialEvents = null, string? match = null, int? timeoutSeconds = null) =>
         new((onError, ct) => client.CoreV1.WatchListNamespacedConfigMapAsync("default", resourceVersion: resourceVersion, labelSelector: labelSelector, allowWatchBookmarks: bookmarks,
             sendInitialEvents: sendInitialEvents, resourceVersionMatch: match, timeoutSeconds: timeoutSeconds, onError: onError, cancellationToken: ct));
 

@@ -263,7 +263,8 @@ internal sealed partial class ApiState
         lock (Gate)
         {
             var old = store.Get(StoredObject.MakeKey(ns, name)) ?? throw ApiException.NotFound(rt, name);
-            var oldNode = old.ToNode();
+            var oldNode = old.ToNode(); // taken apart below (status moved); `pristine` stays as stored
+            var pristine = old.ToNode();
             var body = desired(old.ToNode());
             PrepareTypeMeta(rt, body);
             var meta = body["metadata"] as JsonObject ?? new JsonObject();
@@ -334,7 +335,7 @@ internal sealed partial class ApiState
                     newMeta["generateName"] = gn.DeepClone();
                 }
 
-                if (rt.TracksGeneration && !SameExceptMetaAndStatus(old.ToNode(), result))
+                if (rt.TracksGeneration && !SameExceptMetaAndStatus(pristine, result))
                 {
                     var gen = oldMeta["generation"]?.GetValue<long>() ?? 0;
                     newMeta["generation"] = gen + 1;
@@ -343,7 +344,7 @@ internal sealed partial class ApiState
 
             var resultMeta = (JsonObject)result["metadata"]!;
             resultMeta["resourceVersion"] = RvString(old.ResourceVersion);
-            if (JsonNode.DeepEquals(result, old.ToNode()))
+            if (JsonNode.DeepEquals(result, pristine))
             {
                 return old; // a no-op update does not bump the resourceVersion
             }
@@ -373,17 +374,24 @@ internal sealed partial class ApiState
 
     private static bool SameExceptMetaAndStatus(JsonObject a, JsonObject b)
     {
-        static JsonObject Strip(JsonObject o)
+        static bool Ignored(string key) => key is "metadata" or "status" or "kind" or "apiVersion";
+
+        var compared = 0;
+        foreach (var (key, value) in a)
         {
-            var c = (JsonObject)o.DeepClone();
-            c.Remove("metadata");
-            c.Remove("status");
-            c.Remove("kind");
-            c.Remove("apiVersion");
-            return c;
+            if (Ignored(key))
+            {
+                continue;
+            }
+
+            compared++;
+            if (!b.TryGetPropertyValue(key, out var other) || !JsonNode.DeepEquals(value, other))
+            {
+                return false;
+            }
         }
 
-        return JsonNode.DeepEquals(Strip(a), Strip(b));
+        return compared == b.Count(p => !Ignored(p.Key));
     }
 
     // ---------------------------------------------------------------- delete

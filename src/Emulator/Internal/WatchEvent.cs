@@ -13,12 +13,11 @@ internal enum ChangeType
 
 /// <summary>
 /// One change in a resource's history, serialized once and shared by every watcher. The alternative lines for
-/// selector transitions (ADDED for an object that starts matching, DELETED with the previous state for one that
-/// stops matching) are built lazily, once. Immutable after construction; thread-safe.
+/// selector transitions (ADDED for an object that starts matching, which is <see cref="StoredObject.AddedLine"/>;
+/// DELETED with the previous state for one that stops matching) are built lazily, once. Immutable after construction; thread-safe.
 /// </summary>
 internal sealed class WatchEvent
 {
-    private byte[]? _transitionAdded;
     private byte[]? _transitionDeleted;
 
     public WatchEvent(long sequence, ChangeType type, StoredObject? previous, StoredObject current, System.Collections.Immutable.ImmutableSortedSet<StoredObject> stateAfter, DateTimeOffset time)
@@ -29,7 +28,8 @@ internal sealed class WatchEvent
         Current = current;
         StateAfter = stateAfter;
         Time = time;
-        Line = WatchLines.Build(type switch { ChangeType.Added => "ADDED", ChangeType.Modified => "MODIFIED", _ => "DELETED" }, current.Json);
+        // An ADDED line is the object's own (shared with initial-list watchers); the others are built here, once.
+        Line = type == ChangeType.Added ? current.AddedLine : WatchLines.Build(type == ChangeType.Modified ? "MODIFIED" : "DELETED", current.Json);
     }
 
     /// <summary>Absolute position in the resource's history (0-based, never reused).</summary>
@@ -43,7 +43,7 @@ internal sealed class WatchEvent
     public DateTimeOffset Time { get; }
     public byte[] Line { get; }
 
-    public byte[] TransitionAddedLine => _transitionAdded ??= WatchLines.Build("ADDED", Current.Json);
+    public byte[] TransitionAddedLine => Current.AddedLine;
 
     public byte[] TransitionDeletedLine
     {

@@ -23,7 +23,7 @@ public sealed class PodServer : IAsyncDisposable
     public static async Task<PodServer> StartAsync(int pods, CancellationToken ct)
     {
         var emulator = await KubernetesEmulator.StartAsync(new EmulatorOptions { HistoryMaxEvents = 200_000 }, ct).ConfigureAwait(false);
-        var namespaces = Enumerable.Range(0, pods).Select(i => RealisticPods.Create(i).Metadata.NamespaceProperty).Distinct().ToList();
+        var namespaces = Enumerable.Range(0, pods).Select(i => RealisticPods.Key(i).Namespace).Distinct().ToList();
         foreach (var ns in namespaces)
         {
             try
@@ -58,9 +58,9 @@ public sealed class PodServer : IAsyncDisposable
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                var pod = RealisticPods.Create(i % _count);
+                var (ns, name) = RealisticPods.Key(i % _count);
                 var patch = new V1Patch("{\"metadata\":{\"labels\":{\"generation-mark\":\"g" + i + "\"}}}", V1Patch.PatchType.MergePatch);
-                await client.CoreV1.PatchNamespacedPodAsync(patch, pod.Metadata.Name, pod.Metadata.NamespaceProperty, cancellationToken: ct).ConfigureAwait(false);
+                await client.CoreV1.PatchNamespacedPodAsync(patch, name, ns, cancellationToken: ct).ConfigureAwait(false);
             }
         }
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Writer())).ConfigureAwait(false);
