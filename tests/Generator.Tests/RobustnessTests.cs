@@ -132,10 +132,7 @@ public class RobustnessTests
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
 
         // Generated code must never be the cause of an error or warning (docs checked too): any must come from the user's own source.
-        var generatedTrees = run.Result.GeneratedTrees.ToHashSet();
-        var generatedErrors = run.Output.GetDiagnostics()
-            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
-            .ToList();
+        var generatedErrors = run.GeneratedCodeProblems;
         Assert.True(generatedErrors.Count == 0, $"{name}: generated code has errors or warnings:\n{string.Join("\n", generatedErrors.Take(10))}");
 
         var analyzers = run.Input.WithAnalyzers([new InformerAnalyzer()]);
