@@ -275,9 +275,13 @@ public sealed partial class InformerGenerator
         private static bool CanBeNull(ITypeSymbol type)
             => type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
+        // A named type itself (it may be IDictionary<,> or IEnumerable<> exactly), then every interface it implements.
+        private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
+            => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
+
         private static ITypeSymbol? MapValue(ITypeSymbol type, KnownSymbols known)
         {
-            foreach (var candidate in type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces)
+            foreach (var candidate in SelfAndInterfaces(type))
             {
                 var definition = candidate.OriginalDefinition;
                 if ((SymbolEqualityComparer.Default.Equals(definition, known.IDictionaryOfT)
@@ -303,7 +307,7 @@ public sealed partial class InformerGenerator
                 return array.ElementType;
             }
 
-            foreach (var candidate in type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces)
+            foreach (var candidate in SelfAndInterfaces(type))
             {
                 if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, known.IEnumerableOfT))
                 {
