@@ -540,8 +540,8 @@ public sealed partial class InformerGenerator
         // Resource accessors are letters and digits, so "_{accessor}Informer" never meets the fixed fields _factory and _lock.
         private static string Field(string accessor) => char.ToLowerInvariant(accessor[0]) + accessor.Substring(1) + "Informer";
 
-        // XML doc text on one line: markup characters escaped, line breaks and other control characters turned into spaces.
-        private static string Escape(string text)
+        /// <summary>XML doc text on one line: markup characters escaped, line breaks and other control characters turned into spaces.</summary>
+        internal static string Escape(string text)
         {
             var builder = new System.Text.StringBuilder(text.Length);
             foreach (var c in text)

@@ -24,8 +24,7 @@ public sealed partial class InformerGenerator
             ITypeSymbol root, string name, string path, KnownSymbols known, Reporter reporter, Location? location, CancellationToken cancellationToken,
             Dictionary<string, IPropertySymbol>? rootMembers = null)
         {
-            var segments = path.Split('.').Select(s => s.EndsWith("[*]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 3)
-                : s.EndsWith("[]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s).ToArray();
+            var segments = Segments(path);
             if (segments.Any(s => s.Length == 0))
             {
                 reporter.Report(DiagnosticDescriptors.InvalidAttributeArgument, location,
@@ -54,18 +53,7 @@ public sealed partial class InformerGenerator
 
                 if (MapValue(type, known) is { } value)
                 {
-                    string key;
-                    if (LeafOf(value) is not null)
-                    {
-                        key = string.Join(".", segments, i, segments.Length - i);
-                        i = segments.Length;
-                    }
-                    else
-                    {
-                        key = segments[i++];
-                    }
-
-                    steps.Add(new PathStep(PathStepKind.MapKey, key, CanBeNull(value)));
+                    steps.Add(new PathStep(PathStepKind.MapKey, MapKey(segments, ref i, value), CanBeNull(value)));
                     type = value;
                     continue;
                 }
@@ -74,11 +62,8 @@ public sealed partial class InformerGenerator
                 var prefix = string.Join(".", segments, 0, i);
                 if (!members.TryGetValue(segments[i], out var property))
                 {
-                    var valid = members.Count == 0
-                        ? "none (" + type.ToDisplayString(TypeDisplay) + " has no JSON properties)"
-                        : string.Join(", ", members.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
                     reporter.Report(DiagnosticDescriptors.UnknownIndexPath, location,
-                        name, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, valid);
+                        name, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, ValidMembers(members, type));
                     return null;
                 }
 
@@ -135,8 +120,7 @@ public sealed partial class InformerGenerator
         public static ProjectionPath? ResolveProjection(
             ITypeSymbol root, string member, string path, KnownSymbols known, Reporter reporter, Location? location, CancellationToken cancellationToken)
         {
-            var segments = path.Split('.').Select(s => s.EndsWith("[*]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 3)
-                : s.EndsWith("[]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s).ToArray();
+            var segments = Segments(path);
             if (path.Length == 0 || segments.Any(s => s.Length == 0))
             {
                 reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, location, member,
@@ -166,18 +150,7 @@ public sealed partial class InformerGenerator
 
                 if (MapValue(type, known) is { } value)
                 {
-                    string key;
-                    if (LeafOf(value) is not null)
-                    {
-                        key = string.Join(".", segments, i, segments.Length - i);
-                        i = segments.Length;
-                    }
-                    else
-                    {
-                        key = segments[i++];
-                    }
-
-                    steps.Add(new ProjectionStep(false, key));
+                    steps.Add(new ProjectionStep(false, MapKey(segments, ref i, value)));
                     type = value;
                     continue;
                 }
@@ -186,11 +159,8 @@ public sealed partial class InformerGenerator
                 var prefix = string.Join(".", segments, 0, i);
                 if (!members.TryGetValue(segments[i], out var property))
                 {
-                    var valid = members.Count == 0
-                        ? "none (" + type.ToDisplayString(TypeDisplay) + " has no JSON properties)"
-                        : string.Join(", ", members.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
                     reporter.Report(DiagnosticDescriptors.UnknownProjectionPath, location,
-                        member, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, valid);
+                        member, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, ValidMembers(members, type));
                     return null;
                 }
 
@@ -267,6 +237,33 @@ public sealed partial class InformerGenerator
             return result;
         }
 
+        /// <summary>The path's dotted segments, a trailing <c>[*]</c> or <c>[]</c> (list markers, lists are iterated anyway) removed.</summary>
+        private static string[] Segments(string path)
+            => path.Split('.').Select(s => s.EndsWith("[*]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 3)
+                : s.EndsWith("[]", System.StringComparison.Ordinal) ? s.Substring(0, s.Length - 2) : s).ToArray();
+
+        /// <summary>
+        /// The key looked up in a map whose values are <paramref name="value"/>, from segment <paramref name="i"/>: for a map
+        /// of scalars the rest of the path (so label keys may contain dots), else one segment. Advances <paramref name="i"/>.
+        /// </summary>
+        private static string MapKey(string[] segments, ref int i, ITypeSymbol value)
+        {
+            if (LeafOf(value) is not null)
+            {
+                var key = string.Join(".", segments, i, segments.Length - i);
+                i = segments.Length;
+                return key;
+            }
+
+            return segments[i++];
+        }
+
+        /// <summary>The valid JSON member names of <paramref name="type"/>, sorted, for an unknown-path diagnostic.</summary>
+        private static string ValidMembers(Dictionary<string, IPropertySymbol> members, ITypeSymbol type)
+            => members.Count == 0
+                ? "none (" + type.ToDisplayString(TypeDisplay) + " has no JSON properties)"
+                : string.Join(", ", members.Keys.OrderBy(k => k, System.StringComparer.Ordinal));
+
         private static IEnumerable<ITypeSymbol> BaseChain(ITypeSymbol type)
         {
             for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
@@ -278,9 +275,13 @@ public sealed partial class InformerGenerator
         private static bool CanBeNull(ITypeSymbol type)
             => type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
+        // A named type itself (it may be IDictionary<,> or IEnumerable<> exactly), then every interface it implements.
+        private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
+            => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
+
         private static ITypeSymbol? MapValue(ITypeSymbol type, KnownSymbols known)
         {
-            foreach (var candidate in type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces)
+            foreach (var candidate in SelfAndInterfaces(type))
             {
                 var definition = candidate.OriginalDefinition;
                 if ((SymbolEqualityComparer.Default.Equals(definition, known.IDictionaryOfT)
@@ -306,7 +307,7 @@ public sealed partial class InformerGenerator
                 return array.ElementType;
             }
 
-            foreach (var candidate in type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces)
+            foreach (var candidate in SelfAndInterfaces(type))
             {
                 if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, known.IEnumerableOfT))
                 {

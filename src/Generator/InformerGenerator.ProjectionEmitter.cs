@@ -80,13 +80,13 @@ public sealed partial class InformerGenerator
             var slots = Slots(p);
             var root = BuildTrie(slots);
 
-            w.Summary($"A projection of <see cref=\"{p.SourceType}\"/> (<c>{Escape(p.SourceApiVersion)}</c> <c>{p.SourceKind}</c>): only the declared members and the identity metadata are read from the JSON; everything else is skipped.");
+            w.Summary($"A projection of <see cref=\"{p.SourceType}\"/> (<c>{Emitter.Escape(p.SourceApiVersion)}</c> <c>{p.SourceKind}</c>): only the declared members and the identity metadata are read from the JSON; everything else is skipped.");
             w.Doc("<remarks>The generator adds <c>IKubernetesObject&lt;V1ObjectMeta&gt;</c> and a JSON converter that reads the source object's JSON (list items and watch events alike). Projections cannot be serialized back. Cached projections are shared with every reader: treat them as read-only.</remarks>");
             w.Line($"[global::System.Text.Json.Serialization.JsonConverter(typeof({self}.ProjectionJsonConverter))]");
             w.Open($"{p.Declaration} {p.TypeName} : global::k8s.IKubernetesObject<{meta}>");
             w.Line($"private {meta}? _metadata;");
             w.Line();
-            w.Summary($"The source's API version, <c>{Escape(p.SourceApiVersion)}</c>.");
+            w.Summary($"The source's API version, <c>{Emitter.Escape(p.SourceApiVersion)}</c>.");
             w.Line("[global::System.Text.Json.Serialization.JsonPropertyName(\"apiVersion\")]");
             w.Line($"public string ApiVersion {{ get; set; }} = {Emitter.Literal(p.SourceApiVersion)};");
             w.Line();
@@ -465,7 +465,5 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Close();
         }
-
-        private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
     }
 }

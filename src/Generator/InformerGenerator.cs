@@ -58,7 +58,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 AttributeNames.GenerateBuiltInInformers,
                 static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => Parser.ParseCatalogue(new KnownSymbols(ctx.SemanticModel.Compilation), ct)))
+                static (ctx, ct) => Safely(() => Parser.ParseCatalogue(KnownSymbols.For(ctx.SemanticModel.Compilation), ct)))
             .WithTrackingName(TrackingNames.BuiltInCatalogue);
 
         var assemblyIndexes = context.SyntaxProvider
@@ -146,7 +146,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             return null;
         }
 
-        return Parser.ParseCustomResource(type, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+        return Parser.ParseCustomResource(type, ctx.Attributes[0], KnownSymbols.For(ctx.SemanticModel.Compilation), new Reporter(), ct);
     }
 
     private static ResourceSpec? ParseProjection(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
@@ -156,7 +156,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             return null;
         }
 
-        return ProjectionParser.Parse(type, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+        return ProjectionParser.Parse(type, ctx.Attributes[0], KnownSymbols.For(ctx.SemanticModel.Compilation), new Reporter(), ct);
     }
 
     private static TargetedIndex? ParseIndexFunction(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
@@ -166,14 +166,14 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             return null;
         }
 
-        return Parser.ParseIndexFunction(method, ctx.Attributes[0], new KnownSymbols(ctx.SemanticModel.Compilation), new Reporter(), ct);
+        return Parser.ParseIndexFunction(method, ctx.Attributes[0], KnownSymbols.For(ctx.SemanticModel.Compilation), new Reporter(), ct);
     }
 
     private static EquatableArray<T> ParseEach<T>(
         GeneratorAttributeSyntaxContext ctx, CancellationToken ct, Func<AttributeData, KnownSymbols, Reporter, CancellationToken, T?> parse)
         where T : class, IEquatable<T>
     {
-        var known = new KnownSymbols(ctx.SemanticModel.Compilation);
+        var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
         var result = new List<T>();
         foreach (var attribute in ctx.Attributes)
         {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
-using KubeInformers.Emulator;
 using KubeInformers.Generator.IntegrationTests.Model;
+using static KubeInformers.Generator.IntegrationTests.Items;
 
 namespace KubeInformers.Generator.IntegrationTests;
 
@@ -10,33 +10,21 @@ namespace KubeInformers.Generator.IntegrationTests;
 /// The generated factory, informers, listers and typed indexes against the in-process Kubernetes API emulator over real
 /// HTTP list/watch: built-ins and a custom resource served from its CustomResourceDefinition.
 /// </summary>
-public sealed class EmulatorTests : IAsyncLifetime
+public sealed class EmulatorTests : EmulatorTestBase
 {
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _emulator = await KubernetesEmulator.StartAsync(cancellationToken: Wait.Timeout());
-        _client = _emulator.CreateClient();
-        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(CronTabCrd(), cancellationToken: Wait.Timeout());
-        _emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
-        _emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-b" } });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
+        await base.InitializeAsync();
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(CronTabCrd(), cancellationToken: Wait.Timeout());
     }
 
     [Fact]
     public async Task BuiltInInformersSyncAndServeTypedIndexes()
     {
-        _emulator.Seed(Pod("team-a", "web-1", "node-1", "nginx:1.27"));
-        _emulator.Seed(Pod("team-a", "web-2", "node-2", "nginx:1.27"));
-        _emulator.Seed(Pod("team-b", "db-1", "node-1", "postgres:17"));
-        _emulator.Seed(new V1Deployment
+        Emulator.Seed(Pod("team-a", "web-1", "node-1", "nginx:1.27"));
+        Emulator.Seed(Pod("team-a", "web-2", "node-2", "nginx:1.27"));
+        Emulator.Seed(Pod("team-b", "db-1", "node-1", "postgres:17"));
+        Emulator.Seed(new V1Deployment
         {
             Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "team-a" },
             Spec = new V1DeploymentSpec
@@ -50,7 +38,7 @@ public sealed class EmulatorTests : IAsyncLifetime
             },
         });
 
-        await using var factory = new InformerFactory(_client);
+        await using var factory = new InformerFactory(Client);
         var pods = factory.Core.V1.Pods;
         var deployments = factory.Apps.V1.Deployments;
         var namespaces = factory.Core.V1.Namespaces;
@@ -64,7 +52,7 @@ public sealed class EmulatorTests : IAsyncLifetime
         Assert.NotNull(namespaces.Lister.Get("team-b"));
 
         // A pod created after sync reaches the cache and its index through the watch.
-        await _client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-2", "node-3", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());
+        await Client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-2", "node-3", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => pods.Lister.ByNode("node-3").Count == 1, "db-2 indexed under node-3");
         Assert.Equal(["db-1", "db-2"], Names(pods.Lister.ByImage("postgres:17")));
     }
@@ -72,10 +60,10 @@ public sealed class EmulatorTests : IAsyncLifetime
     [Fact]
     public async Task CustomResourceInformerDeliversTypedEventsAndKeepsIndexesCurrent()
     {
-        _emulator.Seed(Objects.CronTab("team-a", "backup", "0 3 * * *", 1, "blue", "backup:1"));
-        _emulator.Seed(Objects.CronTab("team-b", "report", "0 8 * * 1", 2, "green", "report:1"));
+        Emulator.Seed(Objects.CronTab("team-a", "backup", "0 3 * * *", 1, "blue", "backup:1"));
+        Emulator.Seed(Objects.CronTab("team-b", "report", "0 8 * * 1", 2, "green", "report:1"));
 
-        await using var factory = new InformerFactory(_client);
+        await using var factory = new InformerFactory(Client);
         var crons = factory.Stable.V1.CronTabs;
         var events = new ConcurrentQueue<string>();
         crons.AddEventHandler(
@@ -96,13 +84,13 @@ public sealed class EmulatorTests : IAsyncLifetime
         Assert.Equal(["report"], Names(crons.Lister.Namespace("team-b").BySchedule("0 8 * * 1")));
         Assert.Empty(crons.Lister.Namespace("team-a").BySchedule("0 8 * * 1"));
 
-        await _client.CustomObjects.PatchNamespacedCustomObjectAsync(
+        await Client.CustomObjects.PatchNamespacedCustomObjectAsync(
             new V1Patch("""{"spec":{"cronSpec":"30 3 * * *"}}""", V1Patch.PatchType.MergePatch),
             "stable.example.com", "v1", "team-a", "crontabs", "backup", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => crons.Lister.BySchedule("30 3 * * *").Count == 1, "backup re-indexed under its new schedule");
         Assert.Empty(crons.Lister.BySchedule("0 3 * * *"));
 
-        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync("stable.example.com", "v1", "team-b", "crontabs", "report", cancellationToken: Wait.Timeout());
+        await Client.CustomObjects.DeleteNamespacedCustomObjectAsync("stable.example.com", "v1", "team-b", "crontabs", "report", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => crons.Lister.ByTeam("green").Count == 0, "report removed from the team index");
 
         await Wait.UntilAsync(() => events.Count >= 4, "add, add, update, delete");
@@ -116,9 +104,6 @@ public sealed class EmulatorTests : IAsyncLifetime
         Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
         Spec = new V1PodSpec { NodeName = node, Containers = [new V1Container { Name = "main", Image = image }] },
     };
-
-    private static string[] Names<T>(IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
-        => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
 
     private static V1CustomResourceDefinition CronTabCrd() => new()
     {

@@ -3,6 +3,7 @@ using KubeInformers.Generator.IntegrationTests.Informers.Core.V1;
 using k8s;
 using k8s.Models;
 using KubeInformers.Generator.IntegrationTests.Model;
+using static KubeInformers.Generator.IntegrationTests.Items;
 
 namespace KubeInformers.Generator.IntegrationTests;
 
@@ -92,7 +93,4 @@ public class InMemorySourceTests
         Assert.Equal(3 + 1, viaFactory.Informer.Indexer.Indexers.Count); // byImage, byNode, byOwner + the namespace index
         Assert.Equal(["p1"], Names(viaFactory.Lister.ByNode("n1")));
     }
-
-    private static string[] Names<T>(IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
-        => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
 }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using k8s;
 using k8s.Models;
-using KubeInformers.Emulator;
 using KubeInformers.Generator.IntegrationTests.Model;
+using static KubeInformers.Generator.IntegrationTests.Items;
 
 namespace KubeInformers.Generator.IntegrationTests;
 
@@ -11,33 +11,16 @@ namespace KubeInformers.Generator.IntegrationTests;
 /// items and watch events both decode through the generated reader, and listers, indexes and handlers work as for a
 /// full informer.
 /// </summary>
-public sealed class ProjectionEmulatorTests : IAsyncLifetime
+public sealed class ProjectionEmulatorTests : EmulatorTestBase
 {
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await KubernetesEmulator.StartAsync(cancellationToken: Wait.Timeout());
-        _client = _emulator.CreateClient();
-        _emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
-        _emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-b" } });
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public async Task ProjectionInformerSyncsFollowsTheWatchAndServesListersIndexesAndSelectors()
     {
-        _emulator.Seed(Pod("team-a", "web-1", "node-1", "web", "nginx:1.27", "sidecar:1"));
-        _emulator.Seed(Pod("team-a", "web-2", "node-2", "web", "nginx:1.27"));
-        _emulator.Seed(Pod("team-b", "db-1", "node-1", "db", "postgres:17"));
+        Emulator.Seed(Pod("team-a", "web-1", "node-1", "web", "nginx:1.27", "sidecar:1"));
+        Emulator.Seed(Pod("team-a", "web-2", "node-2", "web", "nginx:1.27"));
+        Emulator.Seed(Pod("team-b", "db-1", "node-1", "db", "postgres:17"));
 
-        await using var factory = new InformerFactory(_client);
+        await using var factory = new InformerFactory(Client);
         var summaries = factory.Core.V1.PodSummaries;
         var identities = factory.Core.V1.NamespaceIdentities;
         var events = new ConcurrentQueue<string>();
@@ -72,12 +55,12 @@ public sealed class ProjectionEmulatorTests : IAsyncLifetime
         Assert.NotNull(identities.Lister.Get("team-b"));
 
         // Live changes arrive through the watch, decoded by the same generated reader.
-        await _client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-2", "node-3", "db", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());
+        await Client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-2", "node-3", "db", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => summaries.Lister.ByNode("node-3").Count == 1, "db-2 indexed under node-3");
-        await _client.CoreV1.PatchNamespacedPodStatusAsync(
+        await Client.CoreV1.PatchNamespacedPodStatusAsync(
             new V1Patch("""{"status":{"phase":"Running"}}""", V1Patch.PatchType.MergePatch), "web-2", "team-a", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => summaries.Lister.Get("team-a", "web-2")?.Phase == "Running", "web-2 running");
-        await _client.CoreV1.DeleteNamespacedPodAsync("db-1", "team-b", cancellationToken: Wait.Timeout());
+        await Client.CoreV1.DeleteNamespacedPodAsync("db-1", "team-b", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => summaries.Lister.Get("team-b", "db-1") is null, "db-1 removed");
         Assert.Equal(["web-1"], Names(summaries.Lister.ByNode("node-1")));
 
@@ -98,11 +81,11 @@ public sealed class ProjectionEmulatorTests : IAsyncLifetime
         {
             var pod = Pod(i % 2 == 0 ? "team-a" : "team-b", $"pod-{i:D3}", $"node-{i % 7}", "app-" + (i % 5), $"image-{i}:1");
             pod.Metadata.Annotations!["padding"] = new string('x', 1_500 + i);
-            _emulator.Seed(pod);
+            Emulator.Seed(pod);
             expected[pod.Metadata.NamespaceProperty + "/" + pod.Metadata.Name] = ($"node-{i % 7}", $"image-{i}:1");
         }
 
-        await using var factory = new InformerFactory(_client);
+        await using var factory = new InformerFactory(Client);
         var summaries = factory.Core.V1.PodSummaries;
         factory.Start();
         Assert.True(await summaries.WaitForCacheSyncAsync(Wait.Timeout()));
@@ -121,8 +104,8 @@ public sealed class ProjectionEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task MetadataOnlyInformerKeepsIdentityAndProjectedLabelsOnly()
     {
-        _emulator.Seed(Pod("team-a", "web-1", "node-1", "web", "nginx:1.27"));
-        await using var factory = new InformerFactory(_client);
+        Emulator.Seed(Pod("team-a", "web-1", "node-1", "web", "nginx:1.27"));
+        await using var factory = new InformerFactory(Client);
         var metadata = factory.Core.V1.PodMetadatas;
         factory.Start();
         Assert.True(await metadata.WaitForCacheSyncAsync(Wait.Timeout()));
@@ -146,7 +129,4 @@ public sealed class ProjectionEmulatorTests : IAsyncLifetime
         },
         Spec = new V1PodSpec { NodeName = node, Containers = images.Select((image, i) => new V1Container { Name = "c" + i, Image = image }).ToList() },
     };
-
-    private static string[] Names<T>(IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
-        => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
 }

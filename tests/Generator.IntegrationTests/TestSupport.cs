@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
+using KubeInformers.Emulator;
 
 namespace KubeInformers.Generator.IntegrationTests;
 
@@ -81,4 +82,41 @@ internal sealed class InMemoryFactory : InformerFactory
 
     protected override IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options)
         => (IListWatch<T>)_sources[typeof(T)];
+}
+
+/// <summary>Assertion helpers shared by the test classes.</summary>
+internal static class Items
+{
+    /// <summary>The objects' names, ordinally sorted, so a list assertion does not depend on store order.</summary>
+    public static string[] Names<T>(IEnumerable<T> items) where T : IKubernetesObject<V1ObjectMeta>
+        => items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToArray();
+}
+
+/// <summary>
+/// Per test: a fresh in-process emulator with namespaces <c>team-a</c> and <c>team-b</c>, and a client for it; both
+/// disposed after the test.
+/// </summary>
+public abstract class EmulatorTestBase : IAsyncLifetime
+{
+    /// <summary>The emulator serving this test.</summary>
+    protected KubernetesEmulator Emulator { get; private set; } = null!;
+
+    /// <summary>A client of <see cref="Emulator"/>.</summary>
+    protected Kubernetes Client { get; private set; } = null!;
+
+    /// <summary>Starts the emulator and seeds the namespaces; override to add more, calling this first.</summary>
+    public virtual async Task InitializeAsync()
+    {
+        Emulator = await KubernetesEmulator.StartAsync(cancellationToken: Wait.Timeout());
+        Client = Emulator.CreateClient();
+        Emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
+        Emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-b" } });
+    }
+
+    /// <inheritdoc/>
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Emulator.DisposeAsync();
+    }
 }

@@ -27,10 +27,7 @@ public class GeneratorBaselineTests
 
         // The generated docs are complete too (CS1591 and friends), whatever the user's own members lack.
         var documented = TestCompilation.Run(TestCompilation.DocumentedParseOptions, ProjectionSources.PodSummary, MoreSources.PodsWithIndexes);
-        var generatedTrees = documented.Result.GeneratedTrees.ToHashSet();
-        var generatedProblems = documented.Output.GetDiagnostics()
-            .Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
-            .ToList();
+        var generatedProblems = documented.GeneratedCodeProblems;
         Assert.True(generatedProblems.Count == 0, string.Join("\n", generatedProblems.Take(10)));
         Baseline.Verify("PodSummary.Projection", run.Sources["MyApp.Lean.PodSummaryInformer.g.cs"]);
         Baseline.Verify("DeploymentMetadata.Projection", run.Sources["MyApp.Lean.DeploymentMetadataInformer.g.cs"]);

@@ -37,7 +37,7 @@ public sealed class InformerAnalyzer : DiagnosticAnalyzer
 
             var state = new State(
                 compilation,
-                new KnownSymbols(compilation),
+                KnownSymbols.For(compilation),
                 generateInformer,
                 compilation.GetTypeByMetadataName(AttributeNames.InformerIndex),
                 compilation.GetTypeByMetadataName(AttributeNames.InformerIndexFunction),

@@ -1,13 +1,20 @@
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace KubeInformers.Generator.Helpers;
 
 /// <summary>
-/// The well-known symbols the parser needs, looked up once per compilation. Lives only for one parse (never stored in a
-/// model). Any of them may be null when the compilation lacks the reference.
+/// The well-known symbols the parser needs, looked up once per compilation (<see cref="For"/>; immutable, so shared by
+/// concurrent parses of that compilation). Never stored in a model. Any of them may be null when the compilation lacks
+/// the reference.
 /// </summary>
 internal sealed class KnownSymbols
 {
+    private static readonly ConditionalWeakTable<Compilation, KnownSymbols> Cache = new();
+
+    /// <summary>The symbols of <paramref name="compilation"/>, looked up on first use and kept while it lives.</summary>
+    public static KnownSymbols For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownSymbols(c));
+
     public KnownSymbols(Compilation compilation)
     {
         Compilation = compilation;

@@ -110,6 +110,18 @@ public sealed record GeneratorRun(GeneratorDriver Driver, Compilation Input, Com
         .Where(d => d.Severity >= DiagnosticSeverity.Warning)
         .ToList();
 
+    /// <summary>Errors and warnings of the output compilation located in generated code (none may come from there).</summary>
+    public IReadOnlyList<Diagnostic> GeneratedCodeProblems
+    {
+        get
+        {
+            var generatedTrees = Result.GeneratedTrees.ToHashSet();
+            return Output.GetDiagnostics()
+                .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generatedTrees.Contains(tree))
+                .ToList();
+        }
+    }
+
     /// <summary>Fails unless the generator ran cleanly and the output compiles without errors or warnings.</summary>
     public GeneratorRun AssertClean()
     {
