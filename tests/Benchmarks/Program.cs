@@ -7,6 +7,7 @@ namespace KubeInformers.Benchmarks;
 /// <list type="bullet">
 /// <item><c>micro [BenchmarkDotNet args]</c>: the micro benchmarks (watch parsing, DeltaFifo, indexer, lister, work queue).</item>
 /// <item><c>e2e [--objects N[,N…]] [--events M] [--cold] [--quick]</c>: the end-to-end harness.</item>
+/// <item><c>serve [--objects N]</c>: serves N realistic Pods for hand-run <c>e2e-child</c> processes.</item>
 /// <item><c>soak --minutes M [--objects N]</c>: steady churn with periodic faults; prints heap, threads, buffers and convergence.</item>
 /// </list>
 /// </summary>
@@ -36,6 +37,18 @@ public static class Program
                 return await EndToEnd.E2eRunner.WatchChildAsync(rest);
             case "e2e-child":
                 return await EndToEnd.ColdChild.RunAsync(rest);
+            case "serve":
+            {
+                // For A/B runs of single cold children: serve N realistic Pods until standard input closes.
+                var n = rest.Length > 1 && rest[0] == "--objects" ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000;
+                await using var server = await EndToEnd.PodServer.StartAsync(n, CancellationToken.None);
+                var listFile = Path.Combine(Path.GetTempPath(), $"kubeinformers-bench-{n}.json");
+                await File.WriteAllBytesAsync(listFile, RealisticPods.ListJson(n));
+                Console.WriteLine($"serving {n} Pods at {server.BaseUri} (list body in {listFile}); close standard input to stop");
+                Console.Out.Flush();
+                await Console.In.ReadToEndAsync();
+                return 0;
+            }
             default:
                 Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--runs R] [--quick] [--json FILE] [--docs DIR] | soak --minutes M [--objects N]");
                 return verb == "help" ? 0 : 2;

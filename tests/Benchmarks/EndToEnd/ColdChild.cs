@@ -32,7 +32,9 @@ public static class ColdChild
         var start = Process.GetCurrentProcess().StartTime.ToUniversalTime();
         var baseline = GC.GetTotalMemory(forceFullCollection: false);
         var listBody = listFile is null ? null : await File.ReadAllBytesAsync(listFile).ConfigureAwait(false);
+        var tMain = DateTime.UtcNow - start;
         using var client = new Kubernetes(new KubernetesClientConfiguration { Host = url });
+        var tClient = DateTime.UtcNow - start;
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
 
         var cache = await SyncPaths.RunAsync(path, client, listBody, objects, cts.Token).ConfigureAwait(false);
@@ -41,7 +43,7 @@ public static class ColdChild
         var retained = SyncPaths.HeapAfterFullGc() - baseline;
         var count = SyncPaths.Count(cache);
         GC.KeepAlive(cache);
-        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count}"));
+        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count} main={tMain.TotalMilliseconds:F0} client={tClient.TotalMilliseconds:F0}"));
         await SyncPaths.ReleaseAsync(cache).ConfigureAwait(false);
         return 0;
     }
