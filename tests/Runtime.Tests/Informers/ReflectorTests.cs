@@ -32,6 +32,9 @@ public sealed class ReflectorTests : IAsyncLifetime
         return reflector;
     }
 
+    private string Requests() => $"lists at RV [{string.Join(", ", _source.ListRequests.Select(r => r.ResourceVersion))}], " +
+        $"watches at RV [{string.Join(", ", _source.WatchRequests.Select(r => r.ResourceVersion))}], store: {string.Join(" ", _store.Log)}";
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -139,9 +142,18 @@ public sealed class ReflectorTests : IAsyncLifetime
         }
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 5, "the fifth watch");
-        await FlowClock.DriveForAsync(_time, TimeSpan.FromMinutes(2), TimeSpan.FromSeconds(1));
+        for (var attempt = 1; attempt <= 4; attempt++)
+        {
+            // Parked on its backoff timer (the only timer: no watchdog, no resync) after the attempt-th 429.
+            var backoff = await _time.WaitUntilParkedAsync(1, () => _source.WatchRequests.Count == attempt, $"the backoff after 429 number {attempt}", Requests);
+            Assert.Equal(TimeSpan.FromMilliseconds(800 << (attempt - 1)), backoff[0].Delay);
+            Assert.Single(_source.ListRequests);
+            _time.AdvanceToNextTimer();
+        }
 
+        // The fifth watch is open and silent and no timer is pending: the reflector can do nothing more by itself.
+        await _time.WaitUntilParkedAsync(0, () => _source.WatchRequests.Count == 5 && _source.OpenedWatches.TryPeek(out var w) && w.IsWaitingForEvents,
+            "the fifth watch, open and being read", Requests);
         Assert.Single(_source.ListRequests);
         Assert.Equal(5, _source.WatchRequests.Count);
         Assert.All(_source.WatchRequests, w => Assert.Equal("10", w.ResourceVersion));
@@ -465,21 +477,54 @@ public sealed class ReflectorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_watch_with_regular_bookmarks_is_not_restarted_by_the_watchdog()
+    public async Task A_watch_with_regular_bookmarks_is_not_restarted_by_the_watchdog_but_is_after_a_minute_of_silence()
     {
+        var idle = TimeSpan.FromMinutes(1);
+        var every = TimeSpan.FromSeconds(40);
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.List("10").Watch(watch);
+        var errors = new List<Exception>();
 
-        Start(new ReflectorOptions { WatchIdleTimeout = TimeSpan.FromMinutes(1) });
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 1, "the watch");
-        for (var i = 0; i < 10; i++)
+        Start(new ReflectorOptions { WatchIdleTimeout = idle }, configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        var parked = () => watch.IsWaitingForEvents || watch.Disposed;
+
+        // A bookmark every 40 s for 400 s, fake time moving only to a bookmark or to the watchdog's own timer.
+        var nextBookmark = _time.GetUtcNow();
+        var lastBookmark = nextBookmark;
+        var checks = 0;
+        for (var sent = 0; sent < 10;)
         {
-            watch.Send(Bookmark((20 + i).ToString()));
-            await FlowWait.UntilAsync(() => watch.Pending == 0, "the bookmark to be read");
-            await FlowClock.DriveForAsync(_time, TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(5));
+            var watchdog = await _time.WaitUntilParkedAsync(1, parked, $"the reflector reading the watch with its watchdog armed ({sent} bookmarks sent)", Requests);
+            Assert.False(watch.Disposed, $"the watch was restarted at {_time.GetUtcNow() - _time.Start} although a bookmark came every {every.TotalSeconds} s");
+            if (watchdog[0].Due <= nextBookmark)
+            {
+                _time.AdvanceToNextTimer(); // the watchdog checks, sees a recent bookmark and re-arms
+                checks++;
+                continue;
+            }
+
+            _time.Advance(nextBookmark - _time.GetUtcNow());
+            watch.Send(Bookmark((20 + sent).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            lastBookmark = nextBookmark;
+            nextBookmark += every;
+            sent++;
         }
 
+        Assert.True(checks >= 8, $"the watchdog checked the watch only {checks} times");
         Assert.Single(_source.WatchRequests);
+
+        // Silence from here on: the watchdog restarts the watch exactly one idle timeout after the last bookmark.
+        while (!watch.Disposed)
+        {
+            await _time.WaitUntilParkedAsync(1, parked, "the reflector reading the silent watch, or backing off after restarting it", Requests);
+            if (!watch.Disposed)
+            {
+                _time.AdvanceToNextTimer();
+            }
+        }
+
+        Assert.Equal(lastBookmark + idle, _time.GetUtcNow());
+        lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
     }
 
     [Fact]

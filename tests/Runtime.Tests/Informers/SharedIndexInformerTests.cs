@@ -11,7 +11,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
 {
     private static readonly ResourceDescriptor ConfigMaps = new("", "v1", "configmaps", "ConfigMap", Namespaced: true);
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly CancellationTokenSource _stop = new();
     private readonly FakeLoggerProvider _logs = new();
@@ -116,34 +116,57 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
     {
         _source.List("10", Cm("a", "5"));
         var informer = Create(defaultResync: TimeSpan.FromHours(12));
-        var periods = new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(55), TimeSpan.FromSeconds(5) };
+        var check = TimeSpan.FromSeconds(5);
+        var periods = new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(55), check };
         var handlers = periods.Select(_ => new FlowRecordingHandler(_time)).ToArray();
         for (var i = 0; i < periods.Length; i++)
         {
             informer.AddEventHandler(handlers[i], periods[i]);
         }
 
-        Assert.Equal(TimeSpan.FromSeconds(5), informer.ResyncCheckPeriod);
+        Assert.Equal(check, informer.ResyncCheckPeriod);
+        var start = _time.GetUtcNow(); // the handlers' periods count from here (no fake time passes until the loop below)
         Run();
-        await FlowWait.UntilAsync(() => handlers.All(h => h.Count == 1), "the initial adds");
-        var start = _time.GetUtcNow();
-        await FlowClock.DriveForAsync(_time, TimeSpan.FromSeconds(125), TimeSpan.FromSeconds(1));
-        await FlowWait.UntilAsync(() => informer.Indexer.Count == 1 && handlers.All(h => h.Count >= 1), "deliveries");
+        await FlowWait.UntilAsync(() => handlers.All(h => h.Count == 1) && _source.OpenedWatches.Count == 1, "the initial adds and the watch");
+        var watch = _source.OpenedWatches.Single();
 
-        // Delivery times can only lag the resync decision, so "not before its period" is exact; counts show that each
-        // handler is resynced on its own period and not at every 5 s check.
+        // 25 checks (125 s), one at a time. Before each, the informer is parked: the resync check timer is its only timer,
+        // the watch has been read, and the 5 s handler (due at every check) has had the previous check's resync, so that
+        // check's Sync has been handed to every handler due for it and cannot mix with the next check's.
+        const int checks = 25;
+        for (var tick = 1; tick <= checks; tick++)
+        {
+            var timer = await _time.WaitUntilParkedAsync(1, () => watch.IsWaitingForEvents && handlers[3].TimesOf("resync").Count == tick - 1,
+                $"the informer idle before resync check {tick}", () => Resyncs(handlers));
+            Assert.Equal(start + check * tick, timer[0].Due);
+            _time.AdvanceToNextTimer();
+        }
+
+        await _time.WaitUntilParkedAsync(1, () => watch.IsWaitingForEvents && handlers[3].TimesOf("resync").Count == checks, "the last check's resync", () => Resyncs(handlers));
+
+        // A real update queues behind every resync already decided: once each handler has it, nothing is left in flight.
+        watch.Send(Modified("a", "6"));
+        await FlowWait.UntilAsync(() => handlers.All(h => h.Events.Contains("update a@5->6")), "the update to reach every handler");
+
         Assert.Empty(handlers[0].TimesOf("resync"));
+        Assert.Equal(2, handlers[1].TimesOf("resync").Count);  // at 60 and 120 s
+        Assert.Equal(2, handlers[2].TimesOf("resync").Count);  // at 55 and 110 s
+        Assert.Equal(checks, handlers[3].TimesOf("resync").Count);
+        Assert.Equal([.. Enumerable.Range(1, checks).Select(k => start + check * k)], handlers[3].TimesOf("resync"));
+
+        // A delivery can only lag its check, so "never before its period is due" is exact.
         foreach (var (handler, period) in handlers.Zip(periods).Skip(1))
         {
             var times = handler.TimesOf("resync");
-            Assert.NotEmpty(times);
-            Assert.True(times[0] - start >= period, $"first resync of the {period} handler came after only {times[0] - start}");
+            for (var k = 0; k < times.Count; k++)
+            {
+                Assert.True(times[k] - start >= period * (k + 1), $"resync {k + 1} of the {period} handler came after only {times[k] - start}");
+            }
         }
-
-        Assert.InRange(handlers[3].TimesOf("resync").Count, 10, 26);
-        Assert.InRange(handlers[1].TimesOf("resync").Count, 1, 2);
-        Assert.InRange(handlers[2].TimesOf("resync").Count, 1, 2);
     }
+
+    private static string Resyncs(IEnumerable<FlowRecordingHandler> handlers) =>
+        "resyncs per handler: " + string.Join(", ", handlers.Select(h => h.TimesOf("resync").Count));
 
     [Fact]
     public void Resync_periods_below_one_second_are_raised_to_one_second()

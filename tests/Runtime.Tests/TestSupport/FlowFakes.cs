@@ -113,10 +113,39 @@ internal sealed class FlowFakeWatch<T> : IWatchStream<T> where T : class, IKuber
     public void Fail(Exception error) { _items.Writer.TryWrite(error); _items.Writer.TryComplete(); }
     public void Close() => _items.Writer.TryComplete();
 
+    /// <summary>
+    /// True while the reader has consumed everything sent and waits for more: whoever reads this watch (a reflector)
+    /// has finished with every event so far and is parked on it.
+    /// </summary>
+    public bool IsWaitingForEvents => Volatile.Read(ref _waiting) && _items.Reader.Count == 0;
+
+    private bool _waiting;
+
     public async IAsyncEnumerable<WatchEvent<T>> ReadEventsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in _items.Reader.ReadAllAsync(cancellationToken))
+        while (true)
         {
+            if (!_items.Reader.TryRead(out var item))
+            {
+                Volatile.Write(ref _waiting, true);
+                bool more;
+                try
+                {
+                    more = await _items.Reader.WaitToReadAsync(cancellationToken);
+                }
+                finally
+                {
+                    Volatile.Write(ref _waiting, false);
+                }
+
+                if (!more)
+                {
+                    yield break;
+                }
+
+                continue;
+            }
+
             if (item is Exception error)
             {
                 throw error;
@@ -193,7 +222,12 @@ internal static class FlowObjects
         new("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
 }
 
-/// <summary>Advances fake time in small steps until a condition holds (a real-time deadline guards against hangs).</summary>
+/// <summary>
+/// Advances fake time in steps until a condition holds: a condition-polling helper with a real-time deadline, for
+/// tests that wait for something to happen. A test that asserts something does <em>not</em> happen must instead wait
+/// until the code is parked on its timers (<see cref="FlowRecordingTimeProvider.WaitUntilParkedAsync"/>) and advance
+/// exactly to them (<see cref="FlowRecordingTimeProvider.AdvanceToNextTimer"/>).
+/// </summary>
 internal static class FlowClock
 {
     public static async Task DriveUntilAsync(FakeTimeProvider time, Func<bool> condition, string what, TimeSpan? step = null, TimeSpan? timeout = null)
@@ -208,32 +242,7 @@ internal static class FlowClock
             }
 
             time.Advance(step ?? TimeSpan.FromMilliseconds(100));
-            await Task.Delay(1);
+            await Task.Delay(1); // polling interval only: the loop ends on the condition, never on elapsed time
         }
-    }
-
-    /// <summary>Keeps advancing fake time for <paramref name="fakeDuration"/> in steps, letting background loops run.</summary>
-    public static async Task DriveForAsync(FakeTimeProvider time, TimeSpan fakeDuration, TimeSpan? step = null)
-    {
-        var s = step ?? TimeSpan.FromMilliseconds(100);
-        for (var elapsed = TimeSpan.Zero; elapsed < fakeDuration; elapsed += s)
-        {
-            time.Advance(s);
-            await Task.Delay(1);
-        }
-    }
-}
-
-/// <summary>A <see cref="FakeTimeProvider"/> that records the due time of every timer created (each Task.Delay is one).</summary>
-internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
-{
-    private readonly ConcurrentQueue<TimeSpan> _dueTimes = new();
-
-    public IReadOnlyList<TimeSpan> DueTimes => [.. _dueTimes];
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        _dueTimes.Enqueue(dueTime);
-        return base.CreateTimer(callback, state, dueTime, period);
     }
 }
