@@ -192,14 +192,16 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
     {
         try
         {
+            BeforeGuardedStep();
             return action();
         }
         catch (OperationCanceledException)
         {
             throw;
         }
-        catch (Exception)
+        catch (Exception ex)
         {
+            ReportInternalError(ex);
             return default;
         }
     }

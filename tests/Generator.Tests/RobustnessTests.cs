@@ -7,7 +7,9 @@ namespace KubeInformers.Generator.Tests;
 
 /// <summary>
 /// Malformed, partial and adversarial declarations: the generator never throws (no CS8785, no exception in the run
-/// result), never emits code that fails to compile on its own, and the analyzer never crashes (no AD0001).
+/// result) and never hits its internal-error path (an exception it swallows to keep the build going, seen through
+/// <see cref="InformerGenerator.InternalErrorObserver"/>), never emits code that fails to compile on its own, and the
+/// analyzer never crashes (no AD0001).
 /// </summary>
 public class RobustnessTests
 {
@@ -128,7 +130,8 @@ public class RobustnessTests
     [MemberData(nameof(Cases))]
     public async Task GeneratorAndAnalyzerSurviveAdversarialInput(string name, string source)
     {
-        var run = TestCompilation.Run(TestCompilation.DocumentedParseOptions, Prelude + source);
+        var (run, internalErrors) = RunObserved(Prelude + source);
+        AssertNoInternalError(name, internalErrors);
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
 
@@ -140,4 +143,59 @@ public class RobustnessTests
         var diagnostics = await analyzers.GetAllDiagnosticsAsync();
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
     }
+
+    [Fact]
+    public void An_exception_inside_the_generator_is_caught_as_an_internal_error_that_the_robustness_check_reports()
+    {
+        InformerGenerator.FaultInjection.Value = () => throw new InvalidOperationException("injected generator bug");
+        try
+        {
+            var (run, internalErrors) = RunObserved(Prelude + "[assembly: GenerateInformer(typeof(V1Pod))]");
+
+            // The build goes on (nothing in the run result, no CS8785) and the failed steps are skipped...
+            Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
+            Assert.Empty(run.Sources);
+
+            // ...so only the internal-error signal shows the bug, and the robustness check fails on it.
+            Assert.NotEmpty(internalErrors);
+            Assert.All(internalErrors, e => Assert.Equal("injected generator bug", e.Message));
+            var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertNoInternalError("injected", internalErrors));
+            Assert.Contains("injected generator bug", failure.Message);
+        }
+        finally
+        {
+            InformerGenerator.FaultInjection.Value = null;
+        }
+    }
+
+    [Fact]
+    public void A_clean_run_reports_no_internal_error_and_generates_the_informer()
+    {
+        var (run, internalErrors) = RunObserved(Prelude + "[assembly: GenerateInformer(typeof(V1Pod))]");
+
+        Assert.Empty(internalErrors);
+        Assert.NotEmpty(run.Sources);
+    }
+
+    /// <summary>Runs the generator, collecting the exceptions it swallowed (its internal errors) in this test's flow only.</summary>
+    private static (GeneratorRun Run, IReadOnlyList<Exception> InternalErrors) RunObserved(string source)
+    {
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var previous = InformerGenerator.InternalErrorObserver.Value;
+        InformerGenerator.InternalErrorObserver.Value = errors.Enqueue;
+        try
+        {
+            var run = TestCompilation.Run(TestCompilation.DocumentedParseOptions, source);
+            return (run, [.. errors]);
+        }
+        finally
+        {
+            InformerGenerator.InternalErrorObserver.Value = previous;
+        }
+    }
+
+    private static void AssertNoInternalError(string name, IReadOnlyList<Exception> internalErrors) =>
+        Assert.True(internalErrors.Count == 0,
+            $"{name}: the generator hit its internal-error path {internalErrors.Count} times (it skipped targets instead of failing the build); first: {internalErrors.FirstOrDefault()}");
 }
