@@ -1,3 +1,4 @@
+using System.Buffers;
 using k8s;
 using k8s.Models;
 
@@ -14,7 +15,8 @@ namespace KubeInformers;
 /// (e.g. to send an update).</para>
 /// <para><see cref="List(LabelSelector?)"/> with no selector (or <see cref="LabelSelector.Everything"/>) returns the
 /// cache's list without evaluating anything; with a selector, it filters in one pass under the cache's read lock when
-/// the cache is an <see cref="Indexer{T}"/>.</para>
+/// the cache is an <see cref="Indexer{T}"/>. <see cref="List(LabelSelector?)"/> and <see cref="ByIndex"/> allocate only
+/// the array they return, sized to the result.</para>
 /// </remarks>
 public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -64,7 +66,9 @@ public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 /// <remarks>
 /// Uses the <see cref="StandardIndexes.Namespace"/> index when the cache has it (informers always register it),
 /// and otherwise scans the whole cache. <see cref="Get"/> returns <see langword="null"/> for a missing object.
-/// An empty namespace name reads all namespaces.
+/// An empty namespace name reads all namespaces. <see cref="List(LabelSelector?)"/> without a selector and
+/// <see cref="ByIndex"/> allocate only the array they return; with a selector, <see cref="List(LabelSelector?)"/>
+/// also allocates the namespace's objects once (the index lookup's copy), filtered in place, never a growing list.
 /// </remarks>
 public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -95,7 +99,7 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
         if (_indexer.Indexers.ContainsKey(StandardIndexes.Namespace))
         {
             var inNamespace = _indexer.ByIndex(StandardIndexes.Namespace, _namespace);
-            return everything ? inNamespace : ListerFiltering.Filter(inNamespace, selector!);
+            return everything ? inNamespace : ListerFiltering.Filter(inNamespace, selector!, owned: _indexer is Indexer<T>);
         }
 
         return ListerFiltering.Filter(_indexer, selector ?? LabelSelector.Everything, _namespace);
@@ -108,55 +112,162 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
     /// <summary>Gets an object by name, or <see langword="null"/> when the cache has none.</summary>
     public T? Get(string name) =>
         _indexer is Indexer<T> indexer ? indexer.GetByNamespaceAndName(_namespace, name) : _indexer.GetByKey(CacheKeys.For(_namespace, name));
+
+    /// <summary>
+    /// The namespace's objects whose index <paramref name="indexName"/> contains <paramref name="value"/> (all namespaces
+    /// when this lister's namespace is empty).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No index of that name exists.</exception>
+    public IReadOnlyList<T> ByIndex(string indexName, string value)
+    {
+        var matches = _indexer.ByIndex(indexName, value);
+        return _namespace.Length == 0 ? matches : ListerFiltering.InNamespace(matches, _namespace, owned: _indexer is Indexer<T>);
+    }
 }
 
-/// <summary>Shared filtering for listers.</summary>
+/// <summary>
+/// Shared filtering for listers. Every result is an array of exactly the matching objects: a cache scan collects into a
+/// pooled buffer, and a list the cache handed over (a fresh array from <see cref="Indexer{T}"/>) is filtered in place, so
+/// no list grows and nothing is copied twice.
+/// </summary>
 internal static class ListerFiltering
 {
+    /// <summary>Scans the cache (under its read lock when it is an <see cref="Indexer{T}"/>) for objects in <paramref name="namespace"/> (any when null) matching <paramref name="selector"/>.</summary>
     public static IReadOnlyList<T> Filter<T>(IIndexer<T> indexer, LabelSelector selector, string? @namespace = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var result = new List<T>();
-        if (indexer is Indexer<T> concrete)
+        if (indexer is not Indexer<T> concrete)
         {
-            concrete.ForEach((result, selector, @namespace), static (state, obj) =>
+            var all = indexer.List();
+            return Compact(all, all is T[], static (obj, state) => Accepts(obj, state.selector, state.@namespace), (selector, @namespace));
+        }
+
+        var collector = Collector<T>.Take(concrete.Count);
+        try
+        {
+            concrete.ForEach((collector, selector, @namespace), static (state, obj) =>
             {
                 if (Accepts(obj, state.selector, state.@namespace))
                 {
-                    state.result.Add(obj);
+                    state.collector.Add(obj);
                 }
             });
-            return result;
+            return collector.ToArray();
         }
-
-        foreach (var obj in indexer.List())
+        finally
         {
-            if (Accepts(obj, selector, @namespace))
-            {
-                result.Add(obj);
-            }
+            collector.Return();
         }
-
-        return result;
     }
 
-    public static IReadOnlyList<T> Filter<T>(IReadOnlyList<T> objects, LabelSelector selector)
+    /// <summary>The objects of <paramref name="objects"/> matching <paramref name="selector"/>; filters in place when <paramref name="owned"/> (a fresh array nobody else sees).</summary>
+    public static IReadOnlyList<T> Filter<T>(IReadOnlyList<T> objects, LabelSelector selector, bool owned)
         where T : class, IKubernetesObject<V1ObjectMeta>
+        => Compact(objects, owned, static (obj, s) => s.Matches(obj.Metadata?.Labels), selector);
+
+    /// <summary>The objects of <paramref name="objects"/> in <paramref name="namespace"/>; filters in place when <paramref name="owned"/>.</summary>
+    public static IReadOnlyList<T> InNamespace<T>(IReadOnlyList<T> objects, string @namespace, bool owned)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        => Compact(objects, owned, static (obj, ns) => InNamespace(obj, ns), @namespace);
+
+    private static IReadOnlyList<T> Compact<T, TState>(IReadOnlyList<T> objects, bool owned, Func<T, TState, bool> keep, TState state)
+        where T : class
     {
-        var result = new List<T>();
-        foreach (var obj in objects)
+        if (owned && objects is T[] array)
         {
-            if (selector.Matches(obj.Metadata?.Labels))
+            // A fresh array: move the kept objects to the front; when all are kept it is the result itself.
+            var kept = 0;
+            for (var i = 0; i < array.Length; i++)
             {
-                result.Add(obj);
+                if (keep(array[i], state))
+                {
+                    array[kept++] = array[i];
+                }
+            }
+
+            return kept == array.Length ? array : kept == 0 ? [] : array[..kept];
+        }
+
+        var count = 0;
+        for (var i = 0; i < objects.Count; i++)
+        {
+            if (keep(objects[i], state))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var result = new T[count];
+        var next = 0;
+        for (var i = 0; i < objects.Count && next < count; i++)
+        {
+            if (keep(objects[i], state))
+            {
+                result[next++] = objects[i];
             }
         }
 
         return result;
     }
+
+    private static bool InNamespace<T>(T obj, string @namespace)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+        => string.Equals(obj.Metadata?.NamespaceProperty ?? string.Empty, @namespace, StringComparison.Ordinal);
 
     private static bool Accepts<T>(T obj, LabelSelector selector, string? @namespace)
         where T : class, IKubernetesObject<V1ObjectMeta>
-        => (@namespace is null || string.Equals(obj.Metadata?.NamespaceProperty ?? string.Empty, @namespace, StringComparison.Ordinal))
-           && selector.Matches(obj.Metadata?.Labels);
+        => (@namespace is null || InNamespace(obj, @namespace)) && selector.Matches(obj.Metadata?.Labels);
+
+    /// <summary>
+    /// Collects objects into a pooled buffer (grown from the pool if the cache grew meanwhile), then makes one result
+    /// array. One instance per thread, reused: a scan never allocates anything but its result.
+    /// </summary>
+    private sealed class Collector<T> where T : class
+    {
+        [ThreadStatic]
+        private static Collector<T>? t_cached;
+
+        private T[] _buffer = [];
+        private int _count;
+
+        public static Collector<T> Take(int capacity)
+        {
+            var collector = t_cached ?? new Collector<T>();
+            t_cached = null; // not shared with a nested scan on this thread
+            collector._buffer = ArrayPool<T>.Shared.Rent(Math.Max(capacity, 16));
+            collector._count = 0;
+            return collector;
+        }
+
+        public void Add(T obj)
+        {
+            if (_count == _buffer.Length)
+            {
+                var bigger = ArrayPool<T>.Shared.Rent(_buffer.Length * 2);
+                Array.Copy(_buffer, bigger, _count);
+                Array.Clear(_buffer, 0, _count);
+                ArrayPool<T>.Shared.Return(_buffer);
+                _buffer = bigger;
+            }
+
+            _buffer[_count++] = obj;
+        }
+
+        public T[] ToArray() => _count == 0 ? [] : _buffer[.._count];
+
+        /// <summary>Gives the buffer back to the pool, cleared so the pool keeps no cached object alive, and the collector to the thread.</summary>
+        public void Return()
+        {
+            Array.Clear(_buffer, 0, _count);
+            ArrayPool<T>.Shared.Return(_buffer);
+            _buffer = [];
+            _count = 0;
+            t_cached = this;
+        }
+    }
 }

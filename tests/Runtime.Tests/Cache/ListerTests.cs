@@ -175,4 +175,160 @@ public sealed class ListerTests
         Assert.Null(missing);
         Assert.Same(indexer.GetByKey("b/" + longName), longOne);
     }
+
+    /// <summary>A cache of 3 namespaces × 40 pods; every 4th pod is app=web, the others app=db; an index by app.</summary>
+    private static Indexer<V1Pod> BigCache()
+    {
+        var indexers = new Dictionary<string, IndexFunc<V1Pod>>(StandardIndexes.NamespaceIndexers<V1Pod>())
+        {
+            ["byApp"] = p => p.Metadata.Labels is { } l && l.TryGetValue("app", out var app) ? [app] : [],
+        };
+        var indexer = new Indexer<V1Pod>(CacheKeys.MetaNamespaceKey, indexers);
+        foreach (var ns in new[] { "a", "b", "c" })
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                indexer.Add(Pod(ns, "pod-" + i, ("app", i % 4 == 0 ? "web" : "db")));
+            }
+        }
+
+        return indexer;
+    }
+
+    /// <summary>Bytes allocated by <paramref name="call"/> on this thread (after a warm-up call), and its result.</summary>
+    private static (long Bytes, IReadOnlyList<V1Pod> Result) Allocated(Func<IReadOnlyList<V1Pod>> call)
+    {
+        _ = call(); // warm up: JIT, the pool's buffer, the lister's per-thread collector
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = call();
+        return (GC.GetAllocatedBytesForCurrentThread() - before, result);
+    }
+
+    /// <summary>What an array of <paramref name="length"/> pods costs on this runtime: the result's own size.</summary>
+    private static long ArrayBytes(int length)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var array = new V1Pod[length];
+        var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.KeepAlive(array);
+        return bytes;
+    }
+
+    public static TheoryData<string> OnlyTheResultCases => new()
+    {
+        "lister, selector",
+        "lister, ByIndex",
+        "all-namespaces lister, selector",
+        "namespace lister, no selector",
+        "namespace lister without the namespace index, selector",
+        "namespace lister, ByIndex matching only its namespace",
+    };
+
+    /// <summary>
+    /// What one scan of the cache costs by itself (<see cref="Indexer{T}.ForEach"/> enumerates a concurrent dictionary,
+    /// whose enumerator is an object): the same for any cache size, and not the lister's to save.
+    /// </summary>
+    private static long ScanBytes(Indexer<V1Pod> indexer)
+    {
+        var bytes = 0L;
+        for (var i = 0; i < 2; i++) // the first pass warms up (the lambda's cached delegate is made on first use)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            indexer.ForEach(0, static (_, _) => { });
+            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+
+        return bytes;
+    }
+
+    [Theory]
+    [MemberData(nameof(OnlyTheResultCases))]
+    public void List_and_ByIndex_allocate_only_their_result(string variant)
+    {
+        var indexer = BigCache();
+        var lister = new Lister<V1Pod>(indexer);
+        var everywhere = lister.Namespace("");
+        var inB = lister.Namespace("b");
+        var withoutIndex = WithoutNamespaceIndex(indexer);
+        var inBScanning = new NamespaceLister<V1Pod>(withoutIndex, "b");
+        var web = LabelSelector.Parse("app=web");
+        var (call, scanned) = variant switch
+        {
+            "lister, selector" => (() => lister.List(web), indexer),
+            "lister, ByIndex" => (() => lister.ByIndex("byApp", "web"), null),
+            "all-namespaces lister, selector" => (() => everywhere.List(web), indexer),
+            "namespace lister, no selector" => (() => inB.List(), null),
+            "namespace lister without the namespace index, selector" => (() => inBScanning.List(web), withoutIndex),
+            "namespace lister, ByIndex matching only its namespace" => ((Func<IReadOnlyList<V1Pod>>)(() => inB.ByIndex(StandardIndexes.Namespace, "b")), (Indexer<V1Pod>?)null),
+            _ => throw new ArgumentOutOfRangeException(nameof(variant)),
+        };
+
+        var (bytes, result) = Allocated(call);
+
+        Assert.NotEmpty(result);
+        Assert.Equal(ArrayBytes(result.Count) + (scanned is null ? 0 : ScanBytes(scanned)), bytes);
+    }
+
+    [Fact]
+    public void NamespaceLister_with_a_selector_copies_the_namespace_once_and_filters_it_in_place()
+    {
+        var lister = new Lister<V1Pod>(BigCache()).Namespace("b");
+        var web = LabelSelector.Parse("app=web");
+        var any = LabelSelector.Parse("app");
+
+        var (bytes, result) = Allocated(() => lister.List(web));
+        var (allBytes, all) = Allocated(() => lister.List(any));
+
+        // The index lookup's copy of the namespace (40 pods) plus the exact result (10): no growing list, no second copy.
+        Assert.Equal(10, result.Count);
+        Assert.All(result, p => Assert.Equal(("b", "web"), (p.Metadata.NamespaceProperty, p.Metadata.Labels["app"])));
+        Assert.Equal(ArrayBytes(40) + ArrayBytes(10), bytes);
+        // When every object matches, the namespace's copy is the result.
+        Assert.Equal(40, all.Count);
+        Assert.Equal(ArrayBytes(40), allBytes);
+    }
+
+    [Fact]
+    public void NamespaceLister_ByIndex_returns_only_the_namespace_s_objects()
+    {
+        var indexer = BigCache();
+        var lister = new Lister<V1Pod>(indexer);
+
+        var inB = lister.Namespace("b").ByIndex("byApp", "web");
+        var everywhere = lister.Namespace("").ByIndex("byApp", "web");
+        var overAnyIndexer = new NamespaceLister<V1Pod>(new CountingIndexer(indexer), "b").ByIndex("byApp", "web");
+
+        Assert.Equal(10, inB.Count);
+        Assert.All(inB, p => Assert.Equal("b", p.Metadata.NamespaceProperty));
+        Assert.Equal(30, everywhere.Count);
+        Assert.Equal(Keys(inB), Keys(overAnyIndexer));
+        Assert.Throws<KeyNotFoundException>(() => lister.Namespace("b").ByIndex("nope", "web"));
+    }
+
+    [Fact]
+    public void Filtering_in_place_never_changes_what_the_cache_or_an_earlier_result_holds()
+    {
+        var indexer = BigCache();
+        var lister = new Lister<V1Pod>(indexer);
+        var before = lister.Namespace("b").List();
+
+        var web = lister.Namespace("b").List("app=web");
+        var again = lister.Namespace("b").List();
+
+        Assert.Equal(10, web.Count);
+        Assert.Equal(Keys(before), Keys(again));
+        Assert.Equal(40, indexer.ByIndex(StandardIndexes.Namespace, "b").Count);
+        Assert.Equal(40, before.Distinct().Count());
+    }
+
+    private static Indexer<V1Pod> WithoutNamespaceIndex(Indexer<V1Pod> source)
+    {
+        var copy = new Indexer<V1Pod>(CacheKeys.MetaNamespaceKey);
+        foreach (var pod in source.List())
+        {
+            copy.Add(pod);
+        }
+
+        return copy;
+    }
 }
