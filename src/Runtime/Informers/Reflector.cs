@@ -28,6 +28,12 @@ public sealed record ReflectorOptions
     /// retrying with backoff (1 min). Null: no limit. The <see cref="WatchIdleTimeout"/> takes over once the watch is open.
     /// </summary>
     public TimeSpan? WatchStartTimeout { get; init; } = TimeSpan.FromMinutes(1);
+    /// <summary>
+    /// How long one list request (one page, body included) may take before it is cancelled and retried with backoff
+    /// (100 s, like KubernetesClient's default). Measured on the reflector's <see cref="TimeProvider"/>, so it bounds any
+    /// <see cref="IListWatch{T}"/> and a fake clock drives it. Null: no limit (<see cref="HttpListWatch{T}.ListTimeout"/> still applies).
+    /// </summary>
+    public TimeSpan? ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
 }
 
 /// <summary>
@@ -38,7 +44,9 @@ public sealed record ReflectorOptions
 /// <para>Lists: the first at resourceVersion "0" (the server's watch cache), later ones at the last resourceVersion seen,
 /// and at "" (a consistent read) when that version is expired or too large. Lists are paginated (<see cref="ReflectorOptions.PageSize"/>)
 /// except relists at an exact version, which the watch cache serves whole, unless the first list showed the cache is off
-/// (it came back paginated). A continue token that expires mid-list gives one unpaginated list at the original version.</para>
+/// (it came back paginated). A continue token that expires mid-list gives one unpaginated list at the original version.
+/// Each list request is bounded by <see cref="ReflectorOptions.ListTimeout"/> on the injected clock; one that takes
+/// longer is cancelled and the list retried with backoff.</para>
 /// <para>Watches: from the last resourceVersion, with bookmarks and a random server timeout in [min, 2·min]. A clean end
 /// re-watches at once; 410 Expired relists; 429, 5xx, dropped or refused connections, an undecodable line and a silent
 /// watch (<see cref="ReflectorOptions.WatchIdleTimeout"/>) back off and re-watch from the last good version without a relist.</para>
@@ -322,6 +330,26 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
     }
 
+    /// <summary>One list request, given up after <see cref="ReflectorOptions.ListTimeout"/> (on the injected clock) with a <see cref="TimeoutException"/>.</summary>
+    private async Task<ListPage<T>> ListPageAsync(ListRequest request, CancellationToken cancellationToken)
+    {
+        if (_options.ListTimeout is not { } limit || limit <= TimeSpan.Zero || limit == Timeout.InfiniteTimeSpan)
+        {
+            return await _listWatch.ListAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var timeout = new CancellationTokenSource(limit, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await _listWatch.ListAsync(request, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The list request of {Name} did not complete within {limit.TotalSeconds:0.#} s.", ex);
+        }
+    }
+
     /// <summary>Lists everything and replaces the store; throws on failure.</summary>
     private async Task ListAsync(CancellationToken cancellationToken)
     {
@@ -393,7 +421,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
 
         ReflectorLog.Listing(_logger, Name, resourceVersion, limit ?? 0);
-        var page = await _listWatch.ListAsync(new ListRequest { ResourceVersion = resourceVersion, Limit = limit }, cancellationToken).ConfigureAwait(false);
+        var page = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion, Limit = limit }, cancellationToken).ConfigureAwait(false);
         var items = new List<T>(page.Items.Count + (int)Math.Min(page.RemainingItemCount ?? 0, 1_000_000));
         items.AddRange(page.Items);
         var listResourceVersion = page.ResourceVersion;
@@ -408,13 +436,13 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         {
             try
             {
-                page = await _listWatch.ListAsync(new ListRequest { Continue = token, Limit = limit }, cancellationToken).ConfigureAwait(false);
+                page = await ListPageAsync(new ListRequest { Continue = token, Limit = limit }, cancellationToken).ConfigureAwait(false);
             }
             catch (KubernetesApiException ex) when (ex.IsExpired)
             {
                 ReportError(ex);
                 ReflectorLog.ContinueExpired(_logger, Name, pages + 1, resourceVersion);
-                var full = await _listWatch.ListAsync(new ListRequest { ResourceVersion = resourceVersion }, cancellationToken).ConfigureAwait(false);
+                var full = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion }, cancellationToken).ConfigureAwait(false);
                 items = [.. full.Items];
                 listResourceVersion = full.ResourceVersion;
                 pages = 1;

@@ -18,8 +18,8 @@ public sealed class ReflectorTests : IAsyncLifetime
 
     public ReflectorTests() => _source = new FlowScriptedListWatch<V1ConfigMap>(_time);
 
-    /// <summary>The watchdog and watch-start timeout are off unless a test passes options (then they are used as given).</summary>
-    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = null };
+    /// <summary>The watchdog, watch-start and list timeouts are off unless a test passes options (then they are used as given).</summary>
+    private static ReflectorOptions Options(ReflectorOptions? o = null) => o ?? new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = null, ListTimeout = null };
 
     private Reflector<V1ConfigMap> Start(ReflectorOptions? options = null, ILogger? logger = null, Action<Reflector<V1ConfigMap>>? configure = null)
     {
@@ -474,6 +474,37 @@ public sealed class ReflectorTests : IAsyncLifetime
         Assert.Single(_source.ListRequests);
         Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
         lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
+    }
+
+    [Fact]
+    public async Task A_list_that_hangs_past_ListTimeout_on_the_injected_clock_is_cancelled_and_retried_after_a_backoff()
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        _source.ListHangs().List("10", Cm("a", "5"));
+        var errors = new List<Exception>();
+
+        Start(new ReflectorOptions { ListTimeout = timeout, WatchIdleTimeout = null, WatchStartTimeout = null },
+            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+
+        // The hung list's only timer is its timeout, on the fake clock (no real time could reach 30 s here).
+        var pending = await _time.WaitUntilParkedAsync(1, () => _source.ListRequests.Count == 1, "the hung list with its timeout armed", Requests);
+        Assert.Equal(timeout, pending[0].Delay);
+        Assert.Empty(_store.Calls);
+        _time.AdvanceToNextTimer();
+
+        // Cancelled at the timeout: reported as a TimeoutException, then a backoff before the retry.
+        var backoff = await _time.WaitUntilParkedAsync(1, () => _source.CancelledLists == 1, "the backoff after the list timed out", Requests);
+        Assert.Equal(TimeSpan.FromMilliseconds(800), backoff[0].Delay);
+        Assert.Single(_source.ListRequests);
+        lock (errors) Assert.IsType<TimeoutException>(Assert.Single(errors));
+        _time.AdvanceToNextTimer();
+
+        // The retried list answers at once; the reflector syncs and watches.
+        await _time.WaitUntilParkedAsync(0, () => _source.OpenedWatches.TryPeek(out var w) && w.IsWaitingForEvents, "the watch after the retried list", Requests);
+        Assert.Equal(["0", "0"], _source.ListRequests.Select(r => r.ResourceVersion));
+        Assert.Equal(["Replace(a@5 rv=10)"], _store.Log);
+        Assert.Equal("10", Assert.Single(_source.WatchRequests).ResourceVersion);
+        Assert.Equal(_time.Start + timeout + TimeSpan.FromMilliseconds(800), _source.Calls[1].At);
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace KubeInformers.Tests.TestSupport;
 
 /// <summary>
 /// An <see cref="IListWatch{T}"/> driven by a script: each list or watch call takes the next scripted answer (which may
-/// throw). With the script exhausted, a list waits until cancelled and a watch stays open and silent. Records every
-/// request and the (fake) time it came.
+/// throw, or hang until cancelled). With the script exhausted, a list waits until cancelled and a watch stays open and
+/// silent. Records every request and the (fake) time it came.
 /// </summary>
 internal sealed class FlowScriptedListWatch<T> : IListWatch<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -45,14 +45,31 @@ internal sealed class FlowScriptedListWatch<T> : IListWatch<T> where T : class, 
             _calls.Add(("list", _time.GetUtcNow()));
         }
 
-        if (ListScript.TryDequeue(out var answer))
+        if (ListScript.TryDequeue(out var answer) && answer(request) is { } page)
         {
-            return answer(request);
+            return page;
         }
 
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _cancelledLists);
+            throw;
+        }
+
         throw new UnreachableException();
     }
+
+    /// <summary>The next list request gets no answer until it is cancelled (a hung server or proxy).</summary>
+    public FlowScriptedListWatch<T> ListHangs() => List(_ => null!);
+
+    /// <summary>List requests that hung (scripted or beyond the script) and were then cancelled.</summary>
+    public int CancelledLists => Volatile.Read(ref _cancelledLists);
+
+    private int _cancelledLists;
 
     /// <summary>The next watch request gets no answer until it is cancelled (a hung server or proxy).</summary>
     public FlowScriptedListWatch<T> WatchHangs() => Watch(_ => null!);
