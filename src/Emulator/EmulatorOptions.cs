@@ -44,6 +44,18 @@ public sealed class EmulatorOptions
     /// </summary>
     public int MaxWatcherLag { get; set; } = 10_000;
 
+    /// <summary>
+    /// Serve lists the way an API server with its watch cache does (default true): a list at resourceVersion "0" is
+    /// answered whole from the cache, ignoring <c>limit</c>. False behaves like a server started with
+    /// <c>--watch-cache=false</c> (or a resource whose cache is off): a list at "0" is read from storage and honours
+    /// <c>limit</c>, so a client's first list comes back paginated. A client-go style reflector then paginates its
+    /// relists at an exact resourceVersion too, and the server reads those at exactly that version: 410 Gone
+    /// ("The resourceVersion for the provided list is too old.") once it is compacted. Either way, a paginated list at
+    /// an exact version is read at that version, and an unpaginated one returns the newest state. Watches (with their
+    /// bookmarks and <c>sendInitialEvents</c>) are the same either way.
+    /// </summary>
+    public bool ServeListsFromWatchCache { get; set; } = true;
+
     /// <summary>The clock for timestamps, history ageing, bookmarks and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

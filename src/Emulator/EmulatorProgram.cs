@@ -4,7 +4,7 @@ namespace KubeInformers.Emulator;
 
 /// <summary>
 /// The standalone entry point: <c>--port N</c>, <c>--kubeconfig FILE</c>, <c>--seed FILE.yaml|json</c>,
-/// <c>--token T</c>, <c>--tls</c>. Prints the URL, then serves until cancelled (Ctrl+C).
+/// <c>--token T</c>, <c>--tls</c>, <c>--no-watch-cache</c>. Prints the URL, then serves until cancelled (Ctrl+C).
 /// </summary>
 public static class EmulatorProgram
 {
@@ -40,6 +40,9 @@ public static class EmulatorProgram
                         break;
                     case "--tls":
                         options.UseTls = true;
+                        break;
+                    case "--no-watch-cache":
+                        options.ServeListsFromWatchCache = false;
                         break;
                     case "--help" or "-h":
                         await output.WriteLineAsync(Usage).ConfigureAwait(false);
@@ -91,5 +94,5 @@ public static class EmulatorProgram
         return 0;
     }
 
-    private const string Usage = "usage: KubeInformers.Emulator [--port N] [--kubeconfig FILE] [--seed FILE.yaml|json]... [--token T] [--tls]";
+    private const string Usage = "usage: KubeInformers.Emulator [--port N] [--kubeconfig FILE] [--seed FILE.yaml|json]... [--token T] [--tls] [--no-watch-cache]";
 }

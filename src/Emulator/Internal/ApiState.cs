@@ -510,7 +510,8 @@ internal sealed partial class ApiState
         ImmutableSortedSet<StoredObject> state;
         long listRv;
         string? afterKey = null;
-        var ignoreLimit = resourceVersion == "0";
+        // "0" means "any version": with a watch cache the server answers from it, whole; without one it reads storage, paginated.
+        var ignoreLimit = resourceVersion == "0" && _options.ServeListsFromWatchCache;
         lock (Gate)
         {
             if (!string.IsNullOrEmpty(continueToken))
