@@ -95,10 +95,14 @@ public sealed class ConvergenceRun
 
     private async Task<RunStats> RunCoreAsync(CancellationToken cancellationToken)
     {
+        // A scenario with a ContinueExpiry fault runs against a server without a watch cache (see InjectAsync); the others
+        // against one with it, as most clusters are.
+        var withoutWatchCache = _scenario.Steps.Any(static s => s is FaultStep { Kind: FaultKind.ContinueExpiry });
         _emulator = await KubernetesEmulator.StartAsync(new EmulatorOptions
         {
             BookmarkInterval = TimeSpan.FromMilliseconds(300),
             LoggerFactory = _logs.Factory("emulator"),
+            ServeListsFromWatchCache = !withoutWatchCache,
         }, cancellationToken).ConfigureAwait(false);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ops = _emulator.CreateClient();
@@ -413,14 +417,13 @@ public sealed class ConvergenceRun
                 faults.ResumeWatches();
                 break;
             case FaultKind.ContinueExpiry:
-                // With a watch cache, a relist at the last version is served whole (never paginated, never expired), so
-                // only a relist at "" pages. Each paged informer's next relist at its last version is answered 410 at the
-                // transport (what a server without a watch cache answers), so it falls back to a paginated consistent
-                // list; just before that list asks for its next page, a write and a compaction on the emulator expire
-                // the continue token.
+                // The server has no watch cache here (RunCoreAsync), so a paged informer whose first list came back
+                // paginated also pages its relists at its last version, which the server reads at exactly that version.
+                // After the compaction below, its watch resumes into 410, its relist at that version gets 410 from the
+                // server, and it falls back to a paginated consistent list; just before that list asks for its next
+                // page, a write and a compaction on the emulator expire the continue token.
                 foreach (var r in _running.Where(r => !r.Spec.Streaming && r.Spec.PageSize is > 0))
                 {
-                    r.Counter.AnswerNext(RequestCounter.IsListAtVersion, 410, "Expired", "The resourceVersion for the provided list is too old.");
                     r.Counter.Before(RequestCounter.IsContinue, () =>
                     {
                         SeedFiller();

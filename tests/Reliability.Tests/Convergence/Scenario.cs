@@ -15,7 +15,11 @@ public enum FaultKind
     ResumeWatches,
     /// <summary>History compacted, then watches reset: resuming watches get 410 Expired and relist.</summary>
     CompactAndReset,
-    /// <summary>A relist is forced and the history compacted while it pages: the continue token expires mid-list.</summary>
+    /// <summary>
+    /// The scenario's server has no watch cache (paged informers page their relists at an exact version); history is
+    /// compacted so that relist gets 410 from the server, and compacted again while the consistent relist pages: the
+    /// continue token expires mid-list.
+    /// </summary>
     ContinueExpiry,
     /// <summary>The next N requests fail with 429 and Retry-After, watches reset so informers hit them.</summary>
     TooManyRequests,

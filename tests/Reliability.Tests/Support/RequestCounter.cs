@@ -16,7 +16,6 @@ public sealed class RequestCounter : DelegatingHandler
     public int Truncated => Volatile.Read(ref _truncated);
     private readonly List<(Func<HttpRequestMessage, bool> Match, Action Action)> _hooks = [];
     private readonly List<(Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)> _truncations = [];
-    private readonly List<(Func<HttpRequestMessage, bool> Match, int Code, string Reason, string Message)> _answers = [];
 
     public RequestCounter(TimeProvider? clock = null) => _clock = clock ?? TimeProvider.System;
 
@@ -61,7 +60,6 @@ public sealed class RequestCounter : DelegatingHandler
         {
             _hooks.Clear();
             _truncations.Clear();
-            _answers.Clear();
         }
     }
 
@@ -77,18 +75,6 @@ public sealed class RequestCounter : DelegatingHandler
         }
     }
 
-    /// <summary>
-    /// Answers the next request <paramref name="match"/> accepts with a Kubernetes Status of <paramref name="code"/> and
-    /// <paramref name="reason"/> without sending it (what a server in another configuration would answer).
-    /// </summary>
-    public void AnswerNext(Func<HttpRequestMessage, bool> match, int code, string reason, string message)
-    {
-        lock (_lock)
-        {
-            _answers.Add((match, code, reason, message));
-        }
-    }
-
     /// <summary>A watch request.</summary>
     public static bool IsWatch(HttpRequestMessage request) => Query(request).Contains("watch=true", StringComparison.Ordinal);
 
@@ -97,19 +83,6 @@ public sealed class RequestCounter : DelegatingHandler
 
     /// <summary>A list request carrying a continue token.</summary>
     public static bool IsContinue(HttpRequestMessage request) => Query(request).Contains("continue=", StringComparison.Ordinal);
-
-    /// <summary>A list (not a watch) at an exact resourceVersion other than "0".</summary>
-    public static bool IsListAtVersion(HttpRequestMessage request)
-    {
-        var q = Query(request);
-        if (q.Contains("watch=", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        var i = q.IndexOf("resourceVersion=", StringComparison.Ordinal);
-        return i >= 0 && q.Length > i + 16 && q[i + 16] is >= '1' and <= '9';
-    }
 
     private static string Query(HttpRequestMessage request) => request.RequestUri?.Query ?? "";
 
@@ -132,36 +105,6 @@ public sealed class RequestCounter : DelegatingHandler
         }
 
         hook?.Invoke();
-        (Func<HttpRequestMessage, bool> Match, int Code, string Reason, string Message)? answer = null;
-        lock (_lock)
-        {
-            var i = _answers.FindIndex(a => a.Match(request));
-            if (i >= 0)
-            {
-                answer = _answers[i];
-                _answers.RemoveAt(i);
-            }
-        }
-
-        if (answer is { } a)
-        {
-            var status = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["kind"] = "Status",
-                ["apiVersion"] = "v1",
-                ["metadata"] = new Dictionary<string, object>(),
-                ["status"] = "Failure",
-                ["message"] = a.Message,
-                ["reason"] = a.Reason,
-                ["code"] = a.Code,
-            });
-            return new HttpResponseMessage((System.Net.HttpStatusCode)a.Code)
-            {
-                RequestMessage = request,
-                Content = new StringContent(status, System.Text.Encoding.UTF8, "application/json"),
-            };
-        }
-
         Interlocked.Increment(ref _inFlight);
         try
         {
