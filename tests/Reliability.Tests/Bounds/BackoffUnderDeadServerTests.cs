@@ -71,12 +71,14 @@ public sealed class BackoffUnderDeadServerTests(ITestOutputHelper output)
         var times = await RunTimesAsync(DeadServer.AllRequestsFail500, count);
 
         // Every reflector's first request is at t=0 (they start together); from the second attempt on, jitter must
-        // make them differ.
+        // make them differ: without it all 8 would retry at the same instant. Task.Delay waits whole milliseconds, so a
+        // backoff has about 800 possible values at the first retry (more later) and two of the 8 reflectors share one in
+        // about 1 run in 15; two such pairs at one attempt happen about 1 run in 1,000. So one coincidence is allowed.
         for (var attempt = 1; attempt < 6; attempt++)
         {
             var distinct = times.Select(t => t[attempt]).Distinct().Count();
-            output.WriteLine($"attempt {attempt + 1}: {string.Join(" ", times.Select(t => (t[attempt] - times[0][0]).TotalSeconds.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)))} s");
-            Assert.Equal(count, distinct);
+            output.WriteLine($"attempt {attempt + 1}: {string.Join(" ", times.Select(t => (t[attempt] - times[0][0]).TotalSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)))} s");
+            Assert.InRange(distinct, count - 1, count);
         }
 
         // After the ramp no herd: without jitter all 8 would retry in the same instant; with it, random coincidences
