@@ -98,6 +98,8 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
         if (_indexer.Indexers.ContainsKey(StandardIndexes.Namespace))
         {
+            // Indexer<T>.ByIndex answers with a fresh array per call, which may be filtered in place (a ListerTests test
+            // fails if that ever changes); any other IIndexer's answer is copied.
             var inNamespace = _indexer.ByIndex(StandardIndexes.Namespace, _namespace);
             return everything ? inNamespace : ListerFiltering.Filter(inNamespace, selector!, owned: _indexer is Indexer<T>);
         }
