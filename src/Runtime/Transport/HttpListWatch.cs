@@ -61,7 +61,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// <summary>How long one list request (one page) may take, including reading its body (100 s, like KubernetesClient's default).</summary>
     public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
-    /// <summary>The clock used for Retry-After dates. Defaults to the system clock.</summary>
+    /// <summary>The clock used for Retry-After dates and <see cref="ListTimeout"/>. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc/>
@@ -69,11 +69,13 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     {
         ArgumentNullException.ThrowIfNull(request);
         var uri = BuildUri(list: request, watch: null);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (ListTimeout > TimeSpan.Zero && ListTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(ListTimeout);
-        }
+        // The timer runs on TimeProvider, so a fake clock drives it in tests.
+        using var timer = ListTimeout > TimeSpan.Zero && ListTimeout != Timeout.InfiniteTimeSpan
+            ? new CancellationTokenSource(ListTimeout, TimeProvider)
+            : null;
+        using var timeout = timer is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
 
         try
         {
@@ -83,7 +85,8 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
                 throw await ApiErrors.FromResponseAsync(response, TimeProvider, timeout.Token).ConfigureAwait(false);
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+            // Read ahead so receiving the body overlaps with parsing it (at most 256 KB ahead).
+            await using var stream = new ReadAheadStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false));
             var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token).ConfigureAwait(false);
 
             // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
@@ -96,7 +99,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
             return new ListPage<T>(items, metadata?.ResourceVersion ?? "", string.IsNullOrEmpty(metadata?.ContinueProperty) ? null : metadata.ContinueProperty,
                 metadata?.RemainingItemCount);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer is { IsCancellationRequested: true })
         {
             throw new TimeoutException($"Listing {Resource} did not complete within {ListTimeout.TotalSeconds:0.#} s.", ex);
         }

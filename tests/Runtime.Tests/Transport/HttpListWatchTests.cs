@@ -369,19 +369,29 @@ public sealed class HttpListWatchTests
     }
 
     [Fact]
-    public async Task A_list_that_exceeds_its_timeout_fails_with_TimeoutException()
+    public async Task A_list_that_exceeds_its_timeout_on_the_injected_clock_fails_with_TimeoutException()
     {
         var release = new TaskCompletionSource();
+        var bodyStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await FlowHttpServer.StartAsync(async ctx =>
         {
             ctx.Response.ContentType = "application/json";
             await ctx.Response.WriteAsync("{\"items\":[");
             await ctx.Response.Body.FlushAsync();
+            bodyStarted.TrySetResult();
             await release.Task.WaitAsync(ctx.RequestAborted);
         });
-        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps) { ListTimeout = TimeSpan.FromMilliseconds(200) };
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps) { ListTimeout = TimeSpan.FromMinutes(10), TimeProvider = time };
 
-        await Assert.ThrowsAsync<TimeoutException>(() => source.ListAsync(new ListRequest()));
+        // The body stalls; ten minutes pass on the fake clock (none on the real one) and the list gives up.
+        var list = source.ListAsync(new ListRequest());
+        await bodyStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        time.Advance(TimeSpan.FromMinutes(10));
+
+        Assert.True(await Task.WhenAny(list, Task.Delay(TimeSpan.FromSeconds(20))) == list, "The list did not end when the fake clock passed its timeout.");
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => list);
+        Assert.Contains("600 s", error.Message);
         release.SetResult();
     }
 
