@@ -82,7 +82,10 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
 
     public override bool HandleNull => false;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
+
+    /// <summary>The string at the reader's string token (shared by <see cref="Read"/> and compiled readers).</summary>
+    public string? ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
         {
@@ -95,7 +98,10 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
     /// <summary>Dictionary keys (label and annotation keys, data keys) are deduplicated the same way.</summary>
-    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadKey(ref reader);
+
+    /// <summary>The dictionary key at the reader's property name token (shared by <see cref="ReadAsPropertyName"/> and compiled readers).</summary>
+    public string ReadKey(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
             ? reader.GetString()!
             : _cache.GetOrCreate(reader.ValueSpan, static utf8 => Encoding.UTF8.GetString(utf8));
@@ -115,7 +121,10 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
 
     public override bool HandleNull => false;
 
-    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
+
+    /// <summary>The value at the reader's current token, which must be complete (shared by <see cref="Read"/> and compiled readers).</summary>
+    public object ReadValue(ref Utf8JsonReader reader)
     {
         using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
