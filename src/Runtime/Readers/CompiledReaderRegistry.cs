@@ -27,6 +27,12 @@ public static class CompiledReaderRegistry
     /// <summary>Whether generated code registered a reader for <typeparamref name="T"/>.</summary>
     public static bool IsRegistered<T>() where T : class => Volatile.Read(ref Entry<T>.Factory) is not null;
 
+    /// <summary>
+    /// The reader of <typeparamref name="T"/> the decoder uses, or null when there is none or it cannot be used with the
+    /// decoder's options. For tests and diagnostics; the decoder calls it with a fallback to <c>JsonSerializer</c>.
+    /// </summary>
+    public static CompiledJsonReader<T>? GetReader<T>() where T : class => Get<T>();
+
     /// <summary>How many objects of <typeparamref name="T"/> the compiled reader decoded, and how many it handed to <c>JsonSerializer</c>.</summary>
     public static CompiledReaderStatistics GetStatistics<T>() where T : class =>
         new(Interlocked.Read(ref Entry<T>.Decoded), Interlocked.Read(ref Entry<T>.FallenBack));
