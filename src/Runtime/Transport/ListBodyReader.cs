@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using k8s.Models;
@@ -104,6 +105,7 @@ internal static class ListBodyReader
         public bool Done => _phase == Phase.Done;
         public long Consumed { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Feed(ReadOnlySpan<byte> data, bool final)
         {
             var reader = new Utf8JsonReader(data, final, _state);
