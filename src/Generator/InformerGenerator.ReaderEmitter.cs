@@ -176,7 +176,11 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line($"var result = new {shape.TypeName}();");
-            w.Line($"{Result} r;");
+            if (shape.Properties.Count > 0)
+            {
+                w.Line($"{Result} r;");
+            }
+
             w.Open("while (true)");
             w.Open("if (!reader.Read())");
             w.Line($"return {Result}.NeedMoreData;");

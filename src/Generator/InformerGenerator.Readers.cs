@@ -424,7 +424,8 @@ public sealed partial class InformerGenerator
         private bool Nameable(ITypeSymbol type) => type switch
         {
             IArrayTypeSymbol array => Nameable(array.ElementType),
-            INamedTypeSymbol named => _compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly)
+            INamedTypeSymbol named => named.TypeKind != TypeKind.Error
+                && _compilation.IsSymbolAccessibleWithin(named, _compilation.Assembly)
                 && named.TypeArguments.All(Nameable)
                 && !named.IsAnonymousType && !named.IsTupleType,
             _ => false,
