@@ -19,9 +19,10 @@ public sealed partial class InformerGenerator
         /// <summary>The hint name of the generated file.</summary>
         public const string HintName = "KubeInformers.CompiledReaders.g.cs";
 
-        private const string Result = "global::KubeInformers.CompiledReadResult";
-        private const string Reader = "global::System.Text.Json.Utf8JsonReader";
-        private const string Token = "global::System.Text.Json.JsonTokenType";
+        // Aliases declared in the generated namespace (short lines: the whole catalogue is tens of thousands of them).
+        private const string Result = "ReadResult";
+        private const string Reader = "JsonReader";
+        private const string Token = "JsonToken";
         private const string Context = "global::KubeInformers.CompiledReaderContext";
 
         // Readers run thousands of times in the first second of a process, before tiered compilation would optimize them:
@@ -44,6 +45,10 @@ public sealed partial class InformerGenerator
             w.Line();
             w.Line("namespace KubeInformers.Generated");
             w.Open();
+            w.Line("using ReadResult = global::KubeInformers.CompiledReadResult;");
+            w.Line("using JsonReader = global::System.Text.Json.Utf8JsonReader;");
+            w.Line("using JsonToken = global::System.Text.Json.JsonTokenType;");
+            w.Line();
             w.Line("/// <summary>");
             w.Line("/// One-pass readers of the model types this assembly generates informers for, registered with the runtime so that");
             w.Line("/// list items and watch objects are decoded without JsonSerializer's metadata (it still decodes anything unusual).");
@@ -108,6 +113,9 @@ public sealed partial class InformerGenerator
             w.Line();
             w.Line("return instance;");
             w.Close();
+            w.Line();
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+            w.Line("private static bool Is(global::System.ReadOnlySpan<byte> name, global::System.ReadOnlySpan<byte> expected) => global::System.MemoryExtensions.SequenceEqual(name, expected);");
 
             foreach (var shape in graph.Shapes)
             {
@@ -214,15 +222,7 @@ public sealed partial class InformerGenerator
                     foreach (var property in group)
                     {
                         var value = shapes[property.Shape];
-                        w.Open($"if (global::System.MemoryExtensions.SequenceEqual(name, {SymbolDisplay.FormatLiteral(property.JsonName, true)}u8))");
-                        w.Open($"if ((r = {Call(value)}(ref reader, out var v)) != {Result}.Done)");
-                        w.Line("return r;");
-                        w.Close();
-                        w.Line();
-                        w.Line($"result.{property.Member} = v!;");
-                        w.Line("continue;");
-                        w.Close();
-                        w.Line();
+                        w.Line($"if (Is(name, {SymbolDisplay.FormatLiteral(property.JsonName, true)}u8)) {{ if ((r = {Call(value)}(ref reader, out var v)) != {Result}.Done) return r; result.{property.Member} = v!; continue; }}");
                     }
 
                     w.Line("break;");

@@ -224,6 +224,11 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
 
     private static ReaderGraph ReaderGraphOfCatalogue(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {
+        if (ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is false)))
+        {
+            return ReaderGraph.Empty;
+        }
+
         var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
         var specs = new HashSet<string>(Parser.ParseCatalogue(known, ct).Select(static s => s.ModelType), StringComparer.Ordinal);
         if (known.KubernetesClientAssembly is not { } assembly || specs.Count == 0)

@@ -46,4 +46,20 @@ public class CatalogueTests
         Assert.Equal(95, run.Sources.Count);
         Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
     }
+
+    [Fact]
+    public void CompiledReadersOfTheCatalogueCanBeTurnedOffKeepingThoseOfExplicitDeclarations()
+    {
+        const string source = """
+            using k8s.Models;
+            using KubeInformers;
+            [assembly: GenerateBuiltInInformers(CompiledReaders = false)]
+            [assembly: GenerateInformer(typeof(V1Pod))]
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        Assert.Equal(95, run.Sources.Count);
+        var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
+        Assert.Equal(1, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
+        Assert.Contains("Register<global::k8s.Models.V1Pod>", readers);
+    }
 }
