@@ -266,8 +266,10 @@ public sealed partial class InformerGenerator
 
             if (delegated)
             {
-                _shapes.Remove(method);
-                return Delegated(type, name);
+                // Keep the method name: shapes reached through the placeholder (a recursive graph) refer to it.
+                var asDelegated = Leaf(method, ReaderShapeKind.Delegated, name, false, false, name);
+                _shapes[method] = asDelegated;
+                return asDelegated;
             }
 
             var model = placeholder with { Properties = properties.ToEquatableArray() };

@@ -49,6 +49,7 @@ public class GeneratorBaselineTests
                 public InitOnly? Init { get; set; }
                 public int[]? Numbers { get; set; }
                 public SortedSet<string>? Sorted { get; set; }
+                public Tree? Tree { get; set; }
                 [JsonIgnore] public string? Ignored { get; set; }
                 [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StillRead { get; set; }
                 public string ReadOnly => "";
@@ -57,12 +58,14 @@ public class GeneratorBaselineTests
             public sealed record Positional(string A, int B);
             public sealed class WithExtensionData { [JsonExtensionData] public Dictionary<string, object>? Rest { get; set; } }
             public sealed class InitOnly { public string? A { get; init; } }
+            public sealed class Tree { public List<Tree>? Children { get; set; } public Tree? Parent { get; set; } public string? Name { get; init; } }
             """;
         var run = TestCompilation.Run(source).AssertClean();
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Contains("_c.ReadDelegated<global::MyApp.Positional>", readers);
         Assert.Contains("_c.ReadDelegated<global::MyApp.WithExtensionData>", readers);
         Assert.Contains("_c.ReadDelegated<global::MyApp.InitOnly>", readers);
+        Assert.Contains("_c.ReadDelegated<global::MyApp.Tree>", readers); // recursive, and delegated after its walk began
         Assert.Contains("_c.ReadDelegated<int[]>", readers);
         Assert.Contains("_c.ReadDelegated<global::System.Collections.Generic.SortedSet<string>>", readers);
         Assert.Contains("\"stillRead\"u8", readers);
