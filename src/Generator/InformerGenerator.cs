@@ -109,6 +109,8 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             }) ?? new GenerationModel(EquatableArray<ResourceOutput>.Empty, null))
             .WithTrackingName(TrackingNames.GenerationModel);
 
+        RegisterCompiledReaders(context);
+
         var resources = model
             .SelectMany(static (m, _) => m.Resources)
             .WithTrackingName(TrackingNames.ResourceOutputs);
@@ -137,6 +139,108 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
                 spc.AddSource((spec.Namespace.Length == 0 ? string.Empty : spec.Namespace + ".") + spec.TypeName + ".g.cs", SourceText.From(text, Encoding.UTF8));
             }
         });
+    }
+
+    /// <summary>
+    /// The compiled readers: the model graph of every informer root type (custom resources, referenced types and the
+    /// built-in catalogue), merged and emitted as one file with a module initializer registering each root. Emitted only
+    /// when the compilation has module initializers and a runtime with <c>CompiledReaderRegistry</c>.
+    /// </summary>
+    private static void RegisterCompiledReaders(IncrementalGeneratorInitializationContext context)
+    {
+        var ofClasses = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateInformer,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (ctx, ct) => Safely(() => ReaderGraphOfClass(ctx, ct)) ?? ReaderGraph.Empty)
+            .WithTrackingName(TrackingNames.ReaderGraphsOfClasses);
+
+        var ofReferences = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateInformer,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => ReaderGraphOfReferences(ctx, ct)) ?? ReaderGraph.Empty)
+            .WithTrackingName(TrackingNames.ReaderGraphsOfReferences);
+
+        var ofCatalogue = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeNames.GenerateBuiltInInformers,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => Safely(() => ReaderGraphOfCatalogue(ctx, ct)) ?? ReaderGraph.Empty)
+            .WithTrackingName(TrackingNames.ReaderGraphOfCatalogue);
+
+        var supported = context.CompilationProvider
+            .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null
+                && c.GetTypeByMetadataName("KubeInformers.CompiledReaderRegistry") is not null);
+
+        var graph = ofClasses.Collect()
+            .Combine(ofReferences.Collect())
+            .Combine(ofCatalogue.Collect())
+            .Combine(supported)
+            .Select(static (input, _) => Safely(() =>
+            {
+                var (((classes, references), catalogue), isSupported) = input;
+                return isSupported ? ReaderGraphBuilder.Merge(classes.Concat(references).Concat(catalogue)) : ReaderGraph.Empty;
+            }) ?? ReaderGraph.Empty)
+            .WithTrackingName(TrackingNames.ReaderGraph);
+
+        context.RegisterSourceOutput(graph, static (spc, g) =>
+        {
+            var text = Safely(() => ReaderEmitter.Emit(g));
+            if (text is not null)
+            {
+                spc.AddSource(ReaderEmitter.HintName, SourceText.From(text, Encoding.UTF8));
+            }
+        });
+    }
+
+    private static ReaderGraph? ReaderGraphOfClass(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        if (ctx.TargetSymbol is not INamedTypeSymbol type || ctx.Attributes.IsDefaultOrEmpty
+            || ParseCustomResource(ctx, ct) is null)
+        {
+            return null;
+        }
+
+        return ReaderGraphBuilder.Build([type], ctx.SemanticModel.Compilation, ct);
+    }
+
+    private static ReaderGraph ReaderGraphOfReferences(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
+        var roots = new List<ITypeSymbol>();
+        foreach (var attribute in ctx.Attributes)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (Safely(() => Parser.ParseReferencedResource(attribute, known, new Reporter(), ct)) is not null
+                && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type)
+            {
+                roots.Add(type);
+            }
+        }
+
+        return ReaderGraphBuilder.Build(roots, ctx.SemanticModel.Compilation, ct);
+    }
+
+    private static ReaderGraph ReaderGraphOfCatalogue(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        if (ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is false)))
+        {
+            return ReaderGraph.Empty;
+        }
+
+        var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
+        var specs = new HashSet<string>(Parser.ParseCatalogue(known, ct).Select(static s => s.ModelType), StringComparer.Ordinal);
+        if (known.KubernetesClientAssembly is not { } assembly || specs.Count == 0)
+        {
+            return ReaderGraph.Empty;
+        }
+
+        var roots = BuiltInCatalog.For(assembly).Entries
+            .Select(static e => (ITypeSymbol)e.Key)
+            .Where(t => specs.Contains(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)))
+            .ToList();
+        return ReaderGraphBuilder.Build(roots, ctx.SemanticModel.Compilation, ct);
     }
 
     private static ResourceSpec? ParseCustomResource(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)

@@ -38,4 +38,16 @@ public static class TrackingNames
 
     /// <summary>The emitted factory.</summary>
     public const string FactoryOutput = nameof(FactoryOutput);
+
+    /// <summary>Compiled-reader graphs of <c>[GenerateInformer]</c> classes.</summary>
+    public const string ReaderGraphsOfClasses = nameof(ReaderGraphsOfClasses);
+
+    /// <summary>Compiled-reader graphs of assembly-level <c>[GenerateInformer(typeof(T))]</c>.</summary>
+    public const string ReaderGraphsOfReferences = nameof(ReaderGraphsOfReferences);
+
+    /// <summary>The compiled-reader graph of <c>[GenerateBuiltInInformers]</c>.</summary>
+    public const string ReaderGraphOfCatalogue = nameof(ReaderGraphOfCatalogue);
+
+    /// <summary>The merged compiled-reader graph emitted as one file.</summary>
+    public const string ReaderGraph = nameof(ReaderGraph);
 }

@@ -27,7 +27,9 @@ public class CatalogueTests
             }
             """;
         var run = TestCompilation.Run(Catalogue, usage).AssertClean();
-        Assert.Equal(93 + 1, run.Sources.Count); // one file per resource, plus the factory
+        Assert.Equal(93 + 2, run.Sources.Count); // one file per resource, plus the factory and the compiled readers
+        var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
+        Assert.Equal(93, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
     }
 
     [Fact]
@@ -41,7 +43,23 @@ public class CatalogueTests
             [assembly: InformerIndex(typeof(V1Pod), "byNode", "spec.nodeName")]
             """;
         var run = TestCompilation.Run(source).AssertClean();
-        Assert.Equal(94, run.Sources.Count);
+        Assert.Equal(95, run.Sources.Count);
         Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
+    }
+
+    [Fact]
+    public void CompiledReadersOfTheCatalogueCanBeTurnedOffKeepingThoseOfExplicitDeclarations()
+    {
+        const string source = """
+            using k8s.Models;
+            using KubeInformers;
+            [assembly: GenerateBuiltInInformers(CompiledReaders = false)]
+            [assembly: GenerateInformer(typeof(V1Pod))]
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        Assert.Equal(95, run.Sources.Count);
+        var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
+        Assert.Equal(1, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
+        Assert.Contains("Register<global::k8s.Models.V1Pod>", readers);
     }
 }

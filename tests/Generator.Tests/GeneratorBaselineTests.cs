@@ -14,6 +14,67 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void CustomResourceEmitsCompiledReadersOfItsWholeModelGraph()
+    {
+        var run = TestCompilation.Run(Sources.CronTab).AssertClean();
+        var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
+        Baseline.Verify("CronTab.CompiledReaders", readers);
+
+        // The root is registered; its graph (spec, metadata and what metadata holds) is read member by member.
+        Assert.Contains("CompiledReaderRegistry.Register<global::MyApp.CronTab>(", readers);
+        Assert.Contains("Read_MyApp_CronTabSpec(ref JsonReader reader", readers);
+        Assert.Contains("Read_k8s_Models_V1OwnerReference(ref JsonReader reader", readers);
+        Assert.DoesNotContain("Register<global::k8s.Models.V1ObjectMeta>", readers);
+    }
+
+    [Fact]
+    public void TypesCompiledReadersDoNotReproduceAreLeftToJsonSerializer()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Text.Json.Serialization;
+            using k8s;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp;
+            [KubernetesEntity(Group = "example.com", ApiVersion = "v1", Kind = "Thing", PluralName = "things")]
+            [GenerateInformer]
+            public sealed class Thing : IKubernetesObject<V1ObjectMeta>
+            {
+                public string ApiVersion { get; set; } = "";
+                public string Kind { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new();
+                public Positional? Positional { get; set; }
+                public WithExtensionData? Extra { get; set; }
+                public InitOnly? Init { get; set; }
+                public int[]? Numbers { get; set; }
+                public SortedSet<string>? Sorted { get; set; }
+                public Tree? Tree { get; set; }
+                [JsonIgnore] public string? Ignored { get; set; }
+                [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? StillRead { get; set; }
+                public string ReadOnly => "";
+                public string @class { get; set; } = "";
+            }
+            public sealed record Positional(string A, int B);
+            public sealed class WithExtensionData { [JsonExtensionData] public Dictionary<string, object>? Rest { get; set; } }
+            public sealed class InitOnly { public string? A { get; init; } }
+            public sealed class Tree { public List<Tree>? Children { get; set; } public Tree? Parent { get; set; } public string? Name { get; init; } }
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+        var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
+        Assert.Contains("_c.ReadDelegated<global::MyApp.Positional>", readers);
+        Assert.Contains("_c.ReadDelegated<global::MyApp.WithExtensionData>", readers);
+        Assert.Contains("_c.ReadDelegated<global::MyApp.InitOnly>", readers);
+        Assert.Contains("_c.ReadDelegated<global::MyApp.Tree>", readers); // recursive, and delegated after its walk began
+        Assert.Contains("_c.ReadDelegated<int[]>", readers);
+        Assert.Contains("_c.ReadDelegated<global::System.Collections.Generic.SortedSet<string>>", readers);
+        Assert.Contains("\"stillRead\"u8", readers);
+        Assert.DoesNotContain("\"ignored\"u8", readers);
+        Assert.DoesNotContain("\"readOnly\"u8", readers);
+        Assert.Contains("result.@class = v!;", readers);
+    }
+
+    [Fact]
     public void BuiltInWithPathListMapAndMethodIndexesEmitsTypedLookups()
     {
         var run = TestCompilation.Run(MoreSources.PodsWithIndexes).AssertClean();

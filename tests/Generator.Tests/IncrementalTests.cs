@@ -69,6 +69,25 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void AddingAPropertyToACustomResourceReEmitsTheCompiledReadersButNotTheOtherGraphs()
+    {
+        var compilation = Everything();
+        var driver = TestCompilation.CreateDriver().RunGenerators(compilation);
+        var cronTab = compilation.SyntaxTrees.Single(t => t.ToString().Contains("class CronTab ", StringComparison.Ordinal));
+        var edited = compilation.ReplaceSyntaxTree(cronTab, CSharpSyntaxTree.ParseText(
+            Sources.CronTab.Replace("public bool Suspend { get; set; }", "public bool Suspend { get; set; }\n    public long? Budget { get; set; }"),
+            TestCompilation.ParseOptions, cronTab.FilePath));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        AssertReasons(result.TrackedSteps[TrackingNames.ReaderGraphsOfReferences], TrackingNames.ReaderGraphsOfReferences,
+            IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        Assert.Contains(result.TrackedSteps[TrackingNames.ReaderGraph].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        var readers = result.GeneratedSources.Single(s => s.HintName == "KubeInformers.CompiledReaders.g.cs").SourceText.ToString();
+        Assert.Contains("\"budget\"u8", readers);
+    }
+
+    [Fact]
     public void ChangingAnIndexPathReEmitsOnlyThatResource()
     {
         var compilation = Everything();

@@ -24,6 +24,7 @@ public class SourceGeneratorHarnessTests
         test.TestState.Sources.Add("""[assembly: KubeInformers.InformerFactory("InformerFactory", Namespace = "TestApp")]""");
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "MyApp.CronTabInformer.g.cs", Read("CronTab.Informer")));
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "TestApp.InformerFactory.g.cs", Read("CronTab.Factory")));
+        test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "KubeInformers.CompiledReaders.g.cs", Read("CronTab.CompiledReaders")));
         await test.RunAsync();
     }
 

@@ -25,6 +25,20 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Indents without writing a brace (e.g. under a <c>case</c> label).</summary>
+    public SourceWriter Indent()
+    {
+        _indent++;
+        return this;
+    }
+
+    /// <summary>Undoes <see cref="Indent"/>.</summary>
+    public SourceWriter Outdent()
+    {
+        _indent--;
+        return this;
+    }
+
     /// <summary>Writes <c>{</c> and indents.</summary>
     public SourceWriter Open()
     {

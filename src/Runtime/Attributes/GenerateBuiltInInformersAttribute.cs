@@ -18,4 +18,11 @@ namespace KubeInformers;
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = false, Inherited = false)]
 public sealed class GenerateBuiltInInformersAttribute : Attribute
 {
+    /// <summary>
+    /// Whether to compile one-pass JSON readers for the whole model graph of every built-in (default true). They make
+    /// start-up sync and watch decoding faster, but for the whole catalogue they are several megabytes of generated
+    /// source (about 90,000 lines, a few seconds of compile time); set false to decode the catalogue with
+    /// <c>JsonSerializer</c>. Types you also declare with <see cref="GenerateInformerAttribute"/> keep their readers.
+    /// </summary>
+    public bool CompiledReaders { get; set; } = true;
 }

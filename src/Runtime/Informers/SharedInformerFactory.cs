@@ -25,6 +25,12 @@ public sealed class SharedInformerFactoryOptions
     public Func<object, object>? Transform { get; set; }
     /// <summary>Reflector options for every informer.</summary>
     public ReflectorOptions Reflector { get; set; } = new();
+    /// <summary>
+    /// Decode list items and watch objects with the one-pass readers the source generator compiles for every model type it
+    /// generates an informer for (default true). They decode exactly as KubernetesClient's <c>JsonSerializer</c> settings
+    /// do, and hand anything unusual to <c>JsonSerializer</c>; set false to always use <c>JsonSerializer</c>.
+    /// </summary>
+    public bool CompiledReaders { get; set; } = true;
 }
 
 /// <summary>
@@ -171,5 +177,5 @@ public class SharedInformerFactory : IAsyncDisposable
 
     /// <summary>Creates the list/watch source of a new informer. Override to substitute a source (tests).</summary>
     protected virtual IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options) where T : class, IKubernetesObject<V1ObjectMeta>
-        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time };
+        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time, CompiledReaders = Options.CompiledReaders };
 }

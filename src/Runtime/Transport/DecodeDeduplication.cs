@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -28,6 +31,37 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         _maxLength = maxLength;
     }
 
+    /// <summary>The longest key cached; longer ones always miss.</summary>
+    public int MaxLength => _maxLength;
+
+    /// <summary>The cached value for <paramref name="utf8"/>, if the table holds it.</summary>
+    public bool TryGet(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out TValue? value)
+    {
+        value = null;
+        if (utf8.Length > _maxLength)
+        {
+            return false;
+        }
+
+        var entry = Volatile.Read(ref _slots[(int)(Hash(utf8) & (uint)_mask)]);
+        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Caches <paramref name="value"/> for <paramref name="utf8"/> (replacing the slot's previous value); ignored for keys longer than <see cref="MaxLength"/>.</summary>
+    public void Set(ReadOnlySpan<byte> utf8, TValue value)
+    {
+        if (utf8.Length <= _maxLength)
+        {
+            Volatile.Write(ref _slots[(int)(Hash(utf8) & (uint)_mask)], new Entry(utf8.ToArray(), value));
+        }
+    }
+
     /// <summary>The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by <paramref name="create"/>.</summary>
     public TValue GetOrCreate(ReadOnlySpan<byte> utf8, Func<ReadOnlySpan<byte>, TValue> create)
         => GetOrCreate(utf8, create, static (bytes, create) => create(bytes));
@@ -36,6 +70,7 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
     /// The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by
     /// <paramref name="create"/> from <paramref name="state"/> (pass a static lambda: nothing is captured, nothing allocated).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public TValue GetOrCreate<TState>(ReadOnlySpan<byte> utf8, TState state, Func<ReadOnlySpan<byte>, TState, TValue> create)
     {
         if (utf8.Length > _maxLength)
@@ -55,7 +90,7 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         return value;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static uint Hash(ReadOnlySpan<byte> bytes)
     {
         // FNV-1a: fast and good enough for choosing a slot; collisions only cost a miss.
@@ -82,7 +117,11 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
 
     public override bool HandleNull => false;
 
-    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
+
+    /// <summary>The string at the reader's string token (shared by <see cref="Read"/> and compiled readers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public string? ReadValue(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.String || reader.ValueIsEscaped || reader.HasValueSequence)
         {
@@ -95,7 +134,11 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 
     /// <summary>Dictionary keys (label and annotation keys, data keys) are deduplicated the same way.</summary>
-    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadKey(ref reader);
+
+    /// <summary>The dictionary key at the reader's property name token (shared by <see cref="ReadAsPropertyName"/> and compiled readers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public string ReadKey(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
             ? reader.GetString()!
             : _cache.GetOrCreate(reader.ValueSpan, static utf8 => Encoding.UTF8.GetString(utf8));
@@ -115,17 +158,95 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
 
     public override bool HandleNull => false;
 
-    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadValue(ref reader);
+
+    /// <summary>The value at the reader's current token, which must be complete (shared by <see cref="Read"/> and compiled readers).</summary>
+    /// <remarks>
+    /// An object or array is looked up by its token stream (each token's type and raw bytes), which the reader walks
+    /// anyway to reach the value's end: a document seen before is shared without being parsed again; only a new one is
+    /// parsed into a <see cref="JsonDocument"/>. Two values with the same tokens are the same JSON, whatever the whitespace.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public object ReadValue(ref Utf8JsonReader reader)
     {
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
-        if (root.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+        if (reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
         {
-            return root.Clone();
+            using var scalar = JsonDocument.ParseValue(ref reader);
+            return scalar.RootElement.Clone();
         }
 
-        // The root is passed as state: a lambda capturing it would allocate a closure on every value, hit or miss.
-        return _cache.GetOrCreate(JsonMarshal.GetRawUtf8Value(root), root, static (_, element) => element.Clone());
+        var start = reader;
+        var key = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            var length = TokenKey(ref reader, ref key);
+            if (length < 0)
+            {
+                using var large = JsonDocument.ParseValue(ref start);
+                return large.RootElement.Clone();
+            }
+
+            if (_cache.TryGet(key.AsSpan(0, length), out var cached))
+            {
+                return cached;
+            }
+
+            using var document = JsonDocument.ParseValue(ref start);
+            object value = document.RootElement.Clone(); // boxed once: the cache and this object share the box
+            _cache.Set(key.AsSpan(0, length), value);
+            return value;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(key);
+        }
+    }
+
+    /// <summary>
+    /// Moves the reader to the end of the object or array it is at, writing each token's type and raw bytes into
+    /// <paramref name="key"/>; returns the key's length, or -1 when it is longer than the cache keeps.
+    /// </summary>
+    private int TokenKey(ref Utf8JsonReader reader, ref byte[] key)
+    {
+        var depth = reader.CurrentDepth;
+        var length = 0;
+        do
+        {
+            if (length >= 0)
+            {
+                var value = reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number
+                    ? (reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan)
+                    : ReadOnlySpan<byte>.Empty;
+                var needed = length + 5 + value.Length;
+                if (needed > _cache.MaxLength)
+                {
+                    length = -1;
+                }
+                else
+                {
+                    if (needed > key.Length)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, key.Length * 2));
+                        key.AsSpan(0, length).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(key);
+                        key = larger;
+                    }
+
+                    key[length] = (byte)reader.TokenType;
+                    BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan(length + 1), value.Length);
+                    value.CopyTo(key.AsSpan(length + 5));
+                    length = needed;
+                }
+            }
+
+            if (reader.TokenType is (JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == depth)
+            {
+                break;
+            }
+        }
+        while (reader.Read());
+
+        return length;
     }
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>

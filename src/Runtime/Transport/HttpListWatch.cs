@@ -61,6 +61,12 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// <summary>How long one list request (one page) may take, including reading its body (100 s, like KubernetesClient's default).</summary>
     public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>
+    /// Whether list items and watch objects are decoded by the readers the source generator compiled for the model type
+    /// (when there is one), instead of <c>JsonSerializer</c>. Both decode alike; default true.
+    /// </summary>
+    public bool CompiledReaders { get; init; } = true;
+
     /// <summary>The clock used for Retry-After dates and <see cref="ListTimeout"/>. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -87,7 +93,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
 
             // Read ahead so receiving the body overlaps with parsing it (at most 256 KB ahead).
             await using var stream = new ReadAheadStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false));
-            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token).ConfigureAwait(false);
+            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token, CompiledReaders).ConfigureAwait(false);
 
             // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
             foreach (var item in items)
@@ -119,7 +125,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
             }
 
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new HttpWatchStream<T>(response, stream, Resource.ToString());
+            return new HttpWatchStream<T>(response, stream, Resource.ToString(), CompiledReaders);
         }
         catch
         {

@@ -17,11 +17,13 @@ internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKub
     private readonly HttpResponseMessage _response;
     private readonly Stream _stream;
     private readonly string _resource;
+    private readonly bool _compiledReaders;
     private int _reading;
     private int _disposed;
 
-    public HttpWatchStream(HttpResponseMessage response, Stream stream, string resource)
+    public HttpWatchStream(HttpResponseMessage response, Stream stream, string resource, bool compiledReaders = true)
     {
+        _compiledReaders = compiledReaders;
         _response = response;
         _stream = stream;
         _resource = resource;
@@ -116,7 +118,7 @@ internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKub
             return false;
         }
 
-        watchEvent = WatchLineDecoder.Decode<T>(line, lineNumber, offset, _resource);
+        watchEvent = WatchLineDecoder.Decode<T>(line, lineNumber, offset, _resource, _compiledReaders);
         return true;
     }
 

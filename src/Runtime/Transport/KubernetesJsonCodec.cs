@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -23,8 +24,24 @@ internal static class KubernetesJsonCodec
     public static JsonSerializerOptions? Options => s_options.Value;
 
     /// <summary>Deserializes the JSON value at the reader's current token (which must be complete in the reader's buffer).</summary>
-    public static T Deserialize<T>(ref Utf8JsonReader reader) where T : class
+    /// <param name="reader">The reader, at the value's first token.</param>
+    /// <param name="compiled">Whether a generated <see cref="CompiledJsonReader{T}"/> may decode it (falling back to <c>JsonSerializer</c>).</param>
+    public static T Deserialize<T>(ref Utf8JsonReader reader, bool compiled = true) where T : class
     {
+        if (compiled && reader.TokenType == JsonTokenType.StartObject && CompiledReaderRegistry.Get<T>() is { } reader0)
+        {
+            var saved = reader;
+            if (TryCompiled(reader0, ref reader, out var compiledValue) == CompiledReadResult.Done)
+            {
+                return compiledValue!;
+            }
+
+            // Anything the compiled reader does not handle (or an object that ends early) goes through JsonSerializer,
+            // so errors and odd inputs behave exactly as without it.
+            CompiledReaderRegistry.CountFallback<T>();
+            reader = saved;
+        }
+
         if (TypeInfoCache<T>.Projection is { } projection && reader.TokenType == JsonTokenType.StartObject)
         {
             // A generated projection reader: the value is complete in the buffer, so skip JsonSerializer's scoping pass.
@@ -54,6 +71,54 @@ internal static class KubernetesJsonCodec
         value = null;
         handled = TypeInfoCache<T>.Projection is not null && reader.TokenType == JsonTokenType.StartObject;
         return !handled || TypeInfoCache<T>.Projection!.TryRead(ref reader, Options!, out value);
+    }
+
+    /// <summary>
+    /// For a model type with a generated <see cref="CompiledJsonReader{T}"/>: reads the object at the reader's opening
+    /// brace in one pass, even if the buffer may end inside it. Returns <see cref="CompiledReadResult.Done"/> with the
+    /// value, <see cref="CompiledReadResult.NeedMoreData"/> when the data ends first (the caller retries with more data),
+    /// or <see cref="CompiledReadResult.Unsupported"/> with the reader restored when there is no compiled reader or it
+    /// met something it leaves to <c>JsonSerializer</c> (the caller decodes the object as usual).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult TryReadCompiled<T>(ref Utf8JsonReader reader, out T? value) where T : class
+    {
+        value = null;
+        if (reader.TokenType != JsonTokenType.StartObject || CompiledReaderRegistry.Get<T>() is not { } compiled)
+        {
+            return CompiledReadResult.Unsupported;
+        }
+
+        var saved = reader;
+        var result = TryCompiled(compiled, ref reader, out value);
+        if (result == CompiledReadResult.Unsupported)
+        {
+            CompiledReaderRegistry.CountFallback<T>();
+            reader = saved;
+        }
+
+        return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static CompiledReadResult TryCompiled<T>(CompiledJsonReader<T> compiled, ref Utf8JsonReader reader, out T? value) where T : class
+    {
+        try
+        {
+            var result = compiled(ref reader, out value);
+            if (result == CompiledReadResult.Done)
+            {
+                CompiledReaderRegistry.CountDecoded<T>();
+            }
+
+            return result;
+        }
+        catch (Exception)
+        {
+            // A converter threw: JsonSerializer, called on the saved reader, throws the same error with its usual wrapping.
+            value = null;
+            return CompiledReadResult.Unsupported;
+        }
     }
 
     private static JsonSerializerOptions? LoadOptions()

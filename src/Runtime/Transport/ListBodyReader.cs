@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 using k8s.Models;
@@ -12,10 +13,15 @@ internal static class ListBodyReader
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    public static async Task<(List<T> Items, V1ListMeta? Metadata)> ReadAsync<T>(Stream stream, string resource, CancellationToken cancellationToken)
+    /// <summary>Reads a list body.</summary>
+    /// <param name="stream">The response body.</param>
+    /// <param name="resource">The resource, for error messages.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <param name="compiledReaders">Whether items may be decoded by a generated <see cref="CompiledJsonReader{T}"/>.</param>
+    public static async Task<(List<T> Items, V1ListMeta? Metadata)> ReadAsync<T>(Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true)
         where T : class
     {
-        var parser = new Parser<T>();
+        var parser = new Parser<T>(compiledReaders);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
         var end = 0;
@@ -87,7 +93,7 @@ internal static class ListBodyReader
     /// An incremental parser: each <see cref="Feed"/> consumes whole units (the opening brace, one top-level property,
     /// one item) and leaves an incomplete unit for the next call, with more data.
     /// </summary>
-    private sealed class Parser<T> where T : class
+    private sealed class Parser<T>(bool compiledReaders) where T : class
     {
         private enum Phase { Start, Root, Items, Done }
 
@@ -99,6 +105,7 @@ internal static class ListBodyReader
         public bool Done => _phase == Phase.Done;
         public long Consumed { get; private set; }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Feed(ReadOnlySpan<byte> data, bool final)
         {
             var reader = new Utf8JsonReader(data, final, _state);
@@ -160,13 +167,29 @@ internal static class ListBodyReader
                             break;
                         }
 
+                        // A generated compiled reader likewise; what it leaves to JsonSerializer is decoded below.
+                        if (compiledReaders)
+                        {
+                            var compiled = KubernetesJsonCodec.TryReadCompiled<T>(ref reader, out var item);
+                            if (compiled == CompiledReadResult.NeedMoreData)
+                            {
+                                goto NeedMore;
+                            }
+
+                            if (compiled == CompiledReadResult.Done)
+                            {
+                                Items.Add(item!);
+                                break;
+                            }
+                        }
+
                         var itemReader = reader;
                         if (!reader.TrySkip())
                         {
                             goto NeedMore;
                         }
 
-                        Items.Add(KubernetesJsonCodec.Deserialize<T>(ref itemReader));
+                        Items.Add(KubernetesJsonCodec.Deserialize<T>(ref itemReader, compiled: false));
                         break;
                 }
 

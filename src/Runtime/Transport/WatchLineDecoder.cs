@@ -16,7 +16,8 @@ internal static class WatchLineDecoder
     /// <param name="lineNumber">1-based line number within the stream, for error messages.</param>
     /// <param name="streamOffset">Byte offset of the line within the stream, for error messages.</param>
     /// <param name="resource">The resource watched, for error messages.</param>
-    public static WatchEvent<T> Decode<T>(ReadOnlySpan<byte> line, long lineNumber, long streamOffset, string resource)
+    /// <param name="compiledReaders">Whether the object may be decoded by a generated <see cref="CompiledJsonReader{T}"/>.</param>
+    public static WatchEvent<T> Decode<T>(ReadOnlySpan<byte> line, long lineNumber, long streamOffset, string resource, bool compiledReaders = true)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
@@ -65,7 +66,7 @@ internal static class WatchLineDecoder
                     }
                     else if (type is not null)
                     {
-                        obj = KubernetesJsonCodec.Deserialize<T>(ref reader);
+                        obj = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
                     }
                     else
                     {
@@ -98,7 +99,7 @@ internal static class WatchLineDecoder
                 }
                 else
                 {
-                    obj = KubernetesJsonCodec.Deserialize<T>(ref objectReader);
+                    obj = KubernetesJsonCodec.Deserialize<T>(ref objectReader, compiledReaders);
                 }
             }
 

@@ -54,6 +54,23 @@ public sealed class DecodeDeduplicationTests
     }
 
     [Fact]
+    public void Managed_fields_documents_differing_only_in_whitespace_are_shared_and_huge_ones_still_decode()
+    {
+        var a = Decode<V1Pod>(PodJson("a", """{"f:spec":{"f:nodeName":{},"f:n":[1,2.5,"x\"y"]}}"""));
+        var b = Decode<V1Pod>(PodJson("b", """{ "f:spec" : { "f:nodeName" : { } , "f:n" : [ 1 , 2.5 , "x\"y" ] } }"""));
+        var c = Decode<V1Pod>(PodJson("c", """{"f:spec":{"f:nodeName":{},"f:n":[1,2.5,"x\"z"]}}"""));
+        Assert.Same(a.Metadata.ManagedFields[0].FieldsV1, b.Metadata.ManagedFields[0].FieldsV1);
+        Assert.NotSame(a.Metadata.ManagedFields[0].FieldsV1, c.Metadata.ManagedFields[0].FieldsV1);
+
+        var huge = "{" + string.Join(",", Enumerable.Range(0, 3000).Select(i => $"\"f:k{i}\":{{}}")) + "}";
+        var d = Decode<V1Pod>(PodJson("d", huge));
+        var e = Decode<V1Pod>(PodJson("e", huge));
+        Assert.Equal(huge, ((JsonElement)d.Metadata.ManagedFields[0].FieldsV1).GetRawText());
+        Assert.NotSame(d.Metadata.ManagedFields[0].FieldsV1, e.Metadata.ManagedFields[0].FieldsV1); // too large to cache
+        Assert.Equal("node-7", e.Spec.NodeName); // the reader continued after the document
+    }
+
+    [Fact]
     public void Decoded_objects_equal_what_KubernetesClient_decodes()
     {
         var json = PodJson("x", """{"f:metadata":{"f:name":{}}}""").Replace("\"tier\":\"backend\"", "\"tier\":\"back\\u0065nd\"", StringComparison.Ordinal);

@@ -1,0 +1,308 @@
+using System.Runtime.CompilerServices;
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KubeInformers;
+
+/// <summary>
+/// What <see cref="CompiledJsonReader{T}">compiled readers</see> share with the runtime's decoder: its options, its
+/// caches of repeated strings and identical <c>object</c> documents, and the leaf readers generated code calls. Every
+/// method reads the value at the reader's current token exactly as <c>JsonSerializer</c> with the decoder's options
+/// would, or returns <see cref="CompiledReadResult.Unsupported"/> for anything it does not handle itself (the caller
+/// then decodes the whole object with <c>JsonSerializer</c>). Called by generated code only; thread-safe.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class CompiledReaderContext
+{
+    private static readonly Lazy<CompiledReaderContext?> s_default = new(() => Create(KubernetesJsonCodec.Options), LazyThreadSafetyMode.PublicationOnly);
+
+    private readonly DeduplicatingStringConverter _strings;
+    private readonly DeduplicatingObjectConverter _objects;
+    private readonly JsonConverter[] _optionConverters;
+
+    private CompiledReaderContext(JsonSerializerOptions options, DeduplicatingStringConverter strings, DeduplicatingObjectConverter objects)
+    {
+        Options = options;
+        _strings = strings;
+        _objects = objects;
+        _optionConverters = [.. options.Converters];
+    }
+
+    /// <summary>The decoder's context, or null when its options are not the ones compiled readers reproduce.</summary>
+    internal static CompiledReaderContext? Default => s_default.Value;
+
+    /// <summary>The options readers reproduce (and pass to converters).</summary>
+    public JsonSerializerOptions Options { get; }
+
+    /// <summary>
+    /// A context for <paramref name="options"/>, or null unless they are what generated readers assume: KubernetesClient's
+    /// settings plus the decoder's deduplicating converters (camelCase names, case-sensitive, strict numbers, duplicate
+    /// properties allowed, unknown ones skipped, no reference handling, default converters for primitives).
+    /// </summary>
+    internal static CompiledReaderContext? Create(JsonSerializerOptions? options)
+    {
+        if (options is null
+            || options.PropertyNamingPolicy != JsonNamingPolicy.CamelCase
+            || options.PropertyNameCaseInsensitive
+            || options.NumberHandling != JsonNumberHandling.Strict
+            || options.UnmappedMemberHandling != JsonUnmappedMemberHandling.Skip
+            || options.PreferredObjectCreationHandling != JsonObjectCreationHandling.Replace
+            || !options.AllowDuplicateProperties
+            || options.ReferenceHandler is not null
+            || options.IncludeFields)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (options.GetConverter(typeof(string)) is not DeduplicatingStringConverter strings
+                || options.GetConverter(typeof(object)) is not DeduplicatingObjectConverter objects)
+            {
+                return null;
+            }
+
+            var builtIn = typeof(JsonSerializer).Assembly;
+            foreach (var primitive in (Type[])[typeof(bool), typeof(int), typeof(long), typeof(double)])
+            {
+                if (options.GetConverter(primitive).GetType().Assembly != builtIn)
+                {
+                    return null;
+                }
+            }
+
+            return new CompiledReaderContext(options, strings, objects);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The converter the options use for <typeparamref name="T"/> (options converters, then the type's <c>[JsonConverter]</c>, then the built-in one).</summary>
+    public JsonConverter<T> GetConverter<T>() => (JsonConverter<T>)Options.GetConverter(typeof(T));
+
+    /// <summary>The converter for <typeparamref name="T"/> made from a property's <c>[JsonConverter]</c> (a converter or a factory).</summary>
+    public JsonConverter<T> ResolveConverter<T>(JsonConverter converter) => converter switch
+    {
+        JsonConverter<T> typed => typed,
+        JsonConverterFactory factory => (JsonConverter<T>)factory.CreateConverter(typeof(T), Options)!,
+        _ => throw new InvalidOperationException($"The converter {converter.GetType()} cannot convert {typeof(T)}."),
+    };
+
+    /// <summary>Whether a converter in the options claims <paramref name="type"/> (generated readers then leave it to <c>JsonSerializer</c>).</summary>
+    public bool HasOptionsConverter(Type type)
+    {
+        foreach (var converter in _optionConverters)
+        {
+            if (converter is not DeduplicatingStringConverter and not DeduplicatingObjectConverter && converter.CanConvert(type))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A string or null, repeated strings shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public CompiledReadResult ReadString(ref Utf8JsonReader reader, out string? value)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                value = _strings.ReadValue(ref reader);
+                return CompiledReadResult.Done;
+            case JsonTokenType.Null:
+                value = null;
+                return CompiledReadResult.Done;
+            default:
+                value = null;
+                return CompiledReadResult.Unsupported;
+        }
+    }
+
+    /// <summary>A dictionary key at a property name token, repeated keys shared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public string ReadKey(ref Utf8JsonReader reader) => _strings.ReadKey(ref reader);
+
+    /// <summary>An <c>object</c>-typed value (a read-only <see cref="JsonElement"/>; identical documents shared), or null.</summary>
+    public CompiledReadResult ReadObject(ref Utf8JsonReader reader, out object? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var copy = reader;
+        if (!reader.TrySkip())
+        {
+            return CompiledReadResult.NeedMoreData;
+        }
+
+        value = _objects.ReadValue(ref copy);
+        return CompiledReadResult.Done;
+    }
+
+    /// <summary>A <see cref="bool"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadBoolean(ref Utf8JsonReader reader, out bool value)
+    {
+        value = reader.TokenType == JsonTokenType.True;
+        return reader.TokenType is JsonTokenType.True or JsonTokenType.False ? CompiledReadResult.Done : CompiledReadResult.Unsupported;
+    }
+
+    /// <summary>A <see cref="bool"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadNullableBoolean(ref Utf8JsonReader reader, out bool? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = ReadBoolean(ref reader, out var v);
+        value = v;
+        return result;
+    }
+
+    /// <summary>An <see cref="int"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadInt32(ref Utf8JsonReader reader, out int value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value) ? CompiledReadResult.Done : CompiledReadResult.Unsupported;
+    }
+
+    /// <summary>An <see cref="int"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadNullableInt32(ref Utf8JsonReader reader, out int? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = ReadInt32(ref reader, out var v);
+        value = v;
+        return result;
+    }
+
+    /// <summary>A <see cref="long"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadInt64(ref Utf8JsonReader reader, out long value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out value) ? CompiledReadResult.Done : CompiledReadResult.Unsupported;
+    }
+
+    /// <summary>A <see cref="long"/> or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static CompiledReadResult ReadNullableInt64(ref Utf8JsonReader reader, out long? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = ReadInt64(ref reader, out var v);
+        value = v;
+        return result;
+    }
+
+    /// <summary>A <see cref="double"/>.</summary>
+    public static CompiledReadResult ReadDouble(ref Utf8JsonReader reader, out double value)
+    {
+        value = 0;
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out value) ? CompiledReadResult.Done : CompiledReadResult.Unsupported;
+    }
+
+    /// <summary>A <see cref="double"/> or null.</summary>
+    public static CompiledReadResult ReadNullableDouble(ref Utf8JsonReader reader, out double? value)
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = ReadDouble(ref reader, out var v);
+        value = v;
+        return result;
+    }
+
+    /// <summary>A reference-type value through <paramref name="converter"/> (null without calling it unless it handles null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public CompiledReadResult ReadWithConverter<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value) where T : class
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return converter.HandleNull ? CompiledReadResult.Unsupported : CompiledReadResult.Done;
+        }
+
+        return Convert(converter, ref reader, out value);
+    }
+
+    /// <summary>A non-nullable value-type value through <paramref name="converter"/> (a null is left to <c>JsonSerializer</c>).</summary>
+    public CompiledReadResult ReadValueWithConverter<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T value) where T : struct
+    {
+        value = default;
+        return reader.TokenType == JsonTokenType.Null ? CompiledReadResult.Unsupported : Convert(converter, ref reader, out value);
+    }
+
+    /// <summary>A nullable value-type value through the converter of its underlying type (null stays null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public CompiledReadResult ReadNullableWithConverter<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value) where T : struct
+    {
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = Convert(converter, ref reader, out T v);
+        value = v;
+        return result;
+    }
+
+    /// <summary>A value of a type compiled readers do not know, through <c>JsonSerializer</c> with the options.</summary>
+    public CompiledReadResult ReadDelegated<T>(ref Utf8JsonReader reader, out T? value)
+    {
+        value = default;
+        var copy = reader;
+        if (!reader.TrySkip())
+        {
+            return CompiledReadResult.NeedMoreData;
+        }
+
+        value = JsonSerializer.Deserialize<T>(ref copy, Options);
+        return CompiledReadResult.Done;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private CompiledReadResult Convert<T>(JsonConverter<T> converter, ref Utf8JsonReader reader, out T? value)
+    {
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            // Converters read a whole value: make sure it is in the buffer, then read it from a copy.
+            value = default;
+            var copy = reader;
+            if (!reader.TrySkip())
+            {
+                return CompiledReadResult.NeedMoreData;
+            }
+
+            value = converter.Read(ref copy, typeof(T), Options);
+            return CompiledReadResult.Done;
+        }
+
+        value = converter.Read(ref reader, typeof(T), Options);
+        return CompiledReadResult.Done;
+    }
+}
