@@ -21,6 +21,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         var replay = Environment.GetEnvironmentVariable("KI_RELIABILITY_SEED");
         var iterations = Environment.GetEnvironmentVariable("KI_RELIABILITY_ITERATIONS");
         var totals = new Totals();
+        var readersBefore = CompiledReaderRegistry.GetStatistics<k8s.Models.V1ConfigMap>();
 
         if (!string.IsNullOrWhiteSpace(replay))
         {
@@ -42,6 +43,8 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         output.WriteLine(totals.ToString());
         Assert.True(totals.Runs > 0);
         Assert.True(totals.Faults > 0, "the scenarios injected no fault at all");
+        var readers = CompiledReaderRegistry.GetStatistics<k8s.Models.V1ConfigMap>();
+        Assert.True(readers.Decoded > readersBefore.Decoded, "no ConfigMap went through the compiled reader: the scenarios tested only the JsonSerializer path");
         if (string.IsNullOrWhiteSpace(replay))
         {
             // The faults must actually drive the informers down their recovery paths, or this test proves little.
