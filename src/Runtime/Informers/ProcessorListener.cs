@@ -88,6 +88,27 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
         }
     }
 
+    /// <summary>Queues an initial add for each object, in order (never blocks); counted like <see cref="Enqueue"/>'s.</summary>
+    public void EnqueueInitialAdds(T[] objects)
+    {
+        Interlocked.Add(ref _pendingInitial, objects.Length);
+        var written = 0;
+        foreach (var obj in objects)
+        {
+            if (!_buffer.Writer.TryWrite(new Notification<T>(NotificationKind.Add, obj, null, true)))
+            {
+                break;
+            }
+
+            written++;
+        }
+
+        if (written < objects.Length)
+        {
+            Interlocked.Add(ref _pendingInitial, written - objects.Length);
+        }
+    }
+
     /// <summary>Stops delivering: what is buffered is dropped.</summary>
     public void Remove()
     {
