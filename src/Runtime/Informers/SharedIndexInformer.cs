@@ -21,9 +21,9 @@ public sealed record SharedIndexInformerOptions<T> where T : class
 }
 
 /// <summary>
-/// One cache of one resource, shared by any number of handlers. A reflector feeds a <see cref="DeltaFifo{T}"/>; a single loop
-/// pops it, updates the <see cref="Indexer"/> and hands notifications to each handler's own unbounded buffer and loop,
-/// so a slow or failing handler delays only itself. Thread-safe.
+/// One cache of one resource, shared by any number of handlers. A reflector feeds a <see cref="DeltaFifo{T}"/>, which the
+/// reflector's own thread drains right after each write: every popped change updates the <see cref="Indexer"/> and is
+/// handed to each handler's own unbounded buffer and loop, so a slow or failing handler delays only itself. Thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>Ordering: each handler sees the changes of one object in the order they happened; handlers are independent.
@@ -32,6 +32,10 @@ public sealed record SharedIndexInformerOptions<T> where T : class
 /// smallest period of the handlers registered before start (and the default); a handler added later with a smaller
 /// period is raised to it. A resync re-delivers every cached object as an update with the same resourceVersion, only to
 /// the handlers that are due; a relist that finds an object unchanged counts as a resync in the same way.</para>
+/// <para>Pipeline: no thread is woken per change between the reflector and the cache (the queue keeps client-go's
+/// meaning of each change: collapsing, relist tombstones, resync skipping); the one hand-off per change is to each
+/// handler's loop. The first list, when nothing was queued before it, is loaded into the cache in one pass and handed
+/// to the handlers as initial adds in list order, which is what popping it key by key would give.</para>
 /// <para>Sync: <see cref="HasSynced"/> once the first list has been fully applied to the cache; a registration's
 /// <see cref="IEventHandlerRegistration.HasSynced"/> once, in addition, its handler has received every initial add.</para>
 /// </remarks>
