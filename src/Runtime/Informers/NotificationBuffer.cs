@@ -10,12 +10,13 @@ namespace KubeInformers;
 /// <para>Cost: a write takes the lock and copies the item into a ring that grows by doubling (and shrinks back once
 /// drained after a burst), so steady state allocates nothing; the reader takes up to a batch of items per lock; a
 /// reader with nothing to read parks on a reusable <see cref="IValueTaskSource{TResult}"/>, so waiting allocates
-/// nothing either. A write that finds the reader parked wakes it on the thread pool, never inline on the writer's thread
-/// (the writer is the informer, which must not run handler code).</para>
+/// nothing either. A write that finds the reader parked wakes it on the thread pool's global queue, never inline on the
+/// writer's thread (the writer is the informer, which must not run handler code) nor queued behind the writer's own
+/// work, as a channel does.</para>
 /// <para>Completion: after <see cref="Complete"/>, writes are refused and the reader gets false once it has nothing
 /// left to read.</para>
 /// </remarks>
-internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : class
+internal sealed class NotificationBuffer<T> : IValueTaskSource<bool>, IThreadPoolWorkItem where T : class
 {
     private const int InitialCapacity = 16;
     private const int ShrinkAbove = 1024;
@@ -26,7 +27,9 @@ internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : c
     private int _count;
     private bool _completed;
     private bool _waiting;
-    private ManualResetValueTaskSourceCore<bool> _waiter = new() { RunContinuationsAsynchronously = true };
+    // Completed from a thread-pool work item (see Wake), so its continuation runs there, inline.
+    private ManualResetValueTaskSourceCore<bool> _waiter;
+    private bool _wakeResult;
 
     /// <summary>Items written and not yet taken by the reader.</summary>
     public int Count
@@ -64,7 +67,7 @@ internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : c
 
         if (wake)
         {
-            _waiter.SetResult(true);
+            Wake(true);
         }
 
         return true;
@@ -99,7 +102,7 @@ internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : c
 
         if (wake)
         {
-            _waiter.SetResult(true);
+            Wake(true);
         }
 
         return objects.Length;
@@ -118,7 +121,7 @@ internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : c
 
         if (wake)
         {
-            _waiter.SetResult(false);
+            Wake(false);
         }
     }
 
@@ -167,6 +170,15 @@ internal sealed class NotificationBuffer<T> : IValueTaskSource<bool> where T : c
             return 0;
         }
     }
+
+    // At most one wake is outstanding: the reader parks again only after it has been woken and has resumed.
+    private void Wake(bool result)
+    {
+        _wakeResult = result;
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    void IThreadPoolWorkItem.Execute() => _waiter.SetResult(_wakeResult);
 
     private void Grow(int needed)
     {
