@@ -25,12 +25,26 @@ public static class StandardIndexes
 
     private static class NamespaceIndexFuncHolder<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        public static readonly IndexFunc<T> Instance = static obj =>
-        {
-            var ns = obj.Metadata?.NamespaceProperty;
-            return string.IsNullOrEmpty(ns) ? [] : [ns];
-        };
+        public static readonly IndexFunc<T> Instance = new NamespaceIndex<T>().Values;
     }
+
+    /// <summary>The namespace index function; <see cref="Indexer{T}"/> recognises it and reads the single value without an array.</summary>
+    private sealed class NamespaceIndex<T> : ISingleValueIndex<T> where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        public string? Value(T obj) => obj.Metadata?.NamespaceProperty is { Length: > 0 } ns ? ns : null;
+
+        public IEnumerable<string> Values(T obj) => Value(obj) is { } ns ? [ns] : [];
+    }
+}
+
+/// <summary>
+/// Implemented by the target of an <see cref="IndexFunc{T}"/> that yields at most one value per object, so that
+/// <see cref="Indexer{T}"/> can read that value without the array the delegate returns.
+/// </summary>
+internal interface ISingleValueIndex<in T>
+{
+    /// <summary>The object's only index value, or null when it is not indexed; equal to what the index function yields.</summary>
+    string? Value(T obj);
 }
 
 /// <summary>
@@ -104,13 +118,17 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     /// Adds or replaces an object and returns the one it replaced (null when the key was new): one key computation and one
     /// lookup, where <c>TryGetByKey(key) + Update</c> costs two of each. For the informer's single writer loop.
     /// </summary>
-    internal T? Upsert(T obj) => Put(obj);
+    internal T? Upsert(T obj) => Put(_keyFunc(obj ?? throw new ArgumentNullException(nameof(obj))), obj);
 
-    /// <summary>Removes an object (by its key). Removing an object that is not stored does nothing.</summary>
-    public void Delete(T obj)
+    /// <summary>
+    /// <see cref="Upsert(T)"/> under a key the caller already computed with this indexer's key function (the informer
+    /// gets it from its queue), so the key is not built a second time.
+    /// </summary>
+    internal T? Upsert(string key, T obj) => Put(key, obj);
+
+    /// <summary>Removes the object stored under <paramref name="key"/>, if any.</summary>
+    internal void DeleteByKey(string key)
     {
-        ArgumentNullException.ThrowIfNull(obj);
-        var key = _keyFunc(obj);
         lock (_writerLock)
         {
             var items = _items;
@@ -133,6 +151,54 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
                 _rw.ExitWriteLock();
             }
         }
+    }
+
+    /// <summary>
+    /// Fills an empty store with <paramref name="objects"/> under the already computed <paramref name="keys"/>
+    /// (<c>keys[i]</c> is the key of <c>objects[i]</c>), building the content and indexes aside and publishing them at
+    /// once. Returns false, changing nothing, when the store is not empty or two objects share a key.
+    /// </summary>
+    /// <remarks>The informer's initial list: one sized dictionary and one pass per index instead of one locked update per object.</remarks>
+    internal bool TryLoad(string[] keys, T[] objects)
+    {
+        lock (_writerLock)
+        {
+            if (_count != 0)
+            {
+                return false;
+            }
+
+            var newItems = NewItems(keys.Length);
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (!newItems.TryAdd(keys[i], objects[i]))
+                {
+                    return false;
+                }
+            }
+
+            var newIndexSet = _indexSet.Rebuilt(newItems);
+            _rw.EnterWriteLock();
+            try
+            {
+                _items = newItems;
+                _indexSet = newIndexSet;
+                _count = newItems.Count;
+            }
+            finally
+            {
+                _rw.ExitWriteLock();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Removes an object (by its key). Removing an object that is not stored does nothing.</summary>
+    public void Delete(T obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        DeleteByKey(_keyFunc(obj));
     }
 
     /// <summary>Replaces the whole content and rebuilds the indexes.</summary>
@@ -446,11 +512,23 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     private T? Put(T obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        var key = _keyFunc(obj);
+        return Put(_keyFunc(obj), obj);
+    }
+
+    private T? Put(string key, T obj)
+    {
         lock (_writerLock)
         {
             var items = _items;
             var indexSet = _indexSet;
+            if (items.TryGetValue(key, out var current) && indexSet.SameValues(current, obj))
+            {
+                // The usual update: no index value changes, so only the object is swapped. Readers under the read lock
+                // see the old or the new object, and either agrees with the index; the count does not change.
+                items[key] = obj;
+                return current;
+            }
+
             var newValues = indexSet.Compute(obj);
             // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
             var oldValues = items.TryGetValue(key, out var old) ? indexSet.Compute(old) : null;
@@ -490,12 +568,39 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             Indices = indices;
             ReadOnlyFuncs = new ReadOnlyDictionary<string, IndexFunc<T>>(funcs);
             Names = [.. funcs.Keys];
+            Ordered = [.. Names.Select(n => funcs[n])];
+            Singles = [.. Ordered.Select(f => f.Target as ISingleValueIndex<T>)];
         }
 
         public Dictionary<string, IndexFunc<T>> Funcs { get; }
         public Dictionary<string, Dictionary<string, HashSet<string>>> Indices { get; }
         public IReadOnlyDictionary<string, IndexFunc<T>> ReadOnlyFuncs { get; }
         public string[] Names { get; }
+        /// <summary>The functions in <see cref="Names"/> order.</summary>
+        public IndexFunc<T>[] Ordered { get; }
+        /// <summary>For each function in <see cref="Names"/> order, its single-value form when it has one.</summary>
+        public ISingleValueIndex<T>?[] Singles { get; }
+
+        /// <summary>Whether every index gives <paramref name="a"/> and <paramref name="b"/> the same values (in the same order).</summary>
+        public bool SameValues(T a, T b)
+        {
+            for (var i = 0; i < Ordered.Length; i++)
+            {
+                if (Singles[i] is { } single)
+                {
+                    if (!string.Equals(single.Value(a), single.Value(b), StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+                else if (!Values(Ordered[i], a).AsSpan().SequenceEqual(Values(Ordered[i], b)))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         public IndexFunc<T> GetFunc(string name)
             => Funcs.TryGetValue(name, out var func) ? func : throw Unknown(name);
@@ -514,7 +619,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
             var result = new string[Names.Length][];
             for (var i = 0; i < Names.Length; i++)
             {
-                result[i] = Values(Funcs[Names[i]], obj);
+                result[i] = Singles[i] is { } single ? (single.Value(obj) is { } v ? [v] : []) : Values(Ordered[i], obj);
             }
 
             return result;
@@ -550,9 +655,9 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         public IndexSet Rebuilt(ConcurrentDictionary<string, T> items)
         {
             var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(StringComparer.Ordinal);
-            foreach (var name in Names)
+            for (var i = 0; i < Names.Length; i++)
             {
-                indices.Add(name, Build(Funcs[name], items));
+                indices.Add(Names[i], Build(Ordered[i], items));
             }
 
             return new IndexSet(Funcs, indices);
@@ -562,6 +667,16 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         public static Dictionary<string, HashSet<string>> Build(IndexFunc<T> func, ConcurrentDictionary<string, T> items)
         {
             var index = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            if (func.Target is ISingleValueIndex<T> single)
+            {
+                foreach (var (key, obj) in items)
+                {
+                    AddTo(index, single.Value(obj), key);
+                }
+
+                return index;
+            }
+
             foreach (var (key, obj) in items)
             {
                 foreach (var value in Values(func, obj))

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace KubeInformers;
@@ -23,19 +22,17 @@ internal readonly record struct Notification<T>(NotificationKind Kind, T Object,
 /// </summary>
 internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T : class
 {
-    private readonly Channel<Notification<T>> _buffer = Channel.CreateUnbounded<Notification<T>>(new UnboundedChannelOptions
-    {
-        // The multi-reader implementation is the one that can count (PendingNotifications); there is one reader.
-        SingleReader = false,
-        SingleWriter = false,
-        AllowSynchronousContinuations = false,
-    });
+    private const int BatchSize = 64;
+
+    private readonly NotificationBuffer<T> _buffer = new();
 
     private readonly IResourceEventHandler<T> _handler;
     private readonly Func<bool> _informerSynced;
     private readonly ILogger _logger;
     private readonly string _informerName;
     private int _pendingInitial;
+    // Items of the batch the loop has taken from the buffer and not yet started to deliver.
+    private int _batchRemaining;
     private volatile bool _removed;
 
     public ProcessorListener(IResourceEventHandler<T> handler, TimeSpan requestedResyncPeriod, TimeSpan resyncPeriod, DateTimeOffset now,
@@ -63,7 +60,7 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
 
     public bool HasSynced => _informerSynced() && Volatile.Read(ref _pendingInitial) == 0;
 
-    public int PendingNotifications => _buffer.Reader.Count;
+    public int PendingNotifications => _buffer.Count + Volatile.Read(ref _batchRemaining);
 
     public bool IsRemoved => _removed;
 
@@ -82,9 +79,20 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
             Interlocked.Increment(ref _pendingInitial);
         }
 
-        if (!_buffer.Writer.TryWrite(notification) && countsForSync)
+        if (!_buffer.TryWrite(notification) && countsForSync)
         {
             Interlocked.Decrement(ref _pendingInitial);
+        }
+    }
+
+    /// <summary>Queues an initial add for each object, in order (never blocks); counted like <see cref="Enqueue"/>'s.</summary>
+    public void EnqueueInitialAdds(T[] objects)
+    {
+        Interlocked.Add(ref _pendingInitial, objects.Length);
+        var written = _buffer.WriteInitialAdds(objects);
+        if (written < objects.Length)
+        {
+            Interlocked.Add(ref _pendingInitial, written - objects.Length);
         }
     }
 
@@ -92,28 +100,40 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
     public void Remove()
     {
         _removed = true;
-        _buffer.Writer.TryComplete();
+        _buffer.Complete();
     }
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        try
+        using var stop = stopping.Register(static b => ((NotificationBuffer<T>)b!).Complete(), _buffer);
+        var batch = new Notification<T>[BatchSize];
+        while (true)
         {
-            while (await _buffer.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
+            var n = _buffer.TryTake(batch, out var wait);
+            if (n == 0)
             {
-                while (!_removed && !stopping.IsCancellationRequested && _buffer.Reader.TryRead(out var notification))
-                {
-                    Deliver(notification);
-                }
-
-                if (_removed)
+                if (!await wait.ConfigureAwait(false))
                 {
                     return;
                 }
+
+                continue;
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+
+            Volatile.Write(ref _batchRemaining, n);
+            for (var i = 0; i < n; i++)
+            {
+                if (_removed || stopping.IsCancellationRequested)
+                {
+                    Volatile.Write(ref _batchRemaining, 0);
+                    Array.Clear(batch);
+                    return;
+                }
+
+                Volatile.Write(ref _batchRemaining, n - i - 1);
+                Deliver(batch[i]);
+                batch[i] = default;
+            }
         }
     }
 

@@ -21,9 +21,9 @@ public sealed record SharedIndexInformerOptions<T> where T : class
 }
 
 /// <summary>
-/// One cache of one resource, shared by any number of handlers. A reflector feeds a <see cref="DeltaFifo{T}"/>; a single loop
-/// pops it, updates the <see cref="Indexer"/> and hands notifications to each handler's own unbounded buffer and loop,
-/// so a slow or failing handler delays only itself. Thread-safe.
+/// One cache of one resource, shared by any number of handlers. A reflector feeds a <see cref="DeltaFifo{T}"/>, which the
+/// reflector's own thread drains right after each write: every popped change updates the <see cref="Indexer"/> and is
+/// handed to each handler's own unbounded buffer and loop, so a slow or failing handler delays only itself. Thread-safe.
 /// </summary>
 /// <remarks>
 /// <para>Ordering: each handler sees the changes of one object in the order they happened; handlers are independent.
@@ -32,6 +32,10 @@ public sealed record SharedIndexInformerOptions<T> where T : class
 /// smallest period of the handlers registered before start (and the default); a handler added later with a smaller
 /// period is raised to it. A resync re-delivers every cached object as an update with the same resourceVersion, only to
 /// the handlers that are due; a relist that finds an object unchanged counts as a resync in the same way.</para>
+/// <para>Pipeline: no thread is woken per change between the reflector and the cache (the queue keeps client-go's
+/// meaning of each change: collapsing, relist tombstones, resync skipping); the one hand-off per change is to each
+/// handler's loop. The first list, when nothing was queued before it, is loaded into the cache in one pass and handed
+/// to the handlers as initial adds in list order, which is what popping it key by key would give.</para>
 /// <para>Sync: <see cref="HasSynced"/> once the first list has been fully applied to the cache; a registration's
 /// <see cref="IEventHandlerRegistration.HasSynced"/> once, in addition, its handler has received every initial add.</para>
 /// </remarks>
@@ -65,6 +69,8 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
     private Reflector<T>? _reflector;
     private volatile bool _started;
     private volatile bool _stopped;
+    private readonly KeyedDeltaProcessor<T> _processDeltas;
+    private readonly Func<string[], T[], bool> _applyInitialList;
 
     /// <summary>Creates an informer.</summary>
     public SharedIndexInformer(IListWatch<T> listWatch, SharedIndexInformerOptions<T> options,
@@ -90,6 +96,8 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
         }
 
         _indexer = new Indexer<T>(CacheKeys.MetaNamespaceKey, indexers);
+        _processDeltas = ProcessDeltas;
+        _applyInitialList = ApplyInitialList;
         _resyncCheckPeriod = options.DefaultResyncPeriod > TimeSpan.Zero ? Max(options.DefaultResyncPeriod, MinimumResyncPeriod) : TimeSpan.Zero;
     }
 
@@ -276,7 +284,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
                 EmitDeltaTypeReplaced = true,
                 Transform = _options.Transform,
             });
-            reflector = new Reflector<T>(_listWatch, new SyncSignallingStore(fifo, this), _options.Reflector, _time,
+            reflector = new Reflector<T>(_listWatch, new DrainingStore(fifo, this), _options.Reflector, _time,
                 _loggerFactory.CreateLogger("KubeInformers.Reflector"), _name)
             {
                 WatchErrorHandler = _watchErrorHandler,
@@ -291,29 +299,21 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopping);
         var stopping = _stopping.Token;
         // The reflector gets its own task: a source whose I/O completes synchronously (an in-memory handler, a cache
-        // in front of the server) would otherwise run the list/watch loop inline and never let the pop loop start.
+        // in front of the server) would otherwise run the list/watch loop inline in the caller of RunAsync.
+        // The queue is drained by the reflector's own calls (see DrainingStore), so there is no pop loop to run here.
         var reflectorRun = Task.Run(() => reflector.RunAsync(stopping), CancellationToken.None);
         try
         {
-            while (!stopping.IsCancellationRequested)
+            await reflectorRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (!stopping.IsCancellationRequested)
             {
-                try
+                // The reflector only returns once stopped; should it end early, the informer still runs until stopped.
+                var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                using (stopping.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), stopped))
                 {
-                    await fifo.PopAsync(ProcessDeltas, stopping).ConfigureAwait(false);
+                    await stopped.Task.ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException and not FifoClosedException)
-                {
-                    InformerLog.ProcessFailed(_logger, _name, ex);
-                }
-
-                CheckSynced();
             }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-        catch (FifoClosedException)
-        {
         }
         finally
         {
@@ -356,8 +356,32 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
         }
     }
 
-    /// <summary>Applies one object's deltas to the cache and tells the handlers. Runs under the queue's lock, on the pop loop.</summary>
-    private void ProcessDeltas(IReadOnlyList<Delta<T>> deltas, bool isInInitialList)
+    /// <summary>
+    /// Pops and applies every queued key, on the calling thread (the reflector's, right after its write). A failure to
+    /// apply one key is logged and its deltas are dropped, as client-go's pop loop does; the rest is still applied.
+    /// </summary>
+    private void Drain(DeltaFifo<T> fifo)
+    {
+        while (true)
+        {
+            try
+            {
+                if (!fifo.TryPop(_processDeltas))
+                {
+                    break;
+                }
+            }
+            catch (Exception ex)
+            {
+                InformerLog.ProcessFailed(_logger, _name, ex);
+            }
+        }
+
+        CheckSynced();
+    }
+
+    /// <summary>Applies one object's deltas to the cache and tells the handlers. Runs under the queue's lock.</summary>
+    private void ProcessDeltas(string key, List<Delta<T>> deltas, bool isInInitialList)
     {
         lock (_deltaLock)
         {
@@ -370,7 +394,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
                     case DeltaType.Replaced:
                     case DeltaType.Added:
                     case DeltaType.Updated:
-                        if (_indexer.Upsert(obj) is { } old)
+                        if (_indexer.Upsert(key, obj) is { } old)
                         {
                             // An update that did not change the resourceVersion is a resync: only handlers due for one get it.
                             var isSync = string.Equals(old.Metadata?.ResourceVersion, obj.Metadata?.ResourceVersion, StringComparison.Ordinal);
@@ -383,7 +407,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
 
                         break;
                     case DeltaType.Deleted:
-                        _indexer.Delete(obj);
+                        _indexer.DeleteByKey(key);
                         Distribute(new Notification<T>(NotificationKind.Delete, obj, null, delta.IsFinalStateUnknown), isSync: false);
                         break;
                 }
@@ -391,14 +415,41 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
         }
     }
 
+    /// <summary>
+    /// The first list, straight into the cache: the queue offers it here when nothing was ever queued. Builds the cache
+    /// in one pass and gives every handler the objects as initial adds, in list order, which is exactly what popping the
+    /// queued list would have done. Declines (false, nothing changed) when two objects share a key or an index function
+    /// fails, so the list then takes the queue's path and its per-key rules.
+    /// </summary>
+    private bool ApplyInitialList(string[] keys, T[] objects)
+    {
+        lock (_deltaLock)
+        {
+            try
+            {
+                if (!_indexer.TryLoad(keys, objects))
+                {
+                    return false;
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return false;
+            }
+
+            foreach (var listener in Volatile.Read(ref _listeners))
+            {
+                listener.EnqueueInitialAdds(objects);
+            }
+
+            return true;
+        }
+    }
+
+    // The listener arrays are replaced whole under _lock; a plain read sees one complete array, never a torn one.
     private void Distribute(in Notification<T> notification, bool isSync)
     {
-        ProcessorListener<T>[] targets;
-        lock (_lock)
-        {
-            targets = isSync ? _syncingListeners : _listeners;
-        }
-
+        var targets = isSync ? Volatile.Read(ref _syncingListeners) : Volatile.Read(ref _listeners);
         foreach (var listener in targets)
         {
             listener.Enqueue(notification);
@@ -439,18 +490,41 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    /// <summary>The reflector's view of the queue: notices when a Replace alone (e.g. of an empty list) completes the sync.</summary>
-    private sealed class SyncSignallingStore(DeltaFifo<T> fifo, SharedIndexInformer<T> informer) : IReflectorStore<T>
+    /// <summary>
+    /// The reflector's view of the queue. Every write is followed by draining the queue on the same thread, so a change
+    /// reaches the cache and the handlers' buffers without waking another thread; the queue still decides what each
+    /// change means (collapsing, tombstones, resync skipping). The reflector never calls it concurrently.
+    /// </summary>
+    private sealed class DrainingStore(DeltaFifo<T> fifo, SharedIndexInformer<T> informer) : IReflectorStore<T>
     {
-        public void Add(T obj) => fifo.Add(obj);
-        public void Update(T obj) => fifo.Update(obj);
-        public void Delete(T obj) => fifo.Delete(obj);
-        public void Resync() => fifo.Resync();
+        public void Add(T obj)
+        {
+            fifo.Add(obj);
+            informer.Drain(fifo);
+        }
+
+        public void Update(T obj)
+        {
+            fifo.Update(obj);
+            informer.Drain(fifo);
+        }
+
+        public void Delete(T obj)
+        {
+            fifo.Delete(obj);
+            informer.Drain(fifo);
+        }
+
+        public void Resync()
+        {
+            fifo.Resync();
+            informer.Drain(fifo);
+        }
 
         public void Replace(IReadOnlyList<T> items, string resourceVersion)
         {
-            fifo.Replace(items, resourceVersion);
-            informer.CheckSynced();
+            fifo.ReplaceOrApply(items, informer._applyInitialList);
+            informer.Drain(fifo);
         }
     }
 }
