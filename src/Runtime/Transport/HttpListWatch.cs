@@ -91,8 +91,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
                 throw await ApiErrors.FromResponseAsync(response, TimeProvider, timeout.Token).ConfigureAwait(false);
             }
 
-            // Read ahead so receiving the body overlaps with parsing it (at most 256 KB ahead).
-            await using var stream = new ReadAheadStream(await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false));
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token, CompiledReaders).ConfigureAwait(false);
 
             // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
