@@ -394,6 +394,44 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         }
     }
 
+    /// <summary>
+    /// Calls <paramref name="visit"/> on every cached object whose index <paramref name="indexName"/> contains
+    /// <paramref name="indexedValue"/>, under the read lock, without building a list; returns how many were visited.
+    /// Keep <paramref name="visit"/> short: writers wait for it. Listers use it to filter an index without a copy.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No index of that name exists.</exception>
+    public int ForEachByIndex<TState>(string indexName, string indexedValue, TState state, Action<TState, T> visit)
+    {
+        ArgumentNullException.ThrowIfNull(indexName);
+        ArgumentNullException.ThrowIfNull(indexedValue);
+        ArgumentNullException.ThrowIfNull(visit);
+        _rw.EnterReadLock();
+        try
+        {
+            if (!_indexSet.GetIndex(indexName).TryGetValue(indexedValue, out var keys))
+            {
+                return 0;
+            }
+
+            var items = _items;
+            var visited = 0;
+            foreach (var key in keys)
+            {
+                if (items.TryGetValue(key, out var obj))
+                {
+                    visit(state, obj);
+                    visited++;
+                }
+            }
+
+            return visited;
+        }
+        finally
+        {
+            _rw.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc/>
     public IReadOnlyList<T> ByIndex(string indexName, string indexedValue)
     {

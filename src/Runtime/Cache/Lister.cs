@@ -66,9 +66,8 @@ public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 /// <remarks>
 /// Uses the <see cref="StandardIndexes.Namespace"/> index when the cache has it (informers always register it),
 /// and otherwise scans the whole cache. <see cref="Get"/> returns <see langword="null"/> for a missing object.
-/// An empty namespace name reads all namespaces. <see cref="List(LabelSelector?)"/> without a selector and
-/// <see cref="ByIndex"/> allocate only the array they return; with a selector, <see cref="List(LabelSelector?)"/>
-/// also allocates the namespace's objects once (the index lookup's copy), filtered in place, never a growing list.
+/// An empty namespace name reads all namespaces. <see cref="List(LabelSelector?)"/> and <see cref="ByIndex"/>
+/// allocate only the array they return (with a selector, the namespace index is visited in place).
 /// </remarks>
 public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -98,10 +97,15 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
         if (_indexer.Indexers.ContainsKey(StandardIndexes.Namespace))
         {
-            // Indexer<T>.ByIndex answers with a fresh array per call, which may be filtered in place (a ListerTests test
-            // fails if that ever changes); any other IIndexer's answer is copied.
-            var inNamespace = _indexer.ByIndex(StandardIndexes.Namespace, _namespace);
-            return everything ? inNamespace : ListerFiltering.Filter(inNamespace, selector!, owned: _indexer is Indexer<T>);
+            if (everything)
+            {
+                return _indexer.ByIndex(StandardIndexes.Namespace, _namespace);
+            }
+
+            // The namespace index is visited in place: only the matching objects are collected.
+            return _indexer is Indexer<T> concrete
+                ? ListerFiltering.FilterIndex(concrete, StandardIndexes.Namespace, _namespace, selector!)
+                : ListerFiltering.Filter(_indexer.ByIndex(StandardIndexes.Namespace, _namespace), selector!, owned: false);
         }
 
         return ListerFiltering.Filter(_indexer, selector ?? LabelSelector.Everything, _namespace);
@@ -150,6 +154,28 @@ internal static class ListerFiltering
             concrete.ForEach((collector, selector, @namespace), static (state, obj) =>
             {
                 if (Accepts(obj, state.selector, state.@namespace))
+                {
+                    state.collector.Add(obj);
+                }
+            });
+            return collector.ToArray();
+        }
+        finally
+        {
+            collector.Return();
+        }
+    }
+
+    /// <summary>The objects under <paramref name="value"/> in index <paramref name="indexName"/> matching <paramref name="selector"/>, visited under the read lock.</summary>
+    public static IReadOnlyList<T> FilterIndex<T>(Indexer<T> indexer, string indexName, string value, LabelSelector selector)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        var collector = Collector<T>.Take(indexer.Count);
+        try
+        {
+            indexer.ForEachByIndex(indexName, value, (collector, selector), static (state, obj) =>
+            {
+                if (state.selector.Matches(obj.Metadata?.Labels))
                 {
                     state.collector.Add(obj);
                 }
