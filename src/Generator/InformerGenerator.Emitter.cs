@@ -179,14 +179,14 @@ public sealed partial class InformerGenerator
             w.Doc($"<remarks>{ReadOnlyNote}</remarks>");
             w.Line(GeneratedCode);
             w.Open($"{access} sealed partial class {nsLister}");
-            w.Line($"private readonly {Ns}IIndexer<{model}> _indexer;");
-            w.Line();
             w.Summary("Wraps a runtime namespace lister.");
             w.Doc("<param name=\"inner\">The runtime namespace lister.</param>");
-            w.Doc("<param name=\"indexer\">The informer's cache, for index lookups.</param>");
+            w.Doc("<param name=\"indexer\">The informer's cache, which <paramref name=\"inner\"/> must read.</param>");
             w.Open($"public {nsLister}({Ns}NamespaceLister<{model}> inner, {Ns}IIndexer<{model}> indexer)");
             w.Line("Inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
-            w.Line("_indexer = indexer ?? throw new global::System.ArgumentNullException(nameof(indexer));");
+            w.Open("if (indexer is null)");
+            w.Line("throw new global::System.ArgumentNullException(nameof(indexer));");
+            w.Close();
             w.Close();
             w.Line();
             w.Summary("The runtime namespace lister this one wraps.");
@@ -212,22 +212,7 @@ public sealed partial class InformerGenerator
                 w.Line();
                 w.Summary($"The namespace's cached objects whose index <c>{Escape(index.Name)}</c> ({IndexOrigin(index)}) contains <paramref name=\"value\"/>.");
                 w.Doc("<param name=\"value\">The indexed value.</param>");
-                w.Line($"public {list} {index.MemberName}(string value) => InNamespace(_indexer.ByIndex({output.Qualify(indexes)}.{index.MemberName}, value));");
-            }
-
-            if (r.Indexes.Count > 0)
-            {
-                w.Line();
-                w.Open($"private {list} InNamespace({list} items)");
-                w.Line($"var result = new global::System.Collections.Generic.List<{model}>();");
-                w.Open("foreach (var item in items)");
-                w.Open($"if (global::k8s.Models.ModelExtensions.Namespace((global::k8s.Models.IMetadata<global::k8s.Models.V1ObjectMeta>)item) == Inner.NamespaceName)");
-                w.Line("result.Add(item);");
-                w.Close();
-                w.Close();
-                w.Line();
-                w.Line("return result;");
-                w.Close();
+                w.Line($"public {list} {index.MemberName}(string value) => Inner.ByIndex({output.Qualify(indexes)}.{index.MemberName}, value);");
             }
 
             w.Close();
