@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 
@@ -132,11 +133,18 @@ internal static class KubernetesJsonCodec
             }
 
             // A private copy for decoding only: the same settings plus converters that make repeated strings and identical
-            // managedFields documents share one instance (bounded caches; see DecodeDeduplication.cs). Reading is otherwise
-            // identical; KubernetesClient's own options are left untouched.
+            // managedFields documents share one instance (bounded caches; see DecodeDeduplication.cs) and parse timestamps
+            // without culture-aware matching. Reading is otherwise identical; KubernetesClient's own options are left untouched.
             var options = new JsonSerializerOptions(global);
             options.Converters.Insert(0, new DeduplicatingStringConverter());
             options.Converters.Insert(0, new DeduplicatingObjectConverter());
+
+            // API-server timestamps are parsed from their bytes; anything else goes to KubernetesClient's converter.
+            if (global.GetConverter(typeof(DateTime)) is JsonConverter<DateTime> dates)
+            {
+                options.Converters.Insert(0, new KubernetesTimestampConverter(dates));
+            }
+
             return options;
         }
         catch (Exception)
