@@ -168,17 +168,7 @@ public sealed partial class InformerGenerator
         {
             w.Line();
             w.Line($"/// <summary>Reads a <see cref=\"{shape.TypeName.Replace("global::", string.Empty).Replace('<', '{').Replace('>', '}')}\"/> or null.</summary>");
-            w.Line(Optimized);
-            w.Open($"public {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
-            w.Line("value = null;");
-            w.Open($"if (reader.TokenType == {Token}.Null)");
-            w.Line($"return {Result}.Done;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType != {Token}.StartObject)");
-            w.Line($"return {Result}.Unsupported;");
-            w.Close();
-            w.Line();
+            OpenReader(w, shape, "public", "StartObject");
             w.Open($"if (_delegate_{shape.Method})");
             w.Line($"return _c.ReadDelegated<{shape.TypeName}>(ref reader, out value);");
             w.Close();
@@ -189,15 +179,7 @@ public sealed partial class InformerGenerator
                 w.Line($"{Result} r;");
             }
 
-            w.Open("while (true)");
-            w.Open("if (!reader.Read())");
-            w.Line($"return {Result}.NeedMoreData;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType == {Token}.EndObject)");
-            w.Line("break;");
-            w.Close();
-            w.Line();
+            OpenLoop(w, "EndObject");
             w.Open("if (reader.ValueIsEscaped || reader.HasValueSequence)");
             w.Line($"return {Result}.Unsupported;");
             w.Close();
@@ -237,76 +219,32 @@ public sealed partial class InformerGenerator
             w.Open("if (!reader.TrySkip())");
             w.Line($"return {Result}.NeedMoreData;");
             w.Close();
-            w.Close();
-            w.Line();
-            w.Line("value = result;");
-            w.Line($"return {Result}.Done;");
-            w.Close();
+            CloseReader(w, "result");
         }
 
         private static void EmitList(SourceWriter w, ReaderShape shape, Dictionary<string, ReaderShape> shapes)
         {
             var element = shapes[shape.Element!];
             w.Line();
-            w.Line(Optimized);
-            w.Open($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
-            w.Line("value = null;");
-            w.Open($"if (reader.TokenType == {Token}.Null)");
-            w.Line($"return {Result}.Done;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType != {Token}.StartArray)");
-            w.Line($"return {Result}.Unsupported;");
-            w.Close();
-            w.Line();
+            OpenReader(w, shape, "private", "StartArray");
             w.Line($"var list = new {shape.TypeName}();");
-            w.Open("while (true)");
-            w.Open("if (!reader.Read())");
-            w.Line($"return {Result}.NeedMoreData;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType == {Token}.EndArray)");
-            w.Line("break;");
-            w.Close();
-            w.Line();
+            OpenLoop(w, "EndArray");
             w.Line($"var r = {Call(element)}(ref reader, out var item);");
             w.Open($"if (r != {Result}.Done)");
             w.Line("return r;");
             w.Close();
             w.Line();
             w.Line("list.Add(item!);");
-            w.Close();
-            w.Line();
-            w.Line("value = list;");
-            w.Line($"return {Result}.Done;");
-            w.Close();
+            CloseReader(w, "list");
         }
 
         private static void EmitMap(SourceWriter w, ReaderShape shape, Dictionary<string, ReaderShape> shapes)
         {
             var element = shapes[shape.Element!];
             w.Line();
-            w.Line(Optimized);
-            w.Open($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
-            w.Line("value = null;");
-            w.Open($"if (reader.TokenType == {Token}.Null)");
-            w.Line($"return {Result}.Done;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType != {Token}.StartObject)");
-            w.Line($"return {Result}.Unsupported;");
-            w.Close();
-            w.Line();
+            OpenReader(w, shape, "private", "StartObject");
             w.Line($"var map = new {shape.TypeName}();");
-            w.Open("while (true)");
-            w.Open("if (!reader.Read())");
-            w.Line($"return {Result}.NeedMoreData;");
-            w.Close();
-            w.Line();
-            w.Open($"if (reader.TokenType == {Token}.EndObject)");
-            w.Line("break;");
-            w.Close();
-            w.Line();
+            OpenLoop(w, "EndObject");
             w.Line("var key = _c.ReadKey(ref reader);");
             w.Open("if (!reader.Read())");
             w.Line($"return {Result}.NeedMoreData;");
@@ -318,9 +256,45 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line("map[key] = item!;");
+            CloseReader(w, "map");
+        }
+
+        /// <summary>A reader method's head: null gives null, any token but <paramref name="startToken"/> is unsupported.</summary>
+        private static void OpenReader(SourceWriter w, ReaderShape shape, string access, string startToken)
+        {
+            w.Line(Optimized);
+            w.Open($"{access} {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
+            w.Line("value = null;");
+            w.Open($"if (reader.TokenType == {Token}.Null)");
+            w.Line($"return {Result}.Done;");
             w.Close();
             w.Line();
-            w.Line("value = map;");
+            w.Open($"if (reader.TokenType != {Token}.{startToken})");
+            w.Line($"return {Result}.Unsupported;");
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>Opens the loop over a container's members, which ends at <paramref name="endToken"/> or asks for more data.</summary>
+        private static void OpenLoop(SourceWriter w, string endToken)
+        {
+            w.Open("while (true)");
+            w.Open("if (!reader.Read())");
+            w.Line($"return {Result}.NeedMoreData;");
+            w.Close();
+            w.Line();
+            w.Open($"if (reader.TokenType == {Token}.{endToken})");
+            w.Line("break;");
+            w.Close();
+            w.Line();
+        }
+
+        /// <summary>Closes the member loop and the method, returning <paramref name="variable"/>.</summary>
+        private static void CloseReader(SourceWriter w, string variable)
+        {
+            w.Close();
+            w.Line();
+            w.Line($"value = {variable};");
             w.Line($"return {Result}.Done;");
             w.Close();
         }
