@@ -43,7 +43,8 @@ public static class ColdChild
         var retained = SyncPaths.HeapAfterFullGc() - baseline;
         var count = SyncPaths.Count(cache);
         GC.KeepAlive(cache);
-        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count} main={tMain.TotalMilliseconds:F0} client={tClient.TotalMilliseconds:F0}"));
+        var readers = CompiledReaderRegistry.GetStatistics<k8s.Models.V1Pod>();
+        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count} main={tMain.TotalMilliseconds:F0} client={tClient.TotalMilliseconds:F0} compiled={readers.Decoded} fallback={readers.FallenBack}"));
         await SyncPaths.ReleaseAsync(cache).ConfigureAwait(false);
         return 0;
     }
