@@ -29,21 +29,22 @@ internal static class KubernetesJsonCodec
     /// <param name="compiled">Whether a generated <see cref="CompiledJsonReader{T}"/> may decode it (falling back to <c>JsonSerializer</c>).</param>
     public static T Deserialize<T>(ref Utf8JsonReader reader, bool compiled = true) where T : class
     {
-        if (compiled && reader.TokenType == JsonTokenType.StartObject && CompiledReaderRegistry.Get<T>() is { } reader0)
+        if (compiled)
         {
+            // Anything the compiled reader does not handle goes through JsonSerializer below, so errors and odd inputs
+            // behave exactly as without it. The value is complete in the buffer, so running out of data cannot happen;
+            // should it, JsonSerializer reports the truncation from the start of the value.
             var saved = reader;
-            if (TryCompiled(reader0, ref reader, out var compiledValue) == CompiledReadResult.Done)
+            var result = TryReadCompiled<T>(ref reader, out var compiledValue);
+            if (result == CompiledReadResult.Done)
             {
                 return compiledValue!;
             }
 
-            // Anything the compiled reader does not handle (or an object that ends early) goes through JsonSerializer,
-            // so errors and odd inputs behave exactly as without it.
-            CompiledReaderRegistry.CountFallback<T>();
             reader = saved;
         }
 
-        if (TypeInfoCache<T>.Projection is { } projection && reader.TokenType == JsonTokenType.StartObject)
+        if (ProjectionCache<T>.Converter is { } projection && reader.TokenType == JsonTokenType.StartObject)
         {
             // A generated projection reader: the value is complete in the buffer, so skip JsonSerializer's scoping pass.
             return projection.TryRead(ref reader, Options!, out var value)
@@ -70,8 +71,8 @@ internal static class KubernetesJsonCodec
     public static bool TryReadProjection<T>(ref Utf8JsonReader reader, out T? value, out bool handled) where T : class
     {
         value = null;
-        handled = TypeInfoCache<T>.Projection is not null && reader.TokenType == JsonTokenType.StartObject;
-        return !handled || TypeInfoCache<T>.Projection!.TryRead(ref reader, Options!, out value);
+        handled = ProjectionCache<T>.Converter is not null && reader.TokenType == JsonTokenType.StartObject;
+        return !handled || ProjectionCache<T>.Converter!.TryRead(ref reader, Options!, out value);
     }
 
     /// <summary>
@@ -157,9 +158,6 @@ internal static class KubernetesJsonCodec
     {
         public static readonly JsonTypeInfo<T>? Info = Load();
 
-        /// <summary>The generated projection converter of <typeparamref name="T"/>, called directly; null for other types.</summary>
-        public static readonly IProjectionJsonConverter<T>? Projection = Info?.Converter as IProjectionJsonConverter<T>;
-
         private static JsonTypeInfo<T>? Load()
         {
             try
@@ -171,5 +169,19 @@ internal static class KubernetesJsonCodec
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The generated projection converter of <typeparamref name="T"/>, called directly; null for other types. Only a type
+    /// whose <c>[JsonConverter]</c> is a projection converter has its JSON metadata resolved (to honour an options
+    /// converter that would override it); model types never pay for building System.Text.Json metadata here.
+    /// </summary>
+    private static class ProjectionCache<T>
+    {
+        public static readonly IProjectionJsonConverter<T>? Converter =
+            typeof(T).GetCustomAttribute<JsonConverterAttribute>(inherit: false)?.ConverterType is { } type
+            && typeof(IProjectionJsonConverter<T>).IsAssignableFrom(type)
+                ? TypeInfoCache<T>.Info?.Converter as IProjectionJsonConverter<T>
+                : null;
     }
 }
