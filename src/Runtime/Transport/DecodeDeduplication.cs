@@ -62,36 +62,8 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         }
     }
 
-    /// <summary>The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by <paramref name="create"/>.</summary>
-    public TValue GetOrCreate(ReadOnlySpan<byte> utf8, Func<ReadOnlySpan<byte>, TValue> create)
-        => GetOrCreate(utf8, create, static (bytes, create) => create(bytes));
-
-    /// <summary>
-    /// The value for <paramref name="utf8"/>: a cached instance with the same bytes, or a new one made by
-    /// <paramref name="create"/> from <paramref name="state"/> (pass a static lambda: nothing is captured, nothing allocated).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public TValue GetOrCreate<TState>(ReadOnlySpan<byte> utf8, TState state, Func<ReadOnlySpan<byte>, TState, TValue> create)
-    {
-        if (utf8.Length > _maxLength)
-        {
-            return create(utf8, state);
-        }
-
-        var slot = (int)(Hash(utf8) & (uint)_mask);
-        var entry = Volatile.Read(ref _slots[slot]);
-        if (entry is not null && utf8.SequenceEqual(entry.Utf8))
-        {
-            return entry.Value;
-        }
-
-        var value = create(utf8, state);
-        Volatile.Write(ref _slots[slot], new Entry(utf8.ToArray(), value));
-        return value;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static uint Hash(ReadOnlySpan<byte> bytes)
+    internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
         // FNV-1a: fast and good enough for choosing a slot; collisions only cost a miss.
         var h = 2166136261u;
@@ -110,10 +82,56 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
     }
 }
 
-/// <summary>Decodes JSON strings through a <see cref="Utf8ValueCache{TValue}"/> so repeated strings share one instance.</summary>
+/// <summary>
+/// The string flavour of <see cref="Utf8ValueCache{TValue}"/>: a slot holds only the string, compared with the bytes as
+/// ASCII, so a miss allocates the string and nothing else (no copy of its bytes, no entry). Only ASCII strings are cached
+/// (almost all of a Kubernetes object's repeated strings); others pass through. Thread-safe, bounded, lock-free.
+/// </summary>
+internal sealed class Utf8StringCache
+{
+    private readonly string?[] _slots;
+    private readonly int _mask;
+    private readonly int _maxLength;
+
+    public Utf8StringCache(int slots, int maxLength)
+    {
+        if (slots <= 0 || (slots & (slots - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(slots), "must be a power of two");
+        _slots = new string?[slots];
+        _mask = slots - 1;
+        _maxLength = maxLength;
+    }
+
+    /// <summary>A cached string with the same bytes, or a new one (cached when it is ASCII and not too long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public string GetOrCreate(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > _maxLength)
+        {
+            return Encoding.UTF8.GetString(utf8);
+        }
+
+        ref var slot = ref _slots[(int)(Utf8ValueCache<string>.Hash(utf8) & (uint)_mask)];
+        var cached = Volatile.Read(ref slot);
+        if (cached is not null && cached.Length == utf8.Length && Ascii.Equals(utf8, cached))
+        {
+            return cached;
+        }
+
+        var value = Encoding.UTF8.GetString(utf8);
+        if (value.Length == utf8.Length)
+        {
+            // As many chars as bytes: ASCII (a non-ASCII look-alike would only ever miss in Ascii.Equals).
+            Volatile.Write(ref slot, value);
+        }
+
+        return value;
+    }
+}
+
+/// <summary>Decodes JSON strings through a <see cref="Utf8StringCache"/> so repeated strings share one instance.</summary>
 internal sealed class DeduplicatingStringConverter : JsonConverter<string>
 {
-    private readonly Utf8ValueCache<string> _cache = new(slots: 16_384, maxLength: 128);
+    private readonly Utf8StringCache _cache = new(slots: 16_384, maxLength: 128);
 
     public override bool HandleNull => false;
 
@@ -128,7 +146,7 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
             return reader.GetString();
         }
 
-        return _cache.GetOrCreate(reader.ValueSpan, static utf8 => Encoding.UTF8.GetString(utf8));
+        return _cache.GetOrCreate(reader.ValueSpan);
     }
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
@@ -141,7 +159,7 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
     public string ReadKey(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
             ? reader.GetString()!
-            : _cache.GetOrCreate(reader.ValueSpan, static utf8 => Encoding.UTF8.GetString(utf8));
+            : _cache.GetOrCreate(reader.ValueSpan);
 
     /// <inheritdoc/>
     public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WritePropertyName(value);

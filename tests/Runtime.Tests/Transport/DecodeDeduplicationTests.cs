@@ -95,4 +95,28 @@ public sealed class DecodeDeduplicationTests
             Assert.Equal("v" + i, cm.Data["k" + (i % 13)]);
         }
     }
+
+    [Fact]
+    public void The_string_cache_shares_ascii_strings_passes_others_through_and_a_miss_allocates_only_the_string()
+    {
+        var cache = new Utf8StringCache(slots: 16, maxLength: 64);
+        var ascii = "payments"u8.ToArray();
+        var first = cache.GetOrCreate(ascii);
+        Assert.Same(first, cache.GetOrCreate(ascii));
+
+        // Non-ASCII values decode correctly every time but are not cached.
+        var accented = Encoding.UTF8.GetBytes("équipe-ü");
+        var a = cache.GetOrCreate(accented);
+        Assert.Equal("équipe-ü", a);
+        Assert.NotSame(a, cache.GetOrCreate(accented));
+
+        // A miss costs the string itself (header + chars), no copy of the bytes and no entry object.
+        var unique = "uid-5f6c1e2a-0b7d-4e61-9a3c-1d2e3f405162"u8.ToArray();
+        cache.GetOrCreate("warm-up"u8);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var s = cache.GetOrCreate(unique);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(unique.Length, s.Length);
+        Assert.InRange(allocated, unique.Length * 2, (unique.Length * 2) + 32);
+    }
 }
