@@ -235,22 +235,14 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
 
             // Queued keys missing from the list: their deletion was missed while the watch was down.
             // The tombstone carries the newest queued object (the inner object when that is a tombstone already).
+            // Queuing for an already-queued key only appends to its delta list, so the queue can be walked meanwhile.
             var queuedDeletions = 0;
-            List<(string Key, T Object)>? missing = null;
             foreach (var key in _queue)
             {
                 if (!keys.Contains(key))
                 {
-                    (missing ??= []).Add((key, _items[key][^1].Object));
-                }
-            }
-
-            if (missing is not null)
-            {
-                foreach (var (key, newest) in missing)
-                {
                     queuedDeletions++;
-                    QueueActionLocked(DeltaType.Deleted, newest, key, tombstone: true);
+                    QueueActionLocked(DeltaType.Deleted, _items[key][^1].Object, key, tombstone: true);
                 }
             }
 
