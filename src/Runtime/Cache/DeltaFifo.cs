@@ -235,22 +235,14 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
 
             // Queued keys missing from the list: their deletion was missed while the watch was down.
             // The tombstone carries the newest queued object (the inner object when that is a tombstone already).
+            // Queuing for an already-queued key only appends to its delta list, so the queue can be walked meanwhile.
             var queuedDeletions = 0;
-            List<(string Key, T Object)>? missing = null;
             foreach (var key in _queue)
             {
                 if (!keys.Contains(key))
                 {
-                    (missing ??= []).Add((key, _items[key][^1].Object));
-                }
-            }
-
-            if (missing is not null)
-            {
-                foreach (var (key, newest) in missing)
-                {
                     queuedDeletions++;
-                    QueueActionLocked(DeltaType.Deleted, newest, key, tombstone: true);
+                    QueueActionLocked(DeltaType.Deleted, _items[key][^1].Object, key, tombstone: true);
                 }
             }
 
@@ -389,25 +381,18 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
     {
         lock (_lock)
         {
-            if (_closed || !_queue.TryDequeue(out var key))
+            if (_closed || !TryDequeueLocked(out var key, out var deltas, out var isInInitialList))
             {
                 return false;
             }
 
-            var isInInitialList = !HasSyncedLocked;
-            if (_initialPopulationCount > 0)
-            {
-                _initialPopulationCount--;
-            }
-
-            _items.Remove(key, out var deltas);
             try
             {
-                process(key, deltas!, isInInitialList);
+                process(key, deltas, isInInitialList);
             }
             finally
             {
-                if (deltas!.Capacity <= 8 && _spareLists.Count < 16)
+                if (deltas.Capacity <= 8 && _spareLists.Count < 16)
                 {
                     deltas.Clear();
                     _spareLists.Push(deltas);
@@ -453,19 +438,32 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
             throw new FifoClosedException();
         }
 
-        if (!_queue.TryDequeue(out var key))
+        if (!TryDequeueLocked(out _, out var deltas, out var isInInitialList))
         {
             return false;
         }
 
-        var isInInitialList = !HasSyncedLocked;
+        process(deltas, isInInitialList);
+        return true;
+    }
+
+    /// <summary>Removes the head key and its deltas, counting it off the initial list; false when the queue is empty.</summary>
+    private bool TryDequeueLocked(out string key, out List<Delta<T>> deltas, out bool isInInitialList)
+    {
+        if (!_queue.TryDequeue(out key!))
+        {
+            deltas = null!;
+            isInInitialList = false;
+            return false;
+        }
+
+        isInInitialList = !HasSyncedLocked;
         if (_initialPopulationCount > 0)
         {
             _initialPopulationCount--;
         }
 
-        _items.Remove(key, out var deltas);
-        process(deltas!, isInInitialList);
+        _items.Remove(key, out deltas!);
         return true;
     }
 

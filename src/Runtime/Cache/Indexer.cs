@@ -559,7 +559,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
         {
             var items = _items;
             var indexSet = _indexSet;
-            if (items.TryGetValue(key, out var current) && indexSet.SameValues(current, obj))
+            var present = items.TryGetValue(key, out var current);
+            if (present && indexSet.SameValues(current!, obj))
             {
                 // The usual update: no index value changes, so only the object is swapped. Readers under the read lock
                 // see the old or the new object, and either agrees with the index; the count does not change.
@@ -569,7 +570,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
 
             var newValues = indexSet.Compute(obj);
             // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
-            var oldValues = items.TryGetValue(key, out var old) ? indexSet.Compute(old) : null;
+            // Writers hold _writerLock, so the object looked up above is still the current one.
+            var oldValues = present ? indexSet.Compute(current!) : null;
             _rw.EnterWriteLock();
             try
             {
@@ -590,7 +592,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
                 _rw.ExitWriteLock();
             }
 
-            return old;
+            return current;
         }
     }
 

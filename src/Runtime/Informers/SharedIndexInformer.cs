@@ -194,10 +194,9 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             if (_started)
             {
                 // Late handler: the current cache, as initial adds, before any later change (deltas are blocked meanwhile).
-                foreach (var obj in _indexer.List())
-                {
-                    listener.Enqueue(new Notification<T>(NotificationKind.Add, obj, null, true));
-                }
+                // Written in one batch, as for the first list (Indexer.List returns a fresh array).
+                var cached = _indexer.List();
+                listener.EnqueueInitialAdds(cached as T[] ?? [.. cached]);
             }
 
             return listener;

@@ -22,7 +22,7 @@ public sealed class DeltaFifoTests
     {
         Delta<Obj>[]? popped = null;
         var initial = false;
-        await StoreWait.CompletesAsync(
+        await FlowWait.CompletesAsync(
             fifo.PopAsync((deltas, isInInitialList) =>
             {
                 popped = [.. deltas];
@@ -406,7 +406,7 @@ public sealed class DeltaFifoTests
 
         fifo.Close();
 
-        await Assert.ThrowsAsync<FifoClosedException>(() => StoreWait.CompletesAsync(pop, "the pop to end"));
+        await Assert.ThrowsAsync<FifoClosedException>(() => FlowWait.CompletesAsync(pop, "the pop to end"));
         Assert.True(fifo.IsClosed);
         await Assert.ThrowsAsync<FifoClosedException>(() => fifo.PopAsync((_, _) => { }).AsTask());
     }
@@ -421,7 +421,7 @@ public sealed class DeltaFifoTests
 
         fifo.Add(O("a", 1));
 
-        await StoreWait.CompletesAsync(pop, "the pop to receive the item");
+        await FlowWait.CompletesAsync(pop, "the pop to receive the item");
         Assert.Equal([D(DeltaType.Added, O("a", 1))], popped!);
     }
 
@@ -434,7 +434,7 @@ public sealed class DeltaFifoTests
 
         cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => StoreWait.CompletesAsync(pop, "the cancelled pop"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FlowWait.CompletesAsync(pop, "the cancelled pop"));
         fifo.Add(O("a", 1));
         Assert.Equal("a", (await PopAsync(fifo)).Deltas[0].Object.Name);
     }
@@ -515,9 +515,9 @@ public sealed class DeltaFifoTests
             fifo.Add(O("k" + i, i));
         }
 
-        await StoreWait.UntilAsync(() => seen.Count == 2000 && fifo.Count == 0, "all 2000 keys popped");
+        await FlowWait.UntilAsync(() => seen.Count == 2000 && fifo.Count == 0, "all 2000 keys popped");
         fifo.Close();
-        await StoreWait.CompletesAsync(Task.WhenAll(consumers), "consumers to stop");
+        await FlowWait.CompletesAsync(Task.WhenAll(consumers), "consumers to stop");
         Assert.Equal(2000, seen.Distinct().Count());
     }
 }

@@ -241,7 +241,7 @@ public sealed class IndexerTests
             }
         });
         indexer.AddIndexers(new Dictionary<string, IndexFunc<Obj>> { [ByValue] = o => o.Values ?? [] });
-        await KubeInformers.Tests.TestSupport.StoreWait.CompletesAsync(writer, "the writer");
+        await KubeInformers.Tests.TestSupport.FlowWait.CompletesAsync(writer, "the writer");
 
         Assert.Equal(3000, indexer.Count);
         Assert.Equal(3000, indexer.ListIndexFuncValues(ByValue).Sum(v => indexer.IndexKeys(ByValue, v).Count));
@@ -307,7 +307,7 @@ public sealed class IndexerTests
             }
         })).ToArray();
 
-        await KubeInformers.Tests.TestSupport.StoreWait.CompletesAsync(Task.WhenAll([writer, .. readers]), "writer and readers");
+        await KubeInformers.Tests.TestSupport.FlowWait.CompletesAsync(Task.WhenAll([writer, .. readers]), "writer and readers");
         Assert.Empty(failures);
         Assert.All(indexer.List(), o => Assert.Contains(o.Name, indexer.IndexKeys(ByValue, o.Values![0])));
     }
