@@ -67,10 +67,7 @@ public sealed partial class InformerGenerator
                     return null;
                 }
 
-                var member = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(property.Name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-                    ? property.Name
-                    : "@" + property.Name; // a property named like a keyword (declared as @class)
-                steps.Add(new PathStep(PathStepKind.Property, member, CanBeNull(property.Type)));
+                steps.Add(new PathStep(PathStepKind.Property, Naming.EscapeKeyword(property.Name), CanBeNull(property.Type)));
                 type = property.Type;
                 i++;
             }

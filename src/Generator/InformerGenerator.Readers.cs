@@ -5,7 +5,6 @@ using System.Threading;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace KubeInformers.Generator;
 
@@ -260,7 +259,7 @@ public sealed partial class InformerGenerator
                         break;
                     }
 
-                    properties.Add(new ReaderProperty(jsonName, Identifier(property.Name), shape.Method));
+                    properties.Add(new ReaderProperty(jsonName, Naming.EscapeKeyword(property.Name), shape.Method));
                 }
             }
 
@@ -432,11 +431,6 @@ public sealed partial class InformerGenerator
                 && !named.IsAnonymousType && !named.IsTupleType,
             _ => false,
         };
-
-        private static string Identifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None && name is "await" or "yield"
-                ? "@" + name
-                : name;
 
         /// <summary>An identifier fragment for a type name; distinct type names give distinct fragments.</summary>
         internal static string Key(string typeName)
