@@ -201,30 +201,7 @@ public sealed partial class InformerGenerator
                         continue;
                     }
 
-                    string? jsonName = null;
-                    var ignored = false;
-                    foreach (var attribute in property.GetAttributes())
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonPropertyNameAttribute)
-                            && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string n)
-                        {
-                            jsonName = n;
-                        }
-                        else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonIgnoreAttribute)
-                            && (attribute.NamedArguments.Length == 0
-                                || attribute.NamedArguments.Any(a => a.Key == "Condition" && a.Value.Value is int c && c == 1)))
-                        {
-                            ignored = true;
-                        }
-                    }
-
-                    if (ignored)
-                    {
-                        continue;
-                    }
-
-                    jsonName ??= Naming.CamelCase(property.Name);
-                    if (!result.ContainsKey(jsonName))
+                    if (JsonNameOf(property, known) is { } jsonName && !result.ContainsKey(jsonName))
                     {
                         result.Add(jsonName, property);
                     }
@@ -232,6 +209,31 @@ public sealed partial class InformerGenerator
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The JSON name System.Text.Json reads <paramref name="property"/> under (<c>[JsonPropertyName]</c>, else camelCase),
+        /// or null when <c>[JsonIgnore]</c> leaves it out always (its <c>When*</c> conditions apply to writing only).
+        /// </summary>
+        public static string? JsonNameOf(IPropertySymbol property, KnownSymbols known)
+        {
+            string? jsonName = null;
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonPropertyNameAttribute)
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string n)
+                {
+                    jsonName = n;
+                }
+                else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonIgnoreAttribute)
+                    && (attribute.NamedArguments.Length == 0
+                        || attribute.NamedArguments.Any(a => a.Key == "Condition" && a.Value.Value is int c && c == 1)))
+                {
+                    return null; // JsonIgnoreCondition.Always is 1 and the default
+                }
+            }
+
+            return jsonName ?? Naming.CamelCase(property.Name);
         }
 
         /// <summary>The path's dotted segments, a trailing <c>[*]</c> or <c>[]</c> (list markers, lists are iterated anyway) removed.</summary>
