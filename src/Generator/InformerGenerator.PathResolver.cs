@@ -171,12 +171,6 @@ public sealed partial class InformerGenerator
             return new ProjectionPath(steps, type, crossesList, crossesList ? null : MapValue(type, known), metadataProperty);
         }
 
-        /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
-        public static ITypeSymbol? ElementOf(ITypeSymbol type, KnownSymbols known) => ListElement(type, known);
-
-        /// <summary>The value type of a string-keyed map, or null.</summary>
-        public static ITypeSymbol? ValueOf(ITypeSymbol type, KnownSymbols known) => MapValue(type, known);
-
         /// <summary>The members of <paramref name="type"/> by JSON name: <c>[JsonPropertyName]</c>, else camelCase.</summary>
         public static Dictionary<string, IPropertySymbol> JsonMembers(ITypeSymbol type, KnownSymbols known)
         {
@@ -278,6 +272,7 @@ public sealed partial class InformerGenerator
         private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
             => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
 
+        /// <summary>The value type of a string-keyed map, or null.</summary>
         private static ITypeSymbol? MapValue(ITypeSymbol type, KnownSymbols known)
         {
             foreach (var candidate in SelfAndInterfaces(type))
@@ -294,6 +289,7 @@ public sealed partial class InformerGenerator
             return null;
         }
 
+        /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
         private static ITypeSymbol? ListElement(ITypeSymbol type, KnownSymbols known)
         {
             if (type.SpecialType == SpecialType.System_String || MapValue(type, known) is not null)
