@@ -67,10 +67,7 @@ public sealed partial class InformerGenerator
                     return null;
                 }
 
-                var member = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(property.Name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None
-                    ? property.Name
-                    : "@" + property.Name; // a property named like a keyword (declared as @class)
-                steps.Add(new PathStep(PathStepKind.Property, member, CanBeNull(property.Type)));
+                steps.Add(new PathStep(PathStepKind.Property, Naming.EscapeKeyword(property.Name), CanBeNull(property.Type)));
                 type = property.Type;
                 i++;
             }
@@ -174,12 +171,6 @@ public sealed partial class InformerGenerator
             return new ProjectionPath(steps, type, crossesList, crossesList ? null : MapValue(type, known), metadataProperty);
         }
 
-        /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
-        public static ITypeSymbol? ElementOf(ITypeSymbol type, KnownSymbols known) => ListElement(type, known);
-
-        /// <summary>The value type of a string-keyed map, or null.</summary>
-        public static ITypeSymbol? ValueOf(ITypeSymbol type, KnownSymbols known) => MapValue(type, known);
-
         /// <summary>The members of <paramref name="type"/> by JSON name: <c>[JsonPropertyName]</c>, else camelCase.</summary>
         public static Dictionary<string, IPropertySymbol> JsonMembers(ITypeSymbol type, KnownSymbols known)
         {
@@ -204,30 +195,7 @@ public sealed partial class InformerGenerator
                         continue;
                     }
 
-                    string? jsonName = null;
-                    var ignored = false;
-                    foreach (var attribute in property.GetAttributes())
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonPropertyNameAttribute)
-                            && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string n)
-                        {
-                            jsonName = n;
-                        }
-                        else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonIgnoreAttribute)
-                            && (attribute.NamedArguments.Length == 0
-                                || attribute.NamedArguments.Any(a => a.Key == "Condition" && a.Value.Value is int c && c == 1)))
-                        {
-                            ignored = true;
-                        }
-                    }
-
-                    if (ignored)
-                    {
-                        continue;
-                    }
-
-                    jsonName ??= Naming.CamelCase(property.Name);
-                    if (!result.ContainsKey(jsonName))
+                    if (JsonNameOf(property, known) is { } jsonName && !result.ContainsKey(jsonName))
                     {
                         result.Add(jsonName, property);
                     }
@@ -235,6 +203,31 @@ public sealed partial class InformerGenerator
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// The JSON name System.Text.Json reads <paramref name="property"/> under (<c>[JsonPropertyName]</c>, else camelCase),
+        /// or null when <c>[JsonIgnore]</c> leaves it out always (its <c>When*</c> conditions apply to writing only).
+        /// </summary>
+        public static string? JsonNameOf(IPropertySymbol property, KnownSymbols known)
+        {
+            string? jsonName = null;
+            foreach (var attribute in property.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonPropertyNameAttribute)
+                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string n)
+                {
+                    jsonName = n;
+                }
+                else if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, known.JsonIgnoreAttribute)
+                    && (attribute.NamedArguments.Length == 0
+                        || attribute.NamedArguments.Any(a => a.Key == "Condition" && a.Value.Value is int c && c == 1)))
+                {
+                    return null; // JsonIgnoreCondition.Always is 1 and the default
+                }
+            }
+
+            return jsonName ?? Naming.CamelCase(property.Name);
         }
 
         /// <summary>The path's dotted segments, a trailing <c>[*]</c> or <c>[]</c> (list markers, lists are iterated anyway) removed.</summary>
@@ -279,6 +272,7 @@ public sealed partial class InformerGenerator
         private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
             => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
 
+        /// <summary>The value type of a string-keyed map, or null.</summary>
         private static ITypeSymbol? MapValue(ITypeSymbol type, KnownSymbols known)
         {
             foreach (var candidate in SelfAndInterfaces(type))
@@ -295,6 +289,7 @@ public sealed partial class InformerGenerator
             return null;
         }
 
+        /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
         private static ITypeSymbol? ListElement(ITypeSymbol type, KnownSymbols known)
         {
             if (type.SpecialType == SpecialType.System_String || MapValue(type, known) is not null)

@@ -235,7 +235,7 @@ public sealed partial class InformerGenerator
             }
 
             var memberType = property.Type;
-            var name = SyntaxFacts.GetKeywordKind(property.Name) == SyntaxKind.None ? property.Name : "@" + property.Name;
+            var name = Naming.EscapeKeyword(property.Name);
             var memberNullable = memberType.NullableAnnotation == NullableAnnotation.Annotated || IsNullableStruct(memberType);
             if (resolved.CrossesList)
             {

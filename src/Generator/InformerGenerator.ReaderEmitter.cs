@@ -3,7 +3,6 @@ using System.Linq;
 using System.Text;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace KubeInformers.Generator;
 
@@ -204,7 +203,7 @@ public sealed partial class InformerGenerator
                     foreach (var property in group)
                     {
                         var value = shapes[property.Shape];
-                        w.Line($"if (Is(name, {SymbolDisplay.FormatLiteral(property.JsonName, true)}u8)) {{ if ((r = {Call(value)}(ref reader, out var v)) != {Result}.Done) return r; result.{property.Member} = v!; continue; }}");
+                        w.Line($"if (Is(name, {Emitter.Literal(property.JsonName)}u8)) {{ if ((r = {Call(value)}(ref reader, out var v)) != {Result}.Done) return r; result.{property.Member} = v!; continue; }}");
                     }
 
                     w.Line("break;");

@@ -5,7 +5,6 @@ using System.Threading;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace KubeInformers.Generator;
 
@@ -39,6 +38,7 @@ public sealed partial class InformerGenerator
         ];
 
         private readonly Compilation _compilation;
+        private readonly KnownSymbols _known;
         private readonly CancellationToken _cancellationToken;
         private readonly Dictionary<string, ReaderShape> _shapes = new(System.StringComparer.Ordinal);
         private readonly HashSet<string> _roots = new(System.StringComparer.Ordinal);
@@ -46,6 +46,7 @@ public sealed partial class InformerGenerator
         private ReaderGraphBuilder(Compilation compilation, CancellationToken cancellationToken)
         {
             _compilation = compilation;
+            _known = KnownSymbols.For(compilation);
             _cancellationToken = cancellationToken;
         }
 
@@ -215,9 +216,9 @@ public sealed partial class InformerGenerator
                         break;
                     }
 
-                    if (IsIgnoredAlways(attributes))
+                    if (PathResolver.JsonNameOf(property, _known) is not { } jsonName)
                     {
-                        continue;
+                        continue; // [JsonIgnore]
                     }
 
                     var include = HasAttribute(property, JsonNs + "JsonIncludeAttribute");
@@ -246,7 +247,6 @@ public sealed partial class InformerGenerator
                         break;
                     }
 
-                    var jsonName = JsonName(property, attributes);
                     if (!jsonNames.Add(jsonName))
                     {
                         delegated = true; // System.Text.Json rejects the type; let it say so
@@ -260,7 +260,7 @@ public sealed partial class InformerGenerator
                         break;
                     }
 
-                    properties.Add(new ReaderProperty(jsonName, Identifier(property.Name), shape.Method));
+                    properties.Add(new ReaderProperty(jsonName, Naming.EscapeKeyword(property.Name), shape.Method));
                 }
             }
 
@@ -389,37 +389,6 @@ public sealed partial class InformerGenerator
             return constructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public);
         }
 
-        private static bool IsIgnoredAlways(IEnumerable<AttributeData> attributes)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (attribute.AttributeClass?.ToDisplayString() != JsonNs + "JsonIgnoreAttribute")
-                {
-                    continue;
-                }
-
-                // JsonIgnoreCondition.Always is 1 and the default; the When* conditions apply to writing only.
-                var condition = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Condition").Value;
-                return condition.Value is null || (condition.Value is int c && c == 1);
-            }
-
-            return false;
-        }
-
-        private static string JsonName(IPropertySymbol property, IEnumerable<AttributeData> attributes)
-        {
-            foreach (var attribute in attributes)
-            {
-                if (attribute.AttributeClass?.ToDisplayString() == JsonNs + "JsonPropertyNameAttribute"
-                    && attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string name)
-                {
-                    return name;
-                }
-            }
-
-            return Naming.CamelCase(property.Name);
-        }
-
         private static bool HasAttribute(ISymbol symbol, string name) =>
             symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == name);
 
@@ -432,11 +401,6 @@ public sealed partial class InformerGenerator
                 && !named.IsAnonymousType && !named.IsTupleType,
             _ => false,
         };
-
-        private static string Identifier(string name) =>
-            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None && name is "await" or "yield"
-                ? "@" + name
-                : name;
 
         /// <summary>An identifier fragment for a type name; distinct type names give distinct fragments.</summary>
         internal static string Key(string typeName)

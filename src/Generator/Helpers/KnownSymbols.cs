@@ -20,7 +20,6 @@ internal sealed class KnownSymbols
         Compilation = compilation;
         KubernetesEntityAttribute = compilation.GetTypeByMetadataName("k8s.Models.KubernetesEntityAttribute");
         V1ObjectMeta = compilation.GetTypeByMetadataName("k8s.Models.V1ObjectMeta");
-        KubernetesObjectOfT = compilation.GetTypeByMetadataName("k8s.IKubernetesObject`1");
         JsonPropertyNameAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonPropertyNameAttribute");
         JsonIgnoreAttribute = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonIgnoreAttribute");
         InformerIndexAttribute = compilation.GetTypeByMetadataName(AttributeNames.InformerIndex);
@@ -31,8 +30,9 @@ internal sealed class KnownSymbols
         IEnumerableOfT = compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
         IDictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         IReadOnlyDictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
-        KubernetesObjectOfMeta = KubernetesObjectOfT is not null && V1ObjectMeta is not null
-            ? KubernetesObjectOfT.Construct(V1ObjectMeta)
+        var kubernetesObjectOfT = compilation.GetTypeByMetadataName("k8s.IKubernetesObject`1");
+        KubernetesObjectOfMeta = kubernetesObjectOfT is not null && V1ObjectMeta is not null
+            ? kubernetesObjectOfT.Construct(V1ObjectMeta)
             : null;
     }
 
@@ -41,8 +41,6 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? KubernetesEntityAttribute { get; }
 
     public INamedTypeSymbol? V1ObjectMeta { get; }
-
-    public INamedTypeSymbol? KubernetesObjectOfT { get; }
 
     public INamedTypeSymbol? KubernetesObjectOfMeta { get; }
 

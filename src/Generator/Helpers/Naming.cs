@@ -122,6 +122,13 @@ public static class Naming
         => SyntaxFacts.IsValidIdentifier(name) && SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None
             && SyntaxFacts.GetContextualKeywordKind(name) == SyntaxKind.None;
 
+    /// <summary>
+    /// <paramref name="name"/> as generated code writes a member declared with it: <c>@</c>-prefixed when it is a keyword
+    /// (a property declared as <c>@class</c>) or <c>await</c>/<c>yield</c>, otherwise unchanged.
+    /// </summary>
+    public static string EscapeKeyword(string name)
+        => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || name is "await" or "yield" ? "@" + name : name;
+
     /// <summary>Whether <paramref name="name"/> is a valid dotted namespace name (or empty).</summary>
     public static bool IsNamespace(string name)
     {
