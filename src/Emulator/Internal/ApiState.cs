@@ -403,14 +403,15 @@ internal sealed partial class ApiState
         lock (Gate)
         {
             var old = store.Get(StoredObject.MakeKey(ns, name)) ?? throw ApiException.NotFound(rt, name);
+            var current = old.ToNode();
+            var meta = (JsonObject)current["metadata"]!;
             if (deleteOptions?["preconditions"] is JsonObject pre)
             {
-                var node = old.ToNode();
                 var uid = pre["uid"]?.GetValue<string>();
                 var prv = pre["resourceVersion"]?.GetValue<string>();
-                if (uid is not null && uid != node["metadata"]?["uid"]?.GetValue<string>())
+                if (uid is not null && uid != meta["uid"]?.GetValue<string>())
                 {
-                    throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {node["metadata"]?["uid"]}");
+                    throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta["uid"]}");
                 }
 
                 if (prv is not null && prv != RvString(old.ResourceVersion))
@@ -419,8 +420,6 @@ internal sealed partial class ApiState
                 }
             }
 
-            var current = old.ToNode();
-            var meta = (JsonObject)current["metadata"]!;
             if (meta["finalizers"] is JsonArray { Count: > 0 })
             {
                 if (meta["deletionTimestamp"] is not null)
