@@ -255,9 +255,9 @@ internal sealed partial class ApiState
 
     /// <summary>PATCH: <paramref name="patch"/> turns the current object into the desired one.</summary>
     public StoredObject Patch(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
-        Modify(store, ns, name, patch, statusOnly, isPatch: true);
+        Modify(store, ns, name, old => patch(old.ToNode()), statusOnly, isPatch: true);
 
-    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> desired, bool statusOnly, bool isPatch)
+    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<StoredObject, JsonObject> desired, bool statusOnly, bool isPatch)
     {
         var rt = store.Type;
         lock (Gate)
@@ -265,7 +265,7 @@ internal sealed partial class ApiState
             var old = store.Get(StoredObject.MakeKey(ns, name)) ?? throw ApiException.NotFound(rt, name);
             var oldNode = old.ToNode(); // taken apart below (status moved); `pristine` stays as stored
             var pristine = old.ToNode();
-            var body = desired(old.ToNode());
+            var body = desired(old); // a PUT's body is its own; only a patch parses the stored object again
             PrepareTypeMeta(rt, body);
             var meta = body["metadata"] as JsonObject ?? new JsonObject();
             body["metadata"] = meta;
