@@ -255,9 +255,9 @@ internal sealed partial class ApiState
 
     /// <summary>PATCH: <paramref name="patch"/> turns the current object into the desired one.</summary>
     public StoredObject Patch(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
-        Modify(store, ns, name, patch, statusOnly, isPatch: true);
+        Modify(store, ns, name, old => patch(old.ToNode()), statusOnly, isPatch: true);
 
-    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> desired, bool statusOnly, bool isPatch)
+    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<StoredObject, JsonObject> desired, bool statusOnly, bool isPatch)
     {
         var rt = store.Type;
         lock (Gate)
@@ -265,7 +265,7 @@ internal sealed partial class ApiState
             var old = store.Get(StoredObject.MakeKey(ns, name)) ?? throw ApiException.NotFound(rt, name);
             var oldNode = old.ToNode(); // taken apart below (status moved); `pristine` stays as stored
             var pristine = old.ToNode();
-            var body = desired(old.ToNode());
+            var body = desired(old); // a PUT's body is its own; only a patch parses the stored object again
             PrepareTypeMeta(rt, body);
             var meta = body["metadata"] as JsonObject ?? new JsonObject();
             body["metadata"] = meta;
@@ -403,14 +403,15 @@ internal sealed partial class ApiState
         lock (Gate)
         {
             var old = store.Get(StoredObject.MakeKey(ns, name)) ?? throw ApiException.NotFound(rt, name);
+            var current = old.ToNode();
+            var meta = (JsonObject)current["metadata"]!;
             if (deleteOptions?["preconditions"] is JsonObject pre)
             {
-                var node = old.ToNode();
                 var uid = pre["uid"]?.GetValue<string>();
                 var prv = pre["resourceVersion"]?.GetValue<string>();
-                if (uid is not null && uid != node["metadata"]?["uid"]?.GetValue<string>())
+                if (uid is not null && uid != meta["uid"]?.GetValue<string>())
                 {
-                    throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {node["metadata"]?["uid"]}");
+                    throw ApiException.Conflict(rt, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {meta["uid"]}");
                 }
 
                 if (prv is not null && prv != RvString(old.ResourceVersion))
@@ -419,8 +420,6 @@ internal sealed partial class ApiState
                 }
             }
 
-            var current = old.ToNode();
-            var meta = (JsonObject)current["metadata"]!;
             if (meta["finalizers"] is JsonArray { Count: > 0 })
             {
                 if (meta["deletionTimestamp"] is not null)

@@ -218,6 +218,8 @@ internal sealed class WatchSession
                 return;
             }
 
+            // The batch is already in memory: flush every 32 KB and at its end, as the initial events are, not once per event.
+            var pending = 0;
             foreach (var ev in batch)
             {
                 sequence = ev.Sequence + 1;
@@ -225,8 +227,19 @@ internal sealed class WatchSession
                 var line = Select(ev, request.Filter);
                 if (line is not null)
                 {
-                    await WriteAsync(line, ct).ConfigureAwait(false);
+                    output.Write(line);
+                    pending += line.Length;
+                    if (pending >= 32 * 1024)
+                    {
+                        await output.FlushAsync(ct).ConfigureAwait(false);
+                        pending = 0;
+                    }
                 }
+            }
+
+            if (pending > 0)
+            {
+                await output.FlushAsync(ct).ConfigureAwait(false);
             }
 
             if (batch.Count < ReadBatch)

@@ -132,27 +132,35 @@ public sealed class E2eRunner
         var times = new List<double>();
         for (var r = 0; r < Math.Max(1, _options.Runs); r++)
         {
-            var psi = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var (name, value) in environment ?? [])
-                psi.Environment[name] = value;
-            psi.ArgumentList.Add(typeof(E2eRunner).Assembly.Location);
-            foreach (var a in new[] { "e2e-child", "--path", path, "--url", server.BaseUri.ToString(), "--objects", n.ToString(CultureInfo.InvariantCulture), "--list-file", listFile })
-                psi.ArgumentList.Add(a);
-            using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a child process");
-            var stdout = await p.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
-            var stderr = await p.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-            await p.WaitForExitAsync(ct).ConfigureAwait(false);
-            var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"cold child for {path} failed ({p.ExitCode}): {stderr}");
-            var ms = double.Parse(line.Split(' ').First(x => x.StartsWith("ms=", StringComparison.Ordinal))[3..], CultureInfo.InvariantCulture);
+            var result = await RunChildAsync($"cold child for {path}", environment ?? [], ct,
+                "e2e-child", "--path", path, "--url", server.BaseUri.ToString(), "--objects", n.ToString(CultureInfo.InvariantCulture), "--list-file", listFile).ConfigureAwait(false);
+            var ms = double.Parse(result.Split(' ').First(x => x.StartsWith("ms=", StringComparison.Ordinal))[3..], CultureInfo.InvariantCulture);
             times.Add(ms);
         }
         Add("sync", path, n, mode, Median(times), "ms", times.Count);
+    }
+
+    /// <summary>
+    /// Runs this benchmark assembly again as a child (<paramref name="args"/> name the child mode) with the given
+    /// environment and returns the text after <c>RESULT </c> on its standard output; fails with its standard error.
+    /// Both streams are drained together so a chatty child cannot block on a full pipe.
+    /// </summary>
+    private static async Task<string> RunChildAsync(string what, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken ct, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
+        psi.ArgumentList.Add(typeof(E2eRunner).Assembly.Location);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a child process");
+        var stdoutTask = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = await p.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
+        var stdout = await stdoutTask.ConfigureAwait(false);
+        await p.WaitForExitAsync(ct).ConfigureAwait(false);
+        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"{what} failed ({p.ExitCode}): {stderr}");
+        return line["RESULT ".Length..].TrimEnd('\r');
     }
 
     private async Task WatchThroughputCannedAsync(CancellationToken ct)
@@ -175,18 +183,9 @@ public sealed class E2eRunner
         // a cache replaces objects that have already been promoted, so a larger gen0 budget pays off under churn.
         foreach (var (mode, gen0) in new[] { ("canned-fresh", (string?)null), ("canned-gen0-64MB", "0x4000000") })
         {
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            psi.ArgumentList.Add(typeof(E2eRunner).Assembly.Location);
-            psi.ArgumentList.Add("e2e-watch-child");
-            psi.ArgumentList.Add(m.ToString(CultureInfo.InvariantCulture));
-            if (gen0 is not null) psi.Environment["DOTNET_GCgen0size"] = gen0;
-            using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a child process");
-            var stdout = await p.StandardOutput.ReadToEndAsync(ct).ConfigureAwait(false);
-            var stderr = await p.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-            await p.WaitForExitAsync(ct).ConfigureAwait(false);
-            var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
-                ?? throw new InvalidOperationException($"watch child failed ({p.ExitCode}): {stderr}");
-            Add("watch", "ours", m, mode, double.Parse(line[7..], CultureInfo.InvariantCulture), "events/s", 1);
+            KeyValuePair<string, string>[] environment = gen0 is null ? [] : [new("DOTNET_GCgen0size", gen0)];
+            var result = await RunChildAsync("watch child", environment, ct, "e2e-watch-child", m.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            Add("watch", "ours", m, mode, double.Parse(result, CultureInfo.InvariantCulture), "events/s", 1);
         }
     }
 
