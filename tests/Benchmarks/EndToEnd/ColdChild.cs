@@ -39,12 +39,17 @@ public static class ColdChild
 
         var cache = await SyncPaths.RunAsync(path, client, listBody, objects, cts.Token).ConfigureAwait(false);
         var elapsed = DateTime.UtcNow - start;
+        var jitMs = System.Runtime.JitInfo.GetCompilationTime(currentThread: false).TotalMilliseconds;
+        var jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount(currentThread: false);
+        var gcPauseMs = GC.GetTotalPauseDuration().TotalMilliseconds;
+        var gcs = $"{GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}";
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
         listBody = null;
         var retained = SyncPaths.HeapAfterFullGc() - baseline;
         var count = SyncPaths.Count(cache);
         GC.KeepAlive(cache);
         var readers = CompiledReaderRegistry.GetStatistics<k8s.Models.V1Pod>();
-        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count} main={tMain.TotalMilliseconds:F0} client={tClient.TotalMilliseconds:F0} compiled={readers.Decoded} fallback={readers.FallenBack}"));
+        Console.WriteLine(FormattableString.Invariant($"RESULT ms={elapsed.TotalMilliseconds:F0} bytes={retained} count={count} main={tMain.TotalMilliseconds:F0} client={tClient.TotalMilliseconds:F0} compiled={readers.Decoded} fallback={readers.FallenBack} jit={jitMs:F0} jitMethods={jitMethods} gcPause={gcPauseMs:F0} gcs={gcs} allocMB={allocated / 1048576}"));
         await SyncPaths.ReleaseAsync(cache).ConfigureAwait(false);
         return 0;
     }
