@@ -270,3 +270,42 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
         JsonSerializer.Serialize(writer, value, value.GetType(), options);
 }
+
+/// <summary>
+/// Decodes <see cref="k8s.Models.ResourceQuantity"/> values (container requests and limits, capacities) through a
+/// <see cref="Utf8ValueCache{TValue}"/>, so the few distinct quantities of a cluster ("100m", "128Mi") are parsed once and
+/// shared instead of being parsed into a new fraction of big integers for every object. A quantity cannot be changed
+/// through its public members, so sharing one instance is safe (cached objects must not be mutated anyway). Values
+/// other than plain strings, and every error, go to KubernetesClient's converter unchanged.
+/// </summary>
+internal sealed class DeduplicatingQuantityConverter(JsonConverter<k8s.Models.ResourceQuantity> inner) : JsonConverter<k8s.Models.ResourceQuantity>
+{
+    private readonly Utf8ValueCache<k8s.Models.ResourceQuantity> _cache = new(slots: 1_024, maxLength: 64);
+
+    public override bool HandleNull => inner.HandleNull;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override k8s.Models.ResourceQuantity? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.String || reader.HasValueSequence)
+        {
+            return inner.Read(ref reader, typeToConvert, options);
+        }
+
+        // Keyed by the raw bytes: the same bytes always decode to the same quantity, escaped or not.
+        if (_cache.TryGet(reader.ValueSpan, out var cached))
+        {
+            return cached;
+        }
+
+        var value = inner.Read(ref reader, typeToConvert, options);
+        if (value is not null)
+        {
+            _cache.Set(reader.ValueSpan, value);
+        }
+
+        return value;
+    }
+
+    public override void Write(Utf8JsonWriter writer, k8s.Models.ResourceQuantity value, JsonSerializerOptions options) => inner.Write(writer, value, options);
+}

@@ -9,7 +9,7 @@ namespace KubeInformers;
 
 /// <summary>
 /// Deserializes Kubernetes objects from UTF-8 JSON with KubernetesClient's global <see cref="KubernetesJson"/> settings
-/// (the same ones its own watch uses), without going through strings, sharing repeated strings and identical
+/// (the same ones its own watch uses), without going through strings, sharing repeated strings, quantities and identical
 /// <c>managedFields</c> documents between objects. Thread-safe.
 /// </summary>
 /// <remarks>
@@ -139,6 +139,12 @@ internal static class KubernetesJsonCodec
             var options = new JsonSerializerOptions(global);
             options.Converters.Insert(0, new DeduplicatingStringConverter());
             options.Converters.Insert(0, new DeduplicatingObjectConverter());
+
+            // Repeated quantities are parsed once and shared.
+            if (global.GetConverter(typeof(k8s.Models.ResourceQuantity)) is JsonConverter<k8s.Models.ResourceQuantity> quantities)
+            {
+                options.Converters.Insert(0, new DeduplicatingQuantityConverter(quantities));
+            }
 
             // API-server timestamps are parsed from their bytes; anything else goes to KubernetesClient's converter.
             if (global.GetConverter(typeof(DateTime)) is JsonConverter<DateTime> dates)

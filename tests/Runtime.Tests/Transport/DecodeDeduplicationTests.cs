@@ -119,4 +119,54 @@ public sealed class DecodeDeduplicationTests
         Assert.Equal(unique.Length, s.Length);
         Assert.InRange(allocated, unique.Length * 2, (unique.Length * 2) + 32);
     }
+
+    private static string ResourcesPodJson(string name, string cpu, string memory) => $$$$"""
+        {"metadata":{"name":"{{{{name}}}}","namespace":"payments"},
+         "spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":{{{{cpu}}}},"memory":{{{{memory}}}}},"limits":{"cpu":"500m"}}}]}}
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Repeated_quantities_are_parsed_once_and_shared_and_equal_what_KubernetesClient_decodes(bool compiled)
+    {
+        V1Pod Read(string json)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            reader.Read();
+            return KubernetesJsonCodec.Deserialize<V1Pod>(ref reader, compiled);
+        }
+
+        var a = Read(ResourcesPodJson("a", "\"100m\"", "\"128Mi\""));
+        var b = Read(ResourcesPodJson("b", "\"100m\"", "\"128Mi\""));
+        var c = Read(ResourcesPodJson("c", "\"250m\"", "\"1.5Gi\""));
+        var requests = (V1Pod p) => p.Spec.Containers[0].Resources.Requests;
+
+        Assert.Same(requests(a)["cpu"], requests(b)["cpu"]);
+        Assert.Same(requests(a)["memory"], requests(b)["memory"]);
+        Assert.NotSame(requests(a)["cpu"], requests(c)["cpu"]);
+        Assert.Equal("250m", requests(c)["cpu"].ToString());
+        Assert.Equal("1536Mi", requests(c)["memory"].ToString());
+        Assert.Equal(0.1m, requests(b)["cpu"].ToDecimal());
+
+        // Numbers, escapes and nulls decode exactly as KubernetesClient decodes them.
+        foreach (var json in new[]
+        {
+            ResourcesPodJson("d", "0.5", "134217728"),
+            ResourcesPodJson("e", "\"1\\u0030m\"", "null"),
+            ResourcesPodJson("f", "\"10m\"", "\"1e3\""),
+        })
+        {
+            var ours = Read(json);
+            var theirs = KubernetesJson.Deserialize<V1Pod>(json);
+            Assert.Equal(KubernetesJson.Serialize(theirs), KubernetesJson.Serialize(ours));
+        }
+
+        // An invalid quantity fails as it does in KubernetesClient, and is not remembered as valid.
+        var bad = ResourcesPodJson("g", "\"12q\"", "\"1Mi\"");
+        var expected = Record.Exception(() => KubernetesJson.Deserialize<V1Pod>(bad));
+        Assert.NotNull(expected);
+        Assert.IsType(expected.GetType(), Record.Exception(() => Read(bad)));
+        Assert.IsType(expected.GetType(), Record.Exception(() => Read(bad)));
+    }
 }
