@@ -67,6 +67,13 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// </summary>
     public bool CompiledReaders { get; init; } = true;
 
+    /// <summary>
+    /// How many threads may decode the items of one list response (default: the processors the process may use, at
+    /// most four; 1 decodes on the reading thread only). The reading thread finds where items end and hands batches of
+    /// them to workers, so a large list decodes while it arrives; items keep their order and decode exactly alike.
+    /// </summary>
+    public int ListDecodeParallelism { get; init; } = ListBodyReader.DefaultParallelism;
+
     /// <summary>The clock used for Retry-After dates and <see cref="ListTimeout"/>. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -92,7 +99,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token, CompiledReaders).ConfigureAwait(false);
+            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token, CompiledReaders, ListDecodeParallelism).ConfigureAwait(false);
 
             // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
             foreach (var item in items)

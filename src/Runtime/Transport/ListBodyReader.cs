@@ -7,21 +7,40 @@ namespace KubeInformers;
 
 /// <summary>
 /// Reads a list response (<c>{"kind":"…List","metadata":{…},"items":[…]}</c>) from a stream without buffering the
-/// whole body: the buffer holds at most one item plus one read, and each item is deserialized from its UTF-8 bytes.
+/// whole body, and deserializes each item from its UTF-8 bytes.
 /// </summary>
+/// <remarks>
+/// With a parallelism of one, items are decoded on the reading thread as they arrive, and the buffer holds at most one
+/// item plus one read. With more, the reading thread only finds where each item starts and ends (a scan for quotes,
+/// escapes and brackets, far cheaper than tokenizing) and hands batches of complete items to up to that many workers,
+/// which decode them while the next bytes arrive; items keep their order, and at most two batches per worker are held.
+/// A short list that fits in one batch is decoded on the reading thread. Either way each item is decoded by the same
+/// code with the same results and errors.
+/// </remarks>
 internal static class ListBodyReader
 {
     private const int InitialBufferSize = 64 * 1024;
+
+    /// <summary>The smallest batch of item bytes handed to a worker: about a hundred realistic Pods.</summary>
+    internal const int DefaultBatchBytes = 512 * 1024;
+
+    /// <summary>The default number of threads that decode one list: the processors the process may use, at most four.</summary>
+    public static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>Reads a list body.</summary>
     /// <param name="stream">The response body.</param>
     /// <param name="resource">The resource, for error messages.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <param name="compiledReaders">Whether items may be decoded by a generated <see cref="CompiledJsonReader{T}"/>.</param>
-    public static async Task<(List<T> Items, V1ListMeta? Metadata)> ReadAsync<T>(Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true)
+    /// <param name="parallelism">How many threads may decode items (1: only the reading thread).</param>
+    /// <param name="batchBytes">The smallest batch handed to a worker (tests make it small).</param>
+    public static async Task<(List<T> Items, V1ListMeta? Metadata)> ReadAsync<T>(
+        Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true, int parallelism = 1, int batchBytes = DefaultBatchBytes)
         where T : class
     {
-        var parser = new Parser<T>(compiledReaders);
+        var buffers = parallelism > 1 ? new BatchBuffers(batchBytes + (64 * 1024)) : null;
+        var workers = buffers is null ? null : new BatchDecoder<T>(resource, compiledReaders, parallelism, buffers);
+        var parser = new Parser<T>(compiledReaders, buffers is null ? null : batchBytes, buffers);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
         var end = 0;
@@ -57,9 +76,14 @@ internal static class ListBodyReader
                         $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {parser.Consumed}.", ex);
                 }
 
+                if (workers is not null && parser.TakeBatch(force: parser.Done) is { } batch)
+                {
+                    await workers.AddAsync(batch, inline: parser.Done && !workers.Started, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (parser.Done)
                 {
-                    return (parser.Items, parser.Metadata);
+                    return (workers is null ? parser.Items : await workers.CompleteAsync().ConfigureAwait(false), parser.Metadata);
                 }
 
                 if (final)
@@ -86,32 +110,392 @@ internal static class ListBodyReader
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            parser.ReleaseBatch();
+            if (workers is not null)
+            {
+                await workers.AbandonAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Complete items copied out of the read buffer, for a worker: their bytes and where each starts in the body.</summary>
+    private sealed class Batch(byte[] bytes)
+    {
+        public byte[] Bytes = bytes;
+        public int Length;
+        public readonly List<(int Start, int Length, long BodyOffset, int Index)> Items = [];
+    }
+
+    /// <summary>
+    /// The batch buffers of one list response, reused while it is read and dropped after it (not pooled for the process,
+    /// so nothing stays allocated once the list is decoded).
+    /// </summary>
+    private sealed class BatchBuffers(int size)
+    {
+        private readonly Stack<byte[]> _free = new();
+
+        public byte[] Rent(int minimum)
+        {
+            lock (_free)
+            {
+                if (minimum <= size && _free.TryPop(out var reused))
+                {
+                    return reused;
+                }
+            }
+
+            return new byte[Math.Max(size, minimum)];
+        }
+
+        public void Return(byte[] buffer)
+        {
+            if (buffer.Length == size)
+            {
+                lock (_free)
+                {
+                    _free.Push(buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Decodes batches on worker threads, at most <c>2 × parallelism</c> held at once, and returns the items in the order
+    /// of the batches. The first failing item (in list order) is the error.
+    /// </summary>
+    private sealed class BatchDecoder<T>(string resource, bool compiledReaders, int parallelism, BatchBuffers buffers) where T : class
+    {
+        private readonly SemaphoreSlim _slots = new(2 * parallelism);
+        private readonly Queue<Task<T[]>> _pending = new();
+        private readonly List<T> _items = [];
+
+        public bool Started { get; private set; }
+
+        public async ValueTask AddAsync(Batch batch, bool inline, CancellationToken cancellationToken)
+        {
+            if (inline)
+            {
+                // The whole list fits in one batch: no thread hop.
+                try
+                {
+                    _items.AddRange(Decode(batch));
+                }
+                finally
+                {
+                    buffers.Return(batch.Bytes);
+                }
+
+                return;
+            }
+
+            Started = true;
+            await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _pending.Enqueue(Task.Run(() =>
+            {
+                try
+                {
+                    return Decode(batch);
+                }
+                finally
+                {
+                    buffers.Return(batch.Bytes);
+                    _slots.Release();
+                }
+            }, CancellationToken.None));
+
+            // Collect finished batches in order, so the first error surfaces early and the queue stays short.
+            while (_pending.TryPeek(out var head) && head.IsCompleted)
+            {
+                _items.AddRange(await _pending.Dequeue().ConfigureAwait(false));
+            }
+        }
+
+        public async Task<List<T>> CompleteAsync()
+        {
+            while (_pending.TryDequeue(out var task))
+            {
+                _items.AddRange(await task.ConfigureAwait(false));
+            }
+
+            return _items;
+        }
+
+        /// <summary>After a failure or cancellation: waits for the workers (so their buffers go back) and observes their errors.</summary>
+        public async Task AbandonAsync()
+        {
+            while (_pending.TryDequeue(out var task))
+            {
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // The caller already has an error of its own.
+                }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private T[] Decode(Batch batch)
+        {
+            var result = new T[batch.Items.Count];
+            for (var i = 0; i < result.Length; i++)
+            {
+                var (start, length, bodyOffset, index) = batch.Items[i];
+                var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, default);
+                try
+                {
+                    reader.Read();
+                    result[i] = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
+                    if (reader.BytesConsumed != length)
+                    {
+                        throw new JsonException("A list item has more after its closing brace.", null, 0, reader.BytesConsumed);
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    var path = ex.Path is { Length: > 1 } p ? p[1..] : "";
+                    throw new WatchDecodeException(
+                        $"The list response of {resource} is not valid JSON near byte {bodyOffset + (ex.BytePositionInLine ?? 0)} (path $.items[{index}]{path}).", ex);
+                }
+                catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or NotSupportedException)
+                {
+                    throw new WatchDecodeException(
+                        $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {bodyOffset} (path $.items[{index}]).", ex);
+                }
+            }
+
+            return result;
         }
     }
 
     /// <summary>
     /// An incremental parser: each <see cref="Feed"/> consumes whole units (the opening brace, one top-level property,
-    /// one item) and leaves an incomplete unit for the next call, with more data.
+    /// one item) and leaves an incomplete unit for the next call, with more data. Given a batch size, it does not decode
+    /// items but copies them into batches for workers (<see cref="TakeBatch"/>).
     /// </summary>
-    private sealed class Parser<T>(bool compiledReaders) where T : class
+    private sealed class Parser<T>(bool compiledReaders, int? batchBytes, BatchBuffers? buffers) where T : class
     {
-        private enum Phase { Start, Root, Items, Done }
+        private enum Phase { Start, Root, Items, Scan, Done }
+
+        private static readonly SearchValues<byte> s_structural = SearchValues.Create("\"{}[]"u8);
+        private static readonly SearchValues<byte> s_stringEnd = SearchValues.Create("\"\\"u8);
 
         private JsonReaderState _state;
+        private JsonReaderState _arrayState;
         private Phase _phase;
+        private bool _expectComma;
+        private bool _afterComma;
+        private int _itemIndex;
+        private Batch? _batch;
 
         public List<T> Items { get; } = [];
         public V1ListMeta? Metadata { get; private set; }
         public bool Done => _phase == Phase.Done;
         public long Consumed { get; private set; }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Feed(ReadOnlySpan<byte> data, bool final)
+        {
+            var offset = 0;
+            while (true)
+            {
+                if (_phase == Phase.Scan)
+                {
+                    var scanned = ScanItems(data[offset..]);
+                    offset += scanned;
+                    Consumed += scanned;
+                    if (_phase == Phase.Scan)
+                    {
+                        return offset;
+                    }
+                }
+
+                var read = ReadTokens(data[offset..], final);
+                offset += read;
+                Consumed += read;
+                if (_phase != Phase.Scan)
+                {
+                    return offset;
+                }
+            }
+        }
+
+        /// <summary>The batch of items copied so far, once it is large enough (or <paramref name="force"/>d); the caller then owns its buffer.</summary>
+        public Batch? TakeBatch(bool force)
+        {
+            var batch = _batch;
+            if (batch is null || (!force && batch.Length < batchBytes))
+            {
+                return null;
+            }
+
+            _batch = null;
+            return batch;
+        }
+
+        /// <summary>Returns the buffer of a batch nobody took (after an error).</summary>
+        public void ReleaseBatch()
+        {
+            if (_batch is { } batch)
+            {
+                _batch = null;
+                buffers?.Return(batch.Bytes);
+            }
+        }
+
+        /// <summary>
+        /// Finds complete items of the <c>items</c> array and copies them into the batch, without decoding them; returns
+        /// the bytes consumed. At the closing bracket, hands the rest back to the token reader (the reader's state saved
+        /// after the opening bracket is valid there). Checks what lies between items; the items themselves are checked
+        /// when they are decoded.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int ScanItems(ReadOnlySpan<byte> data)
+        {
+            var position = 0;
+            var consumed = 0;
+            while (true)
+            {
+                while (position < data.Length && data[position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+                {
+                    position++;
+                }
+
+                if (position == data.Length)
+                {
+                    return consumed;
+                }
+
+                var next = data[position];
+                if (next == (byte)']')
+                {
+                    if (_afterComma)
+                    {
+                        throw new JsonException("The list's items end with a comma.", null, null, position);
+                    }
+
+                    _phase = Phase.Items;
+                    _state = _arrayState;
+                    return position;
+                }
+
+                if (_expectComma)
+                {
+                    if (next != (byte)',')
+                    {
+                        throw new JsonException("A list item is followed by something other than ',' or ']'.", null, null, position);
+                    }
+
+                    position++;
+                    consumed = position;
+                    _expectComma = false;
+                    _afterComma = true;
+                    continue;
+                }
+
+                if (next != (byte)'{')
+                {
+                    throw new JsonException("A list item is not a JSON object.", null, null, position);
+                }
+
+                var length = ObjectLength(data[position..]);
+                if (length < 0)
+                {
+                    return consumed;
+                }
+
+                AddToBatch(data.Slice(position, length), Consumed + position);
+                position += length;
+                consumed = position;
+                _expectComma = true;
+                _afterComma = false;
+            }
+        }
+
+        /// <summary>The length of the object at the start of <paramref name="data"/> (brackets matched outside strings), or -1 if it does not end there.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static int ObjectLength(ReadOnlySpan<byte> data)
+        {
+            var depth = 0;
+            var i = 0;
+            while (true)
+            {
+                var found = data[i..].IndexOfAny(s_structural);
+                if (found < 0)
+                {
+                    return -1;
+                }
+
+                i += found;
+                switch (data[i])
+                {
+                    case (byte)'"':
+                        i++;
+                        while (true)
+                        {
+                            found = data[i..].IndexOfAny(s_stringEnd);
+                            if (found < 0)
+                            {
+                                return -1;
+                            }
+
+                            i += found;
+                            if (data[i] == (byte)'"')
+                            {
+                                i++;
+                                break;
+                            }
+
+                            i += 2; // a backslash and the character it escapes
+                            if (i >= data.Length)
+                            {
+                                return -1;
+                            }
+                        }
+
+                        break;
+                    case (byte)'{' or (byte)'[':
+                        depth++;
+                        i++;
+                        break;
+                    default:
+                        depth--;
+                        i++;
+                        if (depth == 0)
+                        {
+                            return i;
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private void AddToBatch(ReadOnlySpan<byte> item, long bodyOffset)
+        {
+            var batch = _batch ??= new Batch(buffers!.Rent(item.Length));
+            if (batch.Length + item.Length > batch.Bytes.Length)
+            {
+                var larger = new byte[Math.Max(batch.Bytes.Length * 2, batch.Length + item.Length)];
+                batch.Bytes.AsSpan(0, batch.Length).CopyTo(larger);
+                buffers!.Return(batch.Bytes);
+                batch.Bytes = larger;
+            }
+
+            item.CopyTo(batch.Bytes.AsSpan(batch.Length));
+            batch.Items.Add((batch.Length, item.Length, bodyOffset, _itemIndex++));
+            batch.Length += item.Length;
+        }
+
+        /// <summary>Reads tokens from where the data starts; returns the bytes consumed (whole units only).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private int ReadTokens(ReadOnlySpan<byte> data, bool final)
         {
             var reader = new Utf8JsonReader(data, final, _state);
             var checkpoint = 0;
             var checkpointState = _state;
-            while (_phase != Phase.Done)
+            while (_phase is not (Phase.Done or Phase.Scan))
             {
                 if (!reader.Read())
                 {
@@ -199,7 +583,6 @@ internal static class ListBodyReader
 
         NeedMore:
             _state = checkpointState;
-            Consumed += checkpoint;
             return checkpoint;
         }
 
@@ -217,7 +600,9 @@ internal static class ListBodyReader
             {
                 if (reader.TokenType == JsonTokenType.StartArray)
                 {
-                    _phase = Phase.Items;
+                    // With workers, items are only scanned for their ends here; the reader resumes at the closing bracket.
+                    _arrayState = reader.CurrentState;
+                    _phase = batchBytes is null ? Phase.Items : Phase.Scan;
                     return true;
                 }
 
