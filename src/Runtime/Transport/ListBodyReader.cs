@@ -115,6 +115,8 @@ internal static class ListBodyReader
             {
                 await workers.AbandonAsync().ConfigureAwait(false);
             }
+
+            buffers?.Clear();
         }
     }
 
@@ -133,6 +135,7 @@ internal static class ListBodyReader
     private sealed class BatchBuffers(int size)
     {
         private readonly Stack<byte[]> _free = new();
+        private bool _closed;
 
         public byte[] Rent(int minimum)
         {
@@ -153,8 +156,21 @@ internal static class ListBodyReader
             {
                 lock (_free)
                 {
-                    _free.Push(buffer);
+                    if (!_closed)
+                    {
+                        _free.Push(buffer);
+                    }
                 }
+            }
+        }
+
+        /// <summary>Drops the free buffers once the list is read, whoever still holds this object.</summary>
+        public void Clear()
+        {
+            lock (_free)
+            {
+                _closed = true;
+                _free.Clear();
             }
         }
     }
