@@ -23,7 +23,7 @@ public static class Report
         foreach (var path in SyncPaths.All) sb.AppendLine(inv, $"- `{path}`: {SyncPaths.Describe(path)}");
         sb.AppendLine("- `transfer`: a raw GET of the list that only drains the body: the emulator's and loopback's own cost, included in every path above except `floor`.").AppendLine();
 
-        sb.AppendLine("Modes: `warm` runs in the harness process after one untimed run of every path; `cold` is a fresh process per run, timed from process start (median); `cold-tuned` is the same with `DOTNET_TieredPGO=0` and `DOTNET_GCgen0size=0x4000000`, the start-up settings [performance.md](performance.md) discusses.").AppendLine();
+        sb.AppendLine("Modes: `warm` runs in the harness process after one untimed run of every path; `cold` is a fresh process per run, timed from process start (median); `cold-tuned` is the same with `DOTNET_TieredPGO=0` and `DOTNET_GCgen0size=0x4000000`, the start-up settings [performance.md](performance.md) discusses. The informer paths decode a list on up to four threads (`ListDecodeParallelism`, the processor count here); `ours-1thread`, `floor` and `naive` decode on one.").AppendLine();
         sb.AppendLine("## Time to synced").AppendLine();
         sb.AppendLine(inv, $"![time to synced]({chartFile})").AppendLine();
         sb.AppendLine("| objects | mode | path | ms | × floor |").AppendLine("|---:|---|---|---:|---:|");

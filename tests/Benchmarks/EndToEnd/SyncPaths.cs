@@ -8,7 +8,7 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 public static class SyncPaths
 {
     /// <summary>Every path the harness knows, in report order.</summary>
-    public static readonly string[] All = ["floor", "naive", "ours", "ours-stj", "ours-lean", "projection", "metadata-only"];
+    public static readonly string[] All = ["floor", "naive", "ours", "ours-1thread", "ours-stj", "ours-lean", "projection", "metadata-only"];
 
     /// <summary>What a path is, for the report.</summary>
     public static string Describe(string path) => path switch
@@ -16,6 +16,7 @@ public static class SyncPaths
         "floor" => "floor: KubernetesJson.Deserialize<V1PodList> from memory + Dictionary",
         "naive" => "naive: KubernetesClient ListPodForAllNamespacesAsync + Dictionary",
         "ours" => "KubeInformers informer (default options: compiled readers)",
+        "ours-1thread" => "KubeInformers informer, list decoded on the reading thread only (ListDecodeParallelism = 1)",
         "ours-stj" => "KubeInformers informer, compiled readers off (JsonSerializer decodes)",
         "ours-lean" => "KubeInformers informer, managedFields dropped by a transform",
         "projection" => "KubeInformers projection informer: 4 fields (nodeName, phase, labels, container images) + identity, generated reader",
@@ -45,10 +46,13 @@ public static class SyncPaths
                 return ToDictionary(list.Items);
             }
             case "ours":
+            case "ours-1thread":
             case "ours-stj":
             case "ours-lean":
             {
                 var options = new SharedInformerFactoryOptions { CompiledReaders = path != "ours-stj" };
+                if (path == "ours-1thread")
+                    options.ListDecodeParallelism = 1;
                 if (path == "ours-lean")
                     options.Transform = static o => { if (o is IMetadata<V1ObjectMeta> m && m.Metadata is { } meta) meta.ManagedFields = null; return o; };
                 var factory = new SharedInformerFactory(client, options);
