@@ -619,6 +619,8 @@ internal static class ListBodyReader
                     // With workers, items are only scanned for their ends here; the reader resumes at the closing bracket.
                     _arrayState = reader.CurrentState;
                     _phase = batchBytes is null ? Phase.Items : Phase.Scan;
+                    _expectComma = false;
+                    _afterComma = false;
                     return true;
                 }
 

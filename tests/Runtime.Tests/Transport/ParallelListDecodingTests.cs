@@ -123,6 +123,21 @@ public sealed class ParallelListDecodingTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4096)]
+    public async Task A_repeated_items_property_adds_to_the_list_with_workers_as_with_one_thread(int chunk)
+    {
+        // JSON allows the property twice; the one-thread reader appends both arrays, and so must the scanner.
+        const string body = """{"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}],"items":[{"metadata":{"name":"c"}}]}""";
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            var (items, _) = await Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1);
+            Assert.Equal(["a", "b", "c"], items.Select(i => i.Metadata.Name));
+        }
+    }
+
     [Fact]
     public async Task A_short_list_is_decoded_on_the_reading_thread()
     {
