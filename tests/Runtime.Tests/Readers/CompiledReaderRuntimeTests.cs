@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KubeInformers.Tests.TestSupport;
 
 namespace KubeInformers.Tests.Readers;
 
@@ -130,17 +131,11 @@ public sealed class CompiledReaderRuntimeTests
         var body = """{"kind":"ThirdList","metadata":{"resourceVersion":"9"},"items":[""" +
             string.Join(",", names.Select(n => $$"""{"name":"{{n}}"}""")) + "]}";
 
-        using var stream = new TrickleStream(Encoding.UTF8.GetBytes(body), chunk: 1013);
+        using var stream = new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk: 1013);
         var (items, metadata) = await ListBodyReader.ReadAsync<Third>(stream, "thirds", CancellationToken.None);
 
         Assert.Equal("9", metadata?.ResourceVersion);
         Assert.Equal(names.Select(n => "compiled:" + n), items.Select(i => i.Name));
         Assert.Equal(new CompiledReaderStatistics(5000, 0), CompiledReaderRegistry.GetStatistics<Third>());
-    }
-
-    private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data, writable: false)
-    {
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
     }
 }

@@ -8,30 +8,6 @@ namespace KubeInformers.Tests.Transport;
 /// <summary>The list and watch decoders must give the same result however the bytes are split across reads.</summary>
 public sealed class IncrementalDecodingTests
 {
-    /// <summary>A stream that returns at most <c>chunk</c> bytes per read.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : Stream
-    {
-        private int _position;
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var n = Math.Min(Math.Min(count, chunk), data.Length - _position);
-            Array.Copy(data, _position, buffer, offset, n);
-            _position += n;
-            return n;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => data.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     private static readonly string TrickyList =
         "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"extra\":[{\"a\":[1,2,{\"b\":\"}]\"}]}],\"items\":[" +
         FlowJson.ConfigMap("ns", "a", "1", "va{l}ue \\\"quoted\\\" ]") + "," +
@@ -45,7 +21,7 @@ public sealed class IncrementalDecodingTests
     [InlineData(4096)]
     public async Task A_list_body_decodes_the_same_for_any_read_size_and_property_order(int chunk)
     {
-        var (items, metadata) = await ListBodyReader.ReadAsync<V1ConfigMap>(new TrickleStream(Encoding.UTF8.GetBytes(TrickyList), chunk), "configmaps", default);
+        var (items, metadata) = await ListBodyReader.ReadAsync<V1ConfigMap>(new ChunkedStream(Encoding.UTF8.GetBytes(TrickyList), chunk), "configmaps", default);
 
         Assert.Equal(["a", "b"], items.Select(i => i.Metadata.Name));
         Assert.Equal("va{l}ue \"quoted\" ]", items[0].Data["value"]);
@@ -70,7 +46,7 @@ public sealed class IncrementalDecodingTests
     public async Task A_truncated_or_invalid_list_body_is_a_decode_error(string body)
     {
         await Assert.ThrowsAsync<WatchDecodeException>(() =>
-            ListBodyReader.ReadAsync<V1ConfigMap>(new TrickleStream(Encoding.UTF8.GetBytes(body), 3), "configmaps", default));
+            ListBodyReader.ReadAsync<V1ConfigMap>(new ChunkedStream(Encoding.UTF8.GetBytes(body), 3), "configmaps", default));
     }
 
     [Theory]
@@ -84,7 +60,7 @@ public sealed class IncrementalDecodingTests
                    FlowJson.Event("MODIFIED", FlowJson.ConfigMap("ns", "a", "2", big)) + "\n" +
                    FlowJson.Bookmark("3");
         using var response = new HttpResponseMessage();
-        var watch = new HttpWatchStream<V1ConfigMap>(response, new TrickleStream(Encoding.UTF8.GetBytes(text), chunk), "configmaps");
+        var watch = new HttpWatchStream<V1ConfigMap>(response, new ChunkedStream(Encoding.UTF8.GetBytes(text), chunk), "configmaps");
 
         var events = new List<WatchEvent<V1ConfigMap>>();
         await foreach (var e in watch.ReadEventsAsync())

@@ -15,37 +15,6 @@ namespace KubeInformers.Tests.Transport;
 /// </summary>
 public sealed class ParallelListDecodingTests
 {
-    /// <summary>A stream that returns at most <c>chunk</c> bytes per read, optionally from a thread-pool continuation.</summary>
-    private sealed class ChunkedStream(byte[] data, int chunk, bool yieldEachRead = false) : Stream
-    {
-        private int _position;
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (yieldEachRead)
-            {
-                await Task.Yield();
-            }
-
-            var n = Math.Min(Math.Min(buffer.Length, chunk), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.Span);
-            _position += n;
-            return n;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => data.Length;
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     private static Task<(List<T> Items, V1ListMeta? Metadata)> Read<T>(string body, int chunk, int parallelism, int batchBytes, CancellationToken ct = default)
         where T : class =>
         ListBodyReader.ReadAsync<T>(new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk, yieldEachRead: true), "configmaps", ct, compiledReaders: true, parallelism, batchBytes);
