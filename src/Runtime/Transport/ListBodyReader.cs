@@ -38,6 +38,7 @@ internal static class ListBodyReader
         Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true, int parallelism = 1, int batchBytes = DefaultBatchBytes)
         where T : class
     {
+        parallelism = Math.Clamp(parallelism, 1, 64);
         var buffers = parallelism > 1 ? new BatchBuffers(batchBytes + (64 * 1024)) : null;
         var workers = buffers is null ? null : new BatchDecoder<T>(resource, compiledReaders, parallelism, buffers);
         var parser = new Parser<T>(compiledReaders, buffers is null ? null : batchBytes, buffers);
@@ -59,6 +60,7 @@ internal static class ListBodyReader
                     continue;
                 }
 
+                WatchDecodeException? error = null;
                 try
                 {
                     var consumed = parser.Feed(buffer.AsSpan(start, end - start), final);
@@ -67,13 +69,33 @@ internal static class ListBodyReader
                 }
                 catch (JsonException ex)
                 {
-                    throw new WatchDecodeException(
-                        $"The list response of {resource} is not valid JSON near byte {parser.Consumed + (ex.BytePositionInLine ?? 0)} (path {ex.Path ?? "$"}).", ex);
+                    error = new WatchDecodeException(
+                        $"The list response of {resource} is not valid JSON near byte {parser.ErrorPosition(ex)} (path {ex.Path ?? "$"}).", ex);
                 }
-                catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or NotSupportedException)
+                catch (Exception ex) when (DecodeErrors.IsConversionError(ex))
                 {
-                    throw new WatchDecodeException(
+                    error = new WatchDecodeException(
                         $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {parser.Consumed}.", ex);
+                }
+
+                if (error is null && final && !parser.Done)
+                {
+                    error = new WatchDecodeException($"The list response of {resource} ended early, after {parser.Consumed} bytes.");
+                }
+
+                if (error is not null)
+                {
+                    // Workers may hold earlier items that are bad: the first bad item in list order is the error.
+                    if (workers is not null)
+                    {
+                        await workers.CompleteAsync().ConfigureAwait(false);
+                        if (parser.TakeBatch(force: true) is { } earlier)
+                        {
+                            await workers.AddAsync(earlier, inline: true, cancellationToken).ConfigureAwait(false);
+                        }
+                    }
+
+                    throw error;
                 }
 
                 if (workers is not null && parser.TakeBatch(force: parser.Done) is { } batch)
@@ -84,11 +106,6 @@ internal static class ListBodyReader
                 if (parser.Done)
                 {
                     return (workers is null ? parser.Items : await workers.CompleteAsync().ConfigureAwait(false), parser.Metadata);
-                }
-
-                if (final)
-                {
-                    throw new WatchDecodeException($"The list response of {resource} ended early, after {parser.Consumed} bytes.");
                 }
 
                 if (start > 0)
@@ -181,6 +198,8 @@ internal static class ListBodyReader
     /// </summary>
     private sealed class BatchDecoder<T>(string resource, bool compiledReaders, int parallelism, BatchBuffers buffers) where T : class
     {
+        private static readonly JsonReaderState s_itemState = new(new JsonReaderOptions { MaxDepth = 64 - 2 });
+
         private readonly SemaphoreSlim _slots = new(2 * parallelism);
         private readonly Queue<Task<T[]>> _pending = new();
         private readonly List<T> _items = [];
@@ -259,7 +278,8 @@ internal static class ListBodyReader
             for (var i = 0; i < result.Length; i++)
             {
                 var (start, length, bodyOffset, index) = batch.Items[i];
-                var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, default);
+                // The item sits two levels deep in the list (its object and the items array): the depth limit counts from there.
+                var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, s_itemState);
                 try
                 {
                     reader.Read();
@@ -272,10 +292,11 @@ internal static class ListBodyReader
                 catch (JsonException ex)
                 {
                     var path = ex.Path is { Length: > 1 } p ? p[1..] : "";
+                    var position = bodyOffset + (ex.LineNumber is 0 ? ex.BytePositionInLine ?? 0 : 0);
                     throw new WatchDecodeException(
-                        $"The list response of {resource} is not valid JSON near byte {bodyOffset + (ex.BytePositionInLine ?? 0)} (path $.items[{index}]{path}).", ex);
+                        $"The list response of {resource} is not valid JSON near byte {position} (path $.items[{index}]{path}).", ex);
                 }
-                catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or NotSupportedException)
+                catch (Exception ex) when (DecodeErrors.IsConversionError(ex))
                 {
                     throw new WatchDecodeException(
                         $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {bodyOffset} (path $.items[{index}]).", ex);
@@ -305,11 +326,23 @@ internal static class ListBodyReader
         private bool _afterComma;
         private int _itemIndex;
         private Batch? _batch;
+        private bool _scanning;
+        private long _scannedBytes;
 
         public List<T> Items { get; } = [];
         public V1ListMeta? Metadata { get; private set; }
         public bool Done => _phase == Phase.Done;
         public long Consumed { get; private set; }
+
+        /// <summary>
+        /// Where an error from <see cref="Feed"/> lies in the body. The scanner reports positions from where it started;
+        /// the token reader's state counts lines and columns over every byte it has read, which excludes the scanned
+        /// items. For a body on several lines, the start of the unit being read is the best estimate.
+        /// </summary>
+        public long ErrorPosition(JsonException ex) =>
+            _scanning ? Consumed + (ex.BytePositionInLine ?? 0)
+            : ex.LineNumber is 0 ? (ex.BytePositionInLine ?? 0) + _scannedBytes
+            : Consumed;
 
         public int Feed(ReadOnlySpan<byte> data, bool final)
         {
@@ -318,9 +351,12 @@ internal static class ListBodyReader
             {
                 if (_phase == Phase.Scan)
                 {
+                    _scanning = true;
                     var scanned = ScanItems(data[offset..]);
+                    _scanning = false;
                     offset += scanned;
                     Consumed += scanned;
+                    _scannedBytes += scanned;
                     if (_phase == Phase.Scan)
                     {
                         return offset;
@@ -647,4 +683,15 @@ internal static class ListBodyReader
             return reader.TrySkip();
         }
     }
+}
+
+/// <summary>Which exceptions, thrown while decoding a value, mean the value is bad rather than the code.</summary>
+internal static class DecodeErrors
+{
+    /// <summary>
+    /// True for what converters throw on a value they cannot convert: KubernetesClient's quantity parser throws
+    /// <see cref="ArgumentException"/> for an unknown suffix, others format, overflow and invalid-operation errors.
+    /// </summary>
+    public static bool IsConversionError(Exception ex) =>
+        ex is FormatException or InvalidOperationException or OverflowException or NotSupportedException or ArgumentException;
 }

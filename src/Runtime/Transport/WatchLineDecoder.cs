@@ -123,7 +123,7 @@ internal static class WatchLineDecoder
             // The JsonException message is left out on purpose: converters may quote field values.
             throw Invalid($"invalid JSON at byte {ex.BytePositionInLine ?? 0} of the line (path {ex.Path ?? "$"})", lineNumber, streamOffset, resource, ex);
         }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException or OverflowException or NotSupportedException)
+        catch (Exception ex) when (DecodeErrors.IsConversionError(ex))
         {
             throw Invalid($"a value could not be converted ({ex.GetType().Name})", lineNumber, streamOffset, resource, ex);
         }

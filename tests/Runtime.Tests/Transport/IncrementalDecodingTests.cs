@@ -91,6 +91,16 @@ public sealed class IncrementalDecodingTests
     }
 
     [Fact]
+    public void A_watch_event_with_an_invalid_quantity_is_a_decode_error()
+    {
+        var line = Encoding.UTF8.GetBytes("""{"type":"MODIFIED","object":{"metadata":{"name":"a"},"spec":{"containers":[{"name":"c","resources":{"limits":{"memory":"5i"}}}]}}}""");
+
+        var ex = Assert.Throws<WatchDecodeException>(() => WatchLineDecoder.Decode<V1Pod>(line, 1, 0, "pods"));
+
+        Assert.IsType<ArgumentException>(ex.InnerException);
+    }
+
+    [Fact]
     public void An_ERROR_event_whose_object_comes_first_is_still_an_api_exception()
     {
         var line = Encoding.UTF8.GetBytes("{\"object\":" + FlowJson.Status(410, "Expired", "too old") + ",\"type\":\"ERROR\"}");

@@ -92,6 +92,60 @@ public sealed class ParallelListDecodingTests
         }
     }
 
+    [Fact]
+    public async Task An_item_nested_past_the_depth_limit_is_rejected_with_workers_as_with_one_thread()
+    {
+        // The limit (64) counts from the list's root, so an item may nest 62 levels; 63 is one too many.
+        string Body(int levels) => "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"x\":" + new string('[', levels) + new string(']', levels) + "}]}";
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(Body(62), 4096, parallelism, batchBytes: 1));
+            var (items, _) = await Read<V1ConfigMap>(Body(61), 4096, parallelism, batchBytes: 1);
+            Assert.Single(items);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(4096)]
+    public async Task An_error_after_the_items_names_its_byte_with_workers_as_with_one_thread(int chunk)
+    {
+        const string body = """{"items":[{"metadata":{"name":"a"}},{"metadata":{"name":"b"}}],"metadata":{"resourceVersion":}}""";
+        var expected = body.IndexOf(":}", StringComparison.Ordinal) + 1;
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1));
+            Assert.Contains($"near byte {expected} ", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"items":[{"metadata":{"name":5}},{"metadata":{"name":"b"}}{"metadata":{"name":"c"}}]}""")]
+    [InlineData("{\"items\":[{\"metadata\":{\"name\":5}},{\"metadata\":{\"name\":\"b\"}},{\"metadata\":{\"name\":\"c\"")]
+    public async Task The_first_bad_item_is_the_error_even_when_a_later_part_of_the_body_is_bad_too(string body)
+    {
+        foreach (var parallelism in new[] { 1, 2 })
+        {
+            foreach (var batchBytes in new[] { 1, 1 << 20 })
+            {
+                var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(body, 4096, parallelism, batchBytes));
+                Assert.Contains("metadata.name", error.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task An_invalid_quantity_is_a_decode_error(int parallelism)
+    {
+        // KubernetesClient's quantity parser throws ArgumentException for an unknown suffix.
+        const string body = """{"items":[{"metadata":{"name":"a"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"5i"}}}]}}]}""";
+        var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1Pod>(body, 4096, parallelism, batchBytes: 1));
+        Assert.IsType<ArgumentException>(error.InnerException);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
