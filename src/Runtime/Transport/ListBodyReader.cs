@@ -316,9 +316,6 @@ internal static class ListBodyReader
     {
         private enum Phase { Start, Root, Items, Scan, Done }
 
-        private static readonly SearchValues<byte> s_structural = SearchValues.Create("\"{}[]"u8);
-        private static readonly SearchValues<byte> s_stringEnd = SearchValues.Create("\"\\"u8);
-
         private JsonReaderState _state;
         private JsonReaderState _arrayState;
         private Phase _phase;
@@ -451,7 +448,7 @@ internal static class ListBodyReader
                     throw new JsonException("A list item is not a JSON object.", null, null, position);
                 }
 
-                var length = ObjectLength(data[position..]);
+                var length = JsonValueScanner.ValueLength(data[position..]);
                 if (length < 0)
                 {
                     return consumed;
@@ -462,65 +459,6 @@ internal static class ListBodyReader
                 consumed = position;
                 _expectComma = true;
                 _afterComma = false;
-            }
-        }
-
-        /// <summary>The length of the object at the start of <paramref name="data"/> (brackets matched outside strings), or -1 if it does not end there.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int ObjectLength(ReadOnlySpan<byte> data)
-        {
-            var depth = 0;
-            var i = 0;
-            while (true)
-            {
-                var found = data[i..].IndexOfAny(s_structural);
-                if (found < 0)
-                {
-                    return -1;
-                }
-
-                i += found;
-                switch (data[i])
-                {
-                    case (byte)'"':
-                        i++;
-                        while (true)
-                        {
-                            found = data[i..].IndexOfAny(s_stringEnd);
-                            if (found < 0)
-                            {
-                                return -1;
-                            }
-
-                            i += found;
-                            if (data[i] == (byte)'"')
-                            {
-                                i++;
-                                break;
-                            }
-
-                            i += 2; // a backslash and the character it escapes
-                            if (i >= data.Length)
-                            {
-                                return -1;
-                            }
-                        }
-
-                        break;
-                    case (byte)'{' or (byte)'[':
-                        depth++;
-                        i++;
-                        break;
-                    default:
-                        depth--;
-                        i++;
-                        if (depth == 0)
-                        {
-                            return i;
-                        }
-
-                        break;
-                }
             }
         }
 
