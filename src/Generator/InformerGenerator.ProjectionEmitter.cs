@@ -335,7 +335,7 @@ public sealed partial class InformerGenerator
                         first = false;
                     }
 
-                    w.Line(first ? "if (!reader.Read() || !reader.TrySkip()) return false;" : "else if (!reader.Read() || !reader.TrySkip()) return false;");
+                    w.Line(first ? "if (!global::KubeInformers.ProjectionSkipping.SkipValue(ref reader)) return false;" : "else if (!global::KubeInformers.ProjectionSkipping.SkipValue(ref reader)) return false;");
                     w.Close();
                 }
 

@@ -94,38 +94,66 @@ public class ProjectionReaderTests
         {
             var json = KubernetesJson.Serialize(pod);
             var full = KubernetesJson.Deserialize<V1Pod>(json);
-            var summary = KubernetesJson.Deserialize<PodSummary>(json);
-            var details = KubernetesJson.Deserialize<PodDetails>(json);
-
-            AssertIdentity(full, summary);
-            Assert.Equal(full.Spec?.NodeName, summary.NodeName);
-            Assert.Equal(full.Status?.Phase, summary.Phase);
-            Assert.Equal(full.Spec?.Containers?.Select(c => c.Image).OfType<string>() ?? [], summary.Images);
-            Assert.Equal(full.Metadata.Labels, summary.Labels);
-            Assert.Equal(full.Metadata.Labels, summary.Metadata.Labels);
-            Assert.Null(summary.Metadata.Annotations);
-            Assert.Null(summary.Metadata.ManagedFields);
-            Assert.Null(summary.Metadata.OwnerReferences);
-
-            AssertIdentity(full, details);
-            Assert.Equal(Label(full, "app"), details.App);
-            Assert.Equal(Label(full, "app.kubernetes.io/name"), details.AppName);
-            Assert.Equal(full.Spec?.Containers?.SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort) ?? [], details.Ports);
-            Assert.Equal(full.Spec?.Containers?.Select(c => c.Name) ?? [], details.ContainerNames);
-            Assert.Equal(full.Spec?.Priority, details.Priority);
-            Assert.Equal(full.Spec?.HostNetwork, details.HostNetwork);
-            Assert.Equal(full.Status?.StartTime, details.StartTime);
-            Assert.Equal(full.Metadata.CreationTimestamp, details.Created);
-            Assert.Equal(full.Metadata.CreationTimestamp, details.Metadata.CreationTimestamp);
-            Assert.Equal(Json(full.Status?.Conditions ?? []), Json(details.Conditions));
-            Assert.Equal(Json(full.Spec?.SecurityContext), Json(details.SecurityContext));
-            Assert.Equal(Json(full.Metadata.OwnerReferences ?? []), Json(details.Owners));
-            Assert.Equal(Json(full.Metadata.OwnerReferences), Json(details.Metadata.OwnerReferences));
-            Assert.Equal(full.Spec?.NodeSelector, details.NodeSelector);
-            Assert.Equal(
-                Json(full.Spec?.Containers?.Select(c => c.Resources?.Limits).OfType<IDictionary<string, ResourceQuantity>>() ?? []),
-                Json(details.Limits));
+            AssertSamePaths(full, KubernetesJson.Deserialize<PodSummary>(json), KubernetesJson.Deserialize<PodDetails>(json));
         }, iter: 300);
+    }
+
+    [Fact]
+    public void ProjectionsOfListItemsDecodedByWorkersEqualTheSamePathsReadFromTheFullModel()
+    {
+        // Workers hold whole items, so projections skip large subtrees by scanning for their end (ProjectionSkipping).
+        var before = ProjectionSkipping.Statistics;
+        Gen.Select(Pods.List[1, 12], Gen.Int[1, 3000]).Sample((pods, batchBytes) =>
+        {
+            var body = Encoding.UTF8.GetBytes("{\"kind\":\"PodList\",\"metadata\":{\"resourceVersion\":\"5\"},\"items\":[" +
+                string.Join(",", pods.Select(p => KubernetesJson.Serialize(p))) + "]}");
+            var summaries = ListBodyReader.ReadAsync<PodSummary>(new MemoryStream(body), "pods", default, true, parallelism: 2, batchBytes).GetAwaiter().GetResult().Items;
+            var details = ListBodyReader.ReadAsync<PodDetails>(new MemoryStream(body), "pods", default, true, parallelism: 2, batchBytes).GetAwaiter().GetResult().Items;
+
+            Assert.Equal(pods.Count, summaries.Count);
+            Assert.Equal(pods.Count, details.Count);
+            for (var i = 0; i < pods.Count; i++)
+            {
+                AssertSamePaths(KubernetesJson.Deserialize<V1Pod>(KubernetesJson.Serialize(pods[i])), summaries[i], details[i]);
+            }
+        }, iter: 200);
+
+        // The scanned skips were used and never needed the token-by-token fallback.
+        var after = ProjectionSkipping.Statistics;
+        Assert.True(after.Scanned - before.Scanned > 200, $"{after.Scanned - before.Scanned} items skipped by scanning");
+        Assert.Equal(before.Retried, after.Retried);
+    }
+
+    private static void AssertSamePaths(V1Pod full, PodSummary summary, PodDetails details)
+    {
+        AssertIdentity(full, summary);
+        Assert.Equal(full.Spec?.NodeName, summary.NodeName);
+        Assert.Equal(full.Status?.Phase, summary.Phase);
+        Assert.Equal(full.Spec?.Containers?.Select(c => c.Image).OfType<string>() ?? [], summary.Images);
+        Assert.Equal(full.Metadata.Labels, summary.Labels);
+        Assert.Equal(full.Metadata.Labels, summary.Metadata.Labels);
+        Assert.Null(summary.Metadata.Annotations);
+        Assert.Null(summary.Metadata.ManagedFields);
+        Assert.Null(summary.Metadata.OwnerReferences);
+
+        AssertIdentity(full, details);
+        Assert.Equal(Label(full, "app"), details.App);
+        Assert.Equal(Label(full, "app.kubernetes.io/name"), details.AppName);
+        Assert.Equal(full.Spec?.Containers?.SelectMany(c => c.Ports ?? []).Select(p => p.ContainerPort) ?? [], details.Ports);
+        Assert.Equal(full.Spec?.Containers?.Select(c => c.Name) ?? [], details.ContainerNames);
+        Assert.Equal(full.Spec?.Priority, details.Priority);
+        Assert.Equal(full.Spec?.HostNetwork, details.HostNetwork);
+        Assert.Equal(full.Status?.StartTime, details.StartTime);
+        Assert.Equal(full.Metadata.CreationTimestamp, details.Created);
+        Assert.Equal(full.Metadata.CreationTimestamp, details.Metadata.CreationTimestamp);
+        Assert.Equal(Json(full.Status?.Conditions ?? []), Json(details.Conditions));
+        Assert.Equal(Json(full.Spec?.SecurityContext), Json(details.SecurityContext));
+        Assert.Equal(Json(full.Metadata.OwnerReferences ?? []), Json(details.Owners));
+        Assert.Equal(Json(full.Metadata.OwnerReferences), Json(details.Metadata.OwnerReferences));
+        Assert.Equal(full.Spec?.NodeSelector, details.NodeSelector);
+        Assert.Equal(
+            Json(full.Spec?.Containers?.Select(c => c.Resources?.Limits).OfType<IDictionary<string, ResourceQuantity>>() ?? []),
+            Json(details.Limits));
     }
 
     [Fact]

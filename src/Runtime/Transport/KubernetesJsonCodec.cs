@@ -64,6 +64,13 @@ internal static class KubernetesJsonCodec
     }
 
     /// <summary>
+    /// For a generated projection type: reads the complete object in <paramref name="bytes"/> (a list item held by a
+    /// worker), skipping large subtrees by scanning (<see cref="ProjectionSkipping"/>); null for other types.
+    /// </summary>
+    public static T? TryReadProjectionItem<T>(byte[] bytes, int start, int length, JsonReaderState state) where T : class =>
+        ProjectionCache<T>.Converter is { } projection ? ProjectionSkipping.Read(projection, bytes, start, length, state, Options!) : null;
+
+    /// <summary>
     /// For a generated projection type: reads the object at the reader's opening brace in one pass, even if the buffer may
     /// end inside it. Returns <see langword="true"/> with <paramref name="handled"/> false for other types (the caller
     /// decodes them as usual), false when the data ends first (the caller retries with more data).

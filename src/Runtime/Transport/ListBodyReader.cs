@@ -282,6 +282,12 @@ internal static class ListBodyReader
                 var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, s_itemState);
                 try
                 {
+                    if (KubernetesJsonCodec.TryReadProjectionItem<T>(batch.Bytes, start, length, s_itemState) is { } projected)
+                    {
+                        result[i] = projected;
+                        continue;
+                    }
+
                     reader.Read();
                     result[i] = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
                     if (reader.BytesConsumed != length)
