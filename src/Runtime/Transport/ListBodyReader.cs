@@ -278,16 +278,16 @@ internal static class ListBodyReader
             for (var i = 0; i < result.Length; i++)
             {
                 var (start, length, bodyOffset, index) = batch.Items[i];
-                // The item sits two levels deep in the list (its object and the items array): the depth limit counts from there.
-                var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, s_itemState);
                 try
                 {
+                    // The item sits two levels deep in the list (its object and the items array): the depth limit counts from there.
                     if (KubernetesJsonCodec.TryReadProjectionItem<T>(batch.Bytes, start, length, s_itemState) is { } projected)
                     {
                         result[i] = projected;
                         continue;
                     }
 
+                    var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, s_itemState);
                     reader.Read();
                     result[i] = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
                     if (reader.BytesConsumed != length)
