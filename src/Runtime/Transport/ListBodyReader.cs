@@ -24,6 +24,13 @@ internal static class ListBodyReader
     /// <summary>The smallest batch of item bytes handed to a worker: about a hundred realistic Pods.</summary>
     internal const int DefaultBatchBytes = 512 * 1024;
 
+    /// <summary>
+    /// How far an item may run without ending before the scanner calls the body malformed. The API server stores objects
+    /// of at most a few megabytes, so only an unbalanced bracket or quote gets here; without the limit, the buffer would
+    /// grow to hold the rest of the body first.
+    /// </summary>
+    internal const int DefaultMaxItemBytes = 64 * 1024 * 1024;
+
     /// <summary>The default number of threads that decode one list: the processors the process may use, at most four.</summary>
     public static int DefaultParallelism => Math.Clamp(Environment.ProcessorCount, 1, 4);
 
@@ -34,14 +41,16 @@ internal static class ListBodyReader
     /// <param name="compiledReaders">Whether items may be decoded by a generated <see cref="CompiledJsonReader{T}"/>.</param>
     /// <param name="parallelism">How many threads may decode items (1: only the reading thread).</param>
     /// <param name="batchBytes">The smallest batch handed to a worker (tests make it small).</param>
+    /// <param name="maxItemBytes">How long an item may be when decoded by workers (tests make it small).</param>
     public static async Task<(List<T> Items, V1ListMeta? Metadata)> ReadAsync<T>(
-        Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true, int parallelism = 1, int batchBytes = DefaultBatchBytes)
+        Stream stream, string resource, CancellationToken cancellationToken, bool compiledReaders = true, int parallelism = 1, int batchBytes = DefaultBatchBytes,
+        int maxItemBytes = DefaultMaxItemBytes)
         where T : class
     {
         parallelism = Math.Clamp(parallelism, 1, 64);
         var buffers = parallelism > 1 ? new BatchBuffers(batchBytes + (64 * 1024)) : null;
         var workers = buffers is null ? null : new BatchDecoder<T>(resource, compiledReaders, parallelism, buffers);
-        var parser = new Parser<T>(compiledReaders, buffers is null ? null : batchBytes, buffers);
+        var parser = new Parser<T>(compiledReaders, buffers is null ? null : batchBytes, buffers, maxItemBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
         var end = 0;
@@ -318,7 +327,7 @@ internal static class ListBodyReader
     /// one item) and leaves an incomplete unit for the next call, with more data. Given a batch size, it does not decode
     /// items but copies them into batches for workers (<see cref="TakeBatch"/>).
     /// </summary>
-    private sealed class Parser<T>(bool compiledReaders, int? batchBytes, BatchBuffers? buffers) where T : class
+    private sealed class Parser<T>(bool compiledReaders, int? batchBytes, BatchBuffers? buffers, int maxItemBytes) where T : class
     {
         private enum Phase { Start, Root, Items, Scan, Done }
 
@@ -457,6 +466,13 @@ internal static class ListBodyReader
                 var length = JsonValueScanner.ValueLength(data[position..]);
                 if (length < 0)
                 {
+                    if (data.Length - position > maxItemBytes)
+                    {
+                        throw new JsonException(
+                            $"A list item is still open after {data.Length - position} bytes; an object from the API server is far smaller, so the body is malformed (an unbalanced bracket or quote).",
+                            null, null, 0);
+                    }
+
                     return consumed;
                 }
 

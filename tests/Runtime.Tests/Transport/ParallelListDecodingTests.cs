@@ -135,6 +135,21 @@ public sealed class ParallelListDecodingTests
         }
     }
 
+    [Fact]
+    public async Task An_item_that_never_ends_is_a_decode_error_before_the_rest_of_the_body_is_buffered()
+    {
+        // Two brackets that never close: the scanner would look for the item's end until the body ends, buffering all of it.
+        var body = "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"x\":[[," +
+            string.Join(",", Enumerable.Range(0, 20_000).Select(i => "{\"metadata\":{\"name\":\"b" + i + "\"}}")) + "]}";
+        var stream = new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk: 1024);
+
+        var error = await Assert.ThrowsAsync<WatchDecodeException>(() =>
+            ListBodyReader.ReadAsync<V1ConfigMap>(stream, "configmaps", default, true, parallelism: 2, batchBytes: 1, maxItemBytes: 4096));
+
+        Assert.Contains("still open", error.InnerException!.Message, StringComparison.Ordinal);
+        Assert.True(stream.Position < body.Length / 2, $"read {stream.Position} of {body.Length} bytes");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
