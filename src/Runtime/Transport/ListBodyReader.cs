@@ -12,16 +12,17 @@ namespace KubeInformers;
 /// <remarks>
 /// With a parallelism of one, items are decoded on the reading thread as they arrive, and the buffer holds at most one
 /// item plus one read. With more, the reading thread only finds where each item starts and ends (a scan for quotes,
-/// escapes and brackets, far cheaper than tokenizing) and hands batches of complete items to up to that many workers,
-/// which decode them while the next bytes arrive; items keep their order, and at most two batches per worker are held.
-/// A short list that fits in one batch is decoded on the reading thread. Either way each item is decoded by the same
-/// code with the same results and errors.
+/// escapes and brackets with <see cref="JsonValueScanner"/>, far cheaper than tokenizing) and hands batches of complete
+/// items to up to that many workers, which decode them while the next bytes arrive; items keep their order, and at most
+/// two batches per worker are held. A short list that fits in one batch is decoded on the reading thread. Either way
+/// each item is decoded by the same code with the same results and errors, except that a projection decoded from a
+/// whole item skips large subtrees without validating them (<see cref="ProjectionSkipping"/>).
 /// </remarks>
 internal static class ListBodyReader
 {
     private const int InitialBufferSize = 64 * 1024;
 
-    /// <summary>The smallest batch of item bytes handed to a worker: about a hundred realistic Pods.</summary>
+    /// <summary>The smallest batch of item bytes handed to a worker: about 75 realistic Pods of 6.8 KB.</summary>
     internal const int DefaultBatchBytes = 512 * 1024;
 
     /// <summary>
