@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
@@ -45,7 +46,7 @@ public static class ProjectionSkipping
             return false;
         }
 
-        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && t_item is { } item)
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && t_item is { Active: true } item)
         {
             var start = item.Base + (int)reader.TokenStartIndex;
             var length = JsonValueScanner.ValueLength(item.Bytes.AsSpan(item.Start + start, item.Length - start));
@@ -66,58 +67,73 @@ public static class ProjectionSkipping
 
     /// <summary>
     /// Reads the complete object in <paramref name="bytes"/>[<paramref name="start"/>..+<paramref name="length"/>] with
-    /// a projection converter, skipping large subtrees by scanning. Errors are reported by reading it again without
-    /// scanning, so they are exactly what the converter reports on its own.
+    /// a projection converter, skipping large subtrees by scanning. False when the caller should read it token by
+    /// token instead: after an error or an inconsistency once something was skipped by scanning, so that errors are
+    /// exactly what the converter reports on its own. An error before any scanned skip is thrown as it is.
     /// </summary>
-    internal static T Read<T>(IProjectionJsonConverter<T> converter, byte[] bytes, int start, int length, JsonReaderState state, JsonSerializerOptions options)
+    internal static bool TryReadScanning<T>(IProjectionJsonConverter<T> converter, byte[] bytes, int start, int length, JsonReaderState state, JsonSerializerOptions options, [NotNullWhen(true)] out T? value)
         where T : class
     {
-        var item = t_item = new Item(bytes, start, length);
+        value = null;
+        var item = t_item ??= new Item();
+        if (item.Active)
+        {
+            return false; // a projection read inside another one: not expected, but never mix their positions
+        }
+
+        item.Begin(bytes, start, length);
         try
         {
             var reader = new Utf8JsonReader(bytes.AsSpan(start, length), isFinalBlock: true, state);
             reader.Read();
-            if (converter.TryRead(ref reader, options, out var value) && item.Base + reader.BytesConsumed == length)
+            if (converter.TryRead(ref reader, options, out value) && item.Base + reader.BytesConsumed == length)
             {
                 if (item.Scanned)
                 {
                     Interlocked.Increment(ref s_scannedItems);
                 }
 
-                return value;
+                return true;
+            }
+
+            if (!item.Scanned)
+            {
+                value = null;
+                return false; // incomplete or trailing bytes without any scanning: the token-by-token read says which
             }
         }
         catch (JsonException) when (item.Scanned)
         {
-            // Read again below, without scanning, for the converter's own error and position.
+            // Read again, without scanning, for the converter's own error and position.
         }
         finally
         {
-            t_item = null;
+            item.End();
         }
 
+        value = null;
         Interlocked.Increment(ref s_retriedItems);
-        var plain = new Utf8JsonReader(bytes.AsSpan(start, length), isFinalBlock: true, state);
-        plain.Read();
-        if (!converter.TryRead(ref plain, options, out var result))
-        {
-            throw new JsonException("The object ended before its closing brace.");
-        }
-
-        if (plain.BytesConsumed != length)
-        {
-            throw new JsonException("A list item has more after its closing brace.", null, 0, plain.BytesConsumed);
-        }
-
-        return result;
+        return false;
     }
 
-    private sealed class Item(byte[] bytes, int start, int length)
+    /// <summary>The item being read on this thread (reused: one per thread, not one per item).</summary>
+    private sealed class Item
     {
-        public readonly byte[] Bytes = bytes;
-        public readonly int Start = start;
-        public readonly int Length = length;
+        public byte[] Bytes = [];
+        public int Start;
+        public int Length;
         public int Base;
         public bool Scanned;
+        public bool Active;
+
+        public void Begin(byte[] bytes, int start, int length)
+        {
+            (Bytes, Start, Length, Base, Scanned, Active) = (bytes, start, length, 0, false, true);
+        }
+
+        public void End()
+        {
+            (Bytes, Active) = ([], false); // do not keep the batch's buffer reachable
+        }
     }
 }

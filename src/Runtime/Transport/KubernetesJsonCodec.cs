@@ -64,11 +64,33 @@ internal static class KubernetesJsonCodec
     }
 
     /// <summary>
-    /// For a generated projection type: reads the complete object in <paramref name="bytes"/> (a list item held by a
-    /// worker), skipping large subtrees by scanning (<see cref="ProjectionSkipping"/>); null for other types.
+    /// Deserializes the complete object in <paramref name="bytes"/>[<paramref name="start"/>..+<paramref name="length"/>]
+    /// (a list item held by a worker) and checks that nothing follows it. A generated projection skips large subtrees by
+    /// scanning (<see cref="ProjectionSkipping"/>); everything else, and any error, goes through <see cref="Deserialize{T}"/>.
     /// </summary>
-    public static T? TryReadProjectionItem<T>(byte[] bytes, int start, int length, JsonReaderState state) where T : class =>
-        ProjectionCache<T>.Converter is { } projection ? ProjectionSkipping.Read(projection, bytes, start, length, state, Options!) : null;
+    /// <param name="bytes">The buffer holding the object.</param>
+    /// <param name="start">Where the object starts.</param>
+    /// <param name="length">The object's length: it must end exactly there.</param>
+    /// <param name="state">The reader state to start from (it carries the depth limit).</param>
+    /// <param name="compiled">Whether a generated <see cref="CompiledJsonReader{T}"/> may decode it.</param>
+    public static T DeserializeItem<T>(byte[] bytes, int start, int length, JsonReaderState state, bool compiled) where T : class
+    {
+        if (ProjectionCache<T>.Converter is { } projection
+            && ProjectionSkipping.TryReadScanning(projection, bytes, start, length, state, Options!, out var projected))
+        {
+            return projected;
+        }
+
+        var reader = new Utf8JsonReader(bytes.AsSpan(start, length), isFinalBlock: true, state);
+        reader.Read();
+        var value = Deserialize<T>(ref reader, compiled);
+        if (reader.BytesConsumed != length)
+        {
+            throw new JsonException("A list item has more after its closing brace.", null, 0, reader.BytesConsumed);
+        }
+
+        return value;
+    }
 
     /// <summary>
     /// For a generated projection type: reads the object at the reader's opening brace in one pass, even if the buffer may

@@ -291,19 +291,7 @@ internal static class ListBodyReader
                 try
                 {
                     // The item sits two levels deep in the list (its object and the items array): the depth limit counts from there.
-                    if (KubernetesJsonCodec.TryReadProjectionItem<T>(batch.Bytes, start, length, s_itemState) is { } projected)
-                    {
-                        result[i] = projected;
-                        continue;
-                    }
-
-                    var reader = new Utf8JsonReader(batch.Bytes.AsSpan(start, length), isFinalBlock: true, s_itemState);
-                    reader.Read();
-                    result[i] = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
-                    if (reader.BytesConsumed != length)
-                    {
-                        throw new JsonException("A list item has more after its closing brace.", null, 0, reader.BytesConsumed);
-                    }
+                    result[i] = KubernetesJsonCodec.DeserializeItem<T>(batch.Bytes, start, length, s_itemState, compiledReaders);
                 }
                 catch (JsonException ex)
                 {
