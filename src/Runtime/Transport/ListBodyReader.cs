@@ -49,9 +49,9 @@ internal static class ListBodyReader
         where T : class
     {
         parallelism = Math.Clamp(parallelism, 1, 64);
-        var buffers = parallelism > 1 ? new BatchBuffers(batchBytes + (64 * 1024)) : null;
-        var workers = buffers is null ? null : new BatchDecoder<T>(resource, compiledReaders, parallelism, buffers);
-        var parser = new Parser<T>(compiledReaders, buffers is null ? null : batchBytes, buffers, maxItemBytes);
+        var batches = parallelism > 1 ? new BatchBuffers(batchBytes) : null;
+        var workers = batches is null ? null : new BatchDecoder<T>(resource, compiledReaders, parallelism, batches);
+        var parser = new Parser<T>(compiledReaders, batches, maxItemBytes);
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
         var end = 0;
@@ -143,7 +143,7 @@ internal static class ListBodyReader
                 await workers.AbandonAsync().ConfigureAwait(false);
             }
 
-            buffers?.Clear();
+            batches?.Clear();
         }
     }
 
@@ -157,10 +157,15 @@ internal static class ListBodyReader
 
     /// <summary>
     /// The batch buffers of one list response, reused while it is read and dropped after it (not pooled for the process,
-    /// so nothing stays allocated once the list is decoded).
+    /// so nothing stays allocated once the list is decoded). A batch is handed to a worker once it holds
+    /// <see cref="BatchBytes"/>; its buffer has room for one more item of common size.
     /// </summary>
-    private sealed class BatchBuffers(int size)
+    private sealed class BatchBuffers(int batchBytes)
     {
+        private readonly int _size = batchBytes + (64 * 1024);
+
+        public int BatchBytes => batchBytes;
+
         private readonly Stack<byte[]> _free = new();
         private bool _closed;
 
@@ -168,18 +173,18 @@ internal static class ListBodyReader
         {
             lock (_free)
             {
-                if (minimum <= size && _free.TryPop(out var reused))
+                if (minimum <= _size && _free.TryPop(out var reused))
                 {
                     return reused;
                 }
             }
 
-            return new byte[Math.Max(size, minimum)];
+            return new byte[Math.Max(_size, minimum)];
         }
 
         public void Return(byte[] buffer)
         {
-            if (buffer.Length == size)
+            if (buffer.Length == _size)
             {
                 lock (_free)
                 {
@@ -316,15 +321,17 @@ internal static class ListBodyReader
     /// one item) and leaves an incomplete unit for the next call, with more data. Given a batch size, it does not decode
     /// items but copies them into batches for workers (<see cref="TakeBatch"/>).
     /// </summary>
-    private sealed class Parser<T>(bool compiledReaders, int? batchBytes, BatchBuffers? buffers, int maxItemBytes) where T : class
+    private sealed class Parser<T>(bool compiledReaders, BatchBuffers? batches, int maxItemBytes) where T : class
     {
         private enum Phase { Start, Root, Items, Scan, Done }
+
+        /// <summary>What the scanner saw last between items.</summary>
+        private enum Separator { None, Item, Comma }
 
         private JsonReaderState _state;
         private JsonReaderState _arrayState;
         private Phase _phase;
-        private bool _expectComma;
-        private bool _afterComma;
+        private Separator _last;
         private int _itemIndex;
         private Batch? _batch;
         private bool _scanning;
@@ -378,7 +385,7 @@ internal static class ListBodyReader
         public Batch? TakeBatch(bool force)
         {
             var batch = _batch;
-            if (batch is null || (!force && batch.Length < batchBytes))
+            if (batch is null || (!force && batch.Length < batches!.BatchBytes))
             {
                 return null;
             }
@@ -393,7 +400,7 @@ internal static class ListBodyReader
             if (_batch is { } batch)
             {
                 _batch = null;
-                buffers?.Return(batch.Bytes);
+                batches?.Return(batch.Bytes);
             }
         }
 
@@ -423,7 +430,7 @@ internal static class ListBodyReader
                 var next = data[position];
                 if (next == (byte)']')
                 {
-                    if (_afterComma)
+                    if (_last == Separator.Comma)
                     {
                         throw new JsonException("The list's items end with a comma.", null, null, position);
                     }
@@ -433,7 +440,7 @@ internal static class ListBodyReader
                     return position;
                 }
 
-                if (_expectComma)
+                if (_last == Separator.Item)
                 {
                     if (next != (byte)',')
                     {
@@ -442,8 +449,7 @@ internal static class ListBodyReader
 
                     position++;
                     consumed = position;
-                    _expectComma = false;
-                    _afterComma = true;
+                    _last = Separator.Comma;
                     continue;
                 }
 
@@ -468,19 +474,18 @@ internal static class ListBodyReader
                 AddToBatch(data.Slice(position, length), Consumed + position);
                 position += length;
                 consumed = position;
-                _expectComma = true;
-                _afterComma = false;
+                _last = Separator.Item;
             }
         }
 
         private void AddToBatch(ReadOnlySpan<byte> item, long bodyOffset)
         {
-            var batch = _batch ??= new Batch(buffers!.Rent(item.Length));
+            var batch = _batch ??= new Batch(batches!.Rent(item.Length));
             if (batch.Length + item.Length > batch.Bytes.Length)
             {
                 var larger = new byte[Math.Max(batch.Bytes.Length * 2, batch.Length + item.Length)];
                 batch.Bytes.AsSpan(0, batch.Length).CopyTo(larger);
-                buffers!.Return(batch.Bytes);
+                batches!.Return(batch.Bytes);
                 batch.Bytes = larger;
             }
 
@@ -603,9 +608,8 @@ internal static class ListBodyReader
                 {
                     // With workers, items are only scanned for their ends here; the reader resumes at the closing bracket.
                     _arrayState = reader.CurrentState;
-                    _phase = batchBytes is null ? Phase.Items : Phase.Scan;
-                    _expectComma = false;
-                    _afterComma = false;
+                    _phase = batches is null ? Phase.Items : Phase.Scan;
+                    _last = Separator.None;
                     return true;
                 }
 
