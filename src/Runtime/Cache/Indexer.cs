@@ -177,19 +177,7 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
                 }
             }
 
-            var newIndexSet = _indexSet.Rebuilt(newItems);
-            _rw.EnterWriteLock();
-            try
-            {
-                _items = newItems;
-                _indexSet = newIndexSet;
-                _count = newItems.Count;
-            }
-            finally
-            {
-                _rw.ExitWriteLock();
-            }
-
+            Publish(newItems, _indexSet.Rebuilt(newItems));
             return true;
         }
     }
@@ -219,18 +207,23 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
                 newItems[_keyFunc(item)] = item;
             }
 
-            var newIndexSet = indexSet.Rebuilt(newItems);
-            _rw.EnterWriteLock();
-            try
-            {
-                _items = newItems;
-                _indexSet = newIndexSet;
-                _count = newItems.Count;
-            }
-            finally
-            {
-                _rw.ExitWriteLock();
-            }
+            Publish(newItems, indexSet.Rebuilt(newItems));
+        }
+    }
+
+    /// <summary>Makes content and indexes built aside visible to readers at once. The caller holds <c>_writerLock</c>.</summary>
+    private void Publish(ConcurrentDictionary<string, T> items, IndexSet indexSet)
+    {
+        _rw.EnterWriteLock();
+        try
+        {
+            _items = items;
+            _indexSet = indexSet;
+            _count = items.Count;
+        }
+        finally
+        {
+            _rw.ExitWriteLock();
         }
     }
 
