@@ -34,7 +34,7 @@ public sealed class SharedInformerFactoryOptions
     /// <summary>
     /// How many threads may decode the items of one list response (default: the processors the process may use, at most
     /// four). Items are decoded in batches while the response arrives and keep their order; 1 decodes on the thread that
-    /// reads the response.
+    /// reads the response (so do values below 1).
     /// </summary>
     public int ListDecodeParallelism { get; set; } = ListBodyReader.DefaultParallelism;
 }
@@ -183,5 +183,5 @@ public class SharedInformerFactory : IAsyncDisposable
 
     /// <summary>Creates the list/watch source of a new informer. Override to substitute a source (tests).</summary>
     protected virtual IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options) where T : class, IKubernetesObject<V1ObjectMeta>
-        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time, CompiledReaders = Options.CompiledReaders, ListDecodeParallelism = Math.Max(1, Options.ListDecodeParallelism) };
+        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time, CompiledReaders = Options.CompiledReaders, ListDecodeParallelism = Options.ListDecodeParallelism };
 }

@@ -69,7 +69,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
 
     /// <summary>
     /// How many threads may decode the items of one list response (default: the processors the process may use, at
-    /// most four; 1 decodes on the reading thread only). The reading thread finds where items end and hands batches of
+    /// most four; 1 or less decodes on the reading thread only, more than 64 counts as 64). The reading thread finds where items end and hands batches of
     /// them to workers, so a large list decodes while it arrives; items keep their order and decode exactly alike.
     /// </summary>
     public int ListDecodeParallelism { get; init; } = ListBodyReader.DefaultParallelism;

@@ -176,6 +176,18 @@ public sealed class ParallelListDecodingTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(int.MaxValue)]
+    public async Task A_parallelism_out_of_range_still_reads_the_list(int parallelism)
+    {
+        var body = FlowJson.List("5", [FlowJson.ConfigMap("ns", "a", "1"), FlowJson.ConfigMap("ns", "b", "2")]);
+        var (items, metadata) = await Read<V1ConfigMap>(body, chunk: 7, parallelism, batchBytes: 1);
+        Assert.Equal(["a", "b"], items.Select(i => i.Metadata.Name));
+        Assert.Equal("5", metadata?.ResourceVersion);
+    }
+
     [Fact]
     public async Task A_short_list_is_decoded_on_the_reading_thread()
     {
