@@ -40,20 +40,22 @@ public static class ProjectionSkipping
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool SkipValue(ref Utf8JsonReader reader)
     {
-        var atName = reader;
+        // Only a whole item in memory can be skipped by scanning; only then is the state at the name needed.
+        var item = t_item is { Active: true } active ? active : null;
+        var atName = item is null ? default : reader.CurrentState;
         if (!reader.Read())
         {
             return false;
         }
 
-        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && t_item is { Active: true } item)
+        if (item is not null && reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
         {
             var start = item.Base + (int)reader.TokenStartIndex;
             var length = JsonValueScanner.ValueLength(item.Bytes.AsSpan(item.Start + start, item.Length - start));
             if (length >= MinimumScannedBytes)
             {
                 // The state after a value at this depth: the state at the property name, after a placeholder value.
-                var placeholder = new Utf8JsonReader(PlaceholderValue, isFinalBlock: false, atName.CurrentState);
+                var placeholder = new Utf8JsonReader(PlaceholderValue, isFinalBlock: false, atName);
                 placeholder.Read();
                 item.Base = start + length;
                 item.Scanned = true;

@@ -334,7 +334,6 @@ internal static class ListBodyReader
         private Separator _last;
         private int _itemIndex;
         private Batch? _batch;
-        private bool _scanning;
         private long _scannedBytes;
 
         public List<T> Items { get; } = [];
@@ -348,7 +347,7 @@ internal static class ListBodyReader
         /// items. For a body on several lines, the start of the unit being read is the best estimate.
         /// </summary>
         public long ErrorPosition(JsonException ex) =>
-            _scanning ? Consumed + (ex.BytePositionInLine ?? 0)
+            _phase == Phase.Scan ? Consumed + (ex.BytePositionInLine ?? 0) // the scanner throws only while scanning
             : ex.LineNumber is 0 ? (ex.BytePositionInLine ?? 0) + _scannedBytes
             : Consumed;
 
@@ -359,9 +358,7 @@ internal static class ListBodyReader
             {
                 if (_phase == Phase.Scan)
                 {
-                    _scanning = true;
                     var scanned = ScanItems(data[offset..]);
-                    _scanning = false;
                     offset += scanned;
                     Consumed += scanned;
                     _scannedBytes += scanned;
