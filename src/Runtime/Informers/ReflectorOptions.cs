@@ -25,7 +25,7 @@ public sealed record ReflectorOptions
     /// <summary>
     /// How long one list request (one page, body included) may take before it is cancelled and retried with backoff
     /// (100 s, like KubernetesClient's default). Measured on the reflector's <see cref="TimeProvider"/>, so it bounds any
-    /// <see cref="IListWatch{T}"/> and a fake clock drives it. Null: no limit (<see cref="HttpListWatch{T}.ListTimeout"/> still applies).
+    /// <see cref="IListWatch{T}"/> (it is the only list timeout: <see cref="HttpListWatch{T}"/> has none of its own) and a fake clock drives it. Null: no limit.
     /// </summary>
     public TimeSpan? ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
 }
