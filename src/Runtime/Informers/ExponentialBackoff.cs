@@ -3,7 +3,7 @@ namespace KubeInformers;
 /// <summary>
 /// client-go's reflector backoff: the delay starts at <c>initial</c> and doubles up to <c>max</c>; each delay gets up to
 /// 100 % jitter (never above <c>max</c>); it starts over after <c>reset</c> without a backoff, and when the owner calls
-/// <see cref="Reset"/> (the reflector does once a list or a watch has succeeded). Not thread-safe: one reflector loop owns it.
+/// <see cref="Reset"/> (the reflector does once a watch delivers an event). Not thread-safe: one reflector loop owns it.
 /// </summary>
 internal sealed class ExponentialBackoff
 {

@@ -22,8 +22,9 @@ namespace KubeInformers;
 /// line and a silent watch (<see cref="ReflectorOptions.WatchIdleTimeout"/>) wait and re-watch from the last good version
 /// without a relist. The wait is the server's Retry-After (plus up to 10 % jitter) when it sent one, else the next step
 /// of a jittered exponential backoff (<see cref="ReflectorOptions.InitialBackoff"/> doubling to <see cref="ReflectorOptions.MaxBackoff"/>)
-/// that starts over once a list succeeds or a watch delivers an event (and after <see cref="ReflectorOptions.BackoffReset"/>
-/// without a backoff).</para>
+/// that starts over once a watch delivers an event (and after <see cref="ReflectorOptions.BackoffReset"/> without a
+/// backoff). A successful list alone does not reset it: a server that lists fine but expires every fresh watch must not
+/// get a list a second.</para>
 /// <para>Thread-safety: <see cref="RunAsync"/> may be called once; the properties may be read from any thread.
 /// The store is called from one loop at a time: when resyncs are on (<see cref="ResyncPeriod"/> positive at start) the
 /// resync timer and the loop take turns on a lock; otherwise the loop is the only caller and takes no lock.</para>
@@ -182,7 +183,6 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
             _lastSyncResourceVersion = listResourceVersion;
             MarkSuccess();
-            _backoff!.Reset();
             RecordList(state.ListReason, "success", started);
             return ReflectorOutcome.Listed(paginated);
         }
@@ -320,7 +320,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                 watchdog.Touch();
                 if (++events == 1)
                 {
-                    // The watch works: the next failure starts the backoff over.
+                    // The watch works (list, watch and server): the next failure starts the backoff over.
                     _backoff!.Reset();
                 }
 

@@ -7,11 +7,15 @@ public sealed record ReflectorOptions
     public int? PageSize { get; init; } = 500;
     /// <summary>Minimum server-side watch timeout; each watch picks a random timeout in [min, 2·min] (5 min).</summary>
     public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>First backoff delay after a failure (800 ms); it doubles, with jitter, up to <see cref="MaxBackoff"/>.</summary>
+    /// <summary>
+    /// First backoff delay after a failure (800 ms); it doubles, with jitter, up to <see cref="MaxBackoff"/>. Used for
+    /// 429, 5xx, refused or dropped connections, timeouts, undecodable lines and silent watches, unless the server sent
+    /// Retry-After (then that is waited, plus up to 10 %). 410 Expired and a clean watch end need no wait.
+    /// </summary>
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
     /// <summary>Largest backoff delay (30 s).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>The backoff resets after this long without a failure (2 min).</summary>
+    /// <summary>The backoff starts over after this long without a backoff (2 min); it also starts over as soon as a watch delivers an event.</summary>
     public TimeSpan BackoffReset { get; init; } = TimeSpan.FromMinutes(2);
     /// <summary>A watch that delivers nothing (not even a bookmark) for this long is presumed dead and restarted. Null disables the watchdog.</summary>
     public TimeSpan? WatchIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);

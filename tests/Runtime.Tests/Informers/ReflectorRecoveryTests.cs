@@ -116,6 +116,19 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_that_expires_every_fresh_watch_gets_lists_at_a_growing_backoff_not_a_list_loop()
+    {
+        _source.List("10").WatchFails(Expired()).List("20").WatchFails(Expired()).List("30").WatchFails(Expired()).List("40")
+            .Watch(FlowFakeWatch<V1ConfigMap>.Open());
+
+        Start();
+        await RunUntilWatchingAsync(4);
+
+        Assert.Equal([0.8 * S, 1.6 * S, 3.2 * S], _time.DueTimes);
+        Assert.Equal(["0", "10", "20", "30"], _source.ListRequests.Select(r => r.ResourceVersion));
+    }
+
+    [Fact]
     public async Task A_clean_end_rewatches_at_once_but_one_that_ends_instantly_without_events_backs_off_growing()
     {
         _source.List("10")
@@ -193,7 +206,7 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_failed_list_waits_the_servers_Retry_After_and_a_successful_list_starts_the_backoff_over()
+    public async Task A_failed_list_waits_the_servers_Retry_After_and_the_backoff_goes_on_past_a_good_list_until_a_watch_delivers()
     {
         _source.ListFails(Api(503, "ServiceUnavailable", retryAfter: 3 * S))
             .ListFails(ConnectionRefused())
@@ -205,7 +218,7 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
         Start();
         await RunUntilWatchingAsync(2);
 
-        Assert.Equal([3 * S, 0.8 * S, 1.6 * S, 0.8 * S], _time.DueTimes);
+        Assert.Equal([3 * S, 0.8 * S, 1.6 * S, 3.2 * S], _time.DueTimes);
         Assert.Equal(["0", "0", "0", "0"], _source.ListRequests.Select(r => r.ResourceVersion));
     }
 }
