@@ -2,8 +2,8 @@ namespace KubeInformers;
 
 /// <summary>
 /// client-go's reflector backoff: the delay starts at <c>initial</c> and doubles up to <c>max</c>; each delay gets up to
-/// 100 % jitter (never above <c>max</c>); after <c>reset</c> without a backoff it starts over. Not thread-safe: one
-/// reflector loop owns it.
+/// 100 % jitter (never above <c>max</c>); it starts over after <c>reset</c> without a backoff, and when the owner calls
+/// <see cref="Reset"/> (the reflector does once a watch delivers an event). Not thread-safe: one reflector loop owns it.
 /// </summary>
 internal sealed class ExponentialBackoff
 {
@@ -23,6 +23,13 @@ internal sealed class ExponentialBackoff
         _time = time;
         _random = random;
         _next = _initial;
+    }
+
+    /// <summary>Starts the sequence over: the next delay is the initial one again.</summary>
+    public void Reset()
+    {
+        _next = _initial;
+        _lastBackoffEnd = null;
     }
 
     /// <summary>The next delay; records that a backoff is happening now.</summary>

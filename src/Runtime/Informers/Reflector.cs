@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
@@ -6,57 +5,32 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KubeInformers;
 
-/// <summary>Options of a <see cref="Reflector{T}"/>. Defaults follow client-go.</summary>
-public sealed record ReflectorOptions
-{
-    /// <summary>Page size of the initial list (500). Null or 0 lists in one request.</summary>
-    public int? PageSize { get; init; } = 500;
-    /// <summary>Minimum server-side watch timeout; each watch picks a random timeout in [min, 2·min] (5 min).</summary>
-    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>First backoff delay after a failure (800 ms); it doubles, with jitter, up to <see cref="MaxBackoff"/>.</summary>
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(800);
-    /// <summary>Largest backoff delay (30 s).</summary>
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
-    /// <summary>The backoff resets after this long without a failure (2 min).</summary>
-    public TimeSpan BackoffReset { get; init; } = TimeSpan.FromMinutes(2);
-    /// <summary>A watch that delivers nothing (not even a bookmark) for this long is presumed dead and restarted. Null disables the watchdog.</summary>
-    public TimeSpan? WatchIdleTimeout { get; init; } = TimeSpan.FromMinutes(15);
-    /// <summary>Use a streaming list (<c>sendInitialEvents</c>) instead of list + watch, falling back when the server does not support it.</summary>
-    public bool UseStreamingList { get; init; }
-    /// <summary>
-    /// How long to wait for the server to answer a watch request (its status line and headers) before giving up and
-    /// retrying with backoff (1 min). Null: no limit. The <see cref="WatchIdleTimeout"/> takes over once the watch is open.
-    /// </summary>
-    public TimeSpan? WatchStartTimeout { get; init; } = TimeSpan.FromMinutes(1);
-    /// <summary>
-    /// How long one list request (one page, body included) may take before it is cancelled and retried with backoff
-    /// (100 s, like KubernetesClient's default). Measured on the reflector's <see cref="TimeProvider"/>, so it bounds any
-    /// <see cref="IListWatch{T}"/> and a fake clock drives it. Null: no limit (<see cref="HttpListWatch{T}.ListTimeout"/> still applies).
-    /// </summary>
-    public TimeSpan? ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
-}
-
 /// <summary>
 /// Keeps a store in step with the API server: lists, then watches from the list's resourceVersion, relisting on 410 Expired
 /// and backing off on failures, with client-go's semantics. One loop per reflector; the store is written only from it.
 /// </summary>
 /// <remarks>
+/// <para>The loop is a state machine (<see cref="ReflectorTransition"/>): it performs the current step (list, streaming
+/// list, watch, back off), turns what happened into an outcome and asks the transition for the next state.</para>
 /// <para>Lists: the first at resourceVersion "0" (the server's watch cache), later ones at the last resourceVersion seen,
 /// and at "" (a consistent read) when that version is expired or too large. Lists are paginated (<see cref="ReflectorOptions.PageSize"/>)
 /// except relists at an exact version, which the watch cache serves whole, unless the first list showed the cache is off
 /// (it came back paginated). A continue token that expires mid-list gives one unpaginated list at the original version.
-/// Each list request is bounded by <see cref="ReflectorOptions.ListTimeout"/> on the injected clock; one that takes
-/// longer is cancelled and the list retried with backoff.</para>
-/// <para>Watches: from the last resourceVersion, with bookmarks and a random server timeout in [min, 2·min]. A clean end
-/// re-watches at once; 410 Expired relists; 429, 5xx, dropped or refused connections, an undecodable line and a silent
-/// watch (<see cref="ReflectorOptions.WatchIdleTimeout"/>) back off and re-watch from the last good version without a relist.</para>
+/// Each list request is bounded by <see cref="ReflectorOptions.ListTimeout"/> on the injected clock.</para>
+/// <para>Recovery by failure class: 410 Expired relists at once; a watch that ends cleanly is re-watched at once (one
+/// that ends within 1 s without an event backs off); 429, 5xx, refused or dropped connections, timeouts, an undecodable
+/// line and a silent watch (<see cref="ReflectorOptions.WatchIdleTimeout"/>) wait and re-watch from the last good version
+/// without a relist. The wait is the server's Retry-After (plus up to 10 % jitter) when it sent one, else the next step
+/// of a jittered exponential backoff (<see cref="ReflectorOptions.InitialBackoff"/> doubling to <see cref="ReflectorOptions.MaxBackoff"/>)
+/// that starts over once a watch delivers an event (and after <see cref="ReflectorOptions.BackoffReset"/> without a
+/// backoff). A successful list alone does not reset it: a server that lists fine but expires every fresh watch must not
+/// get a list a second.</para>
 /// <para>Thread-safety: <see cref="RunAsync"/> may be called once; the properties may be read from any thread.
-/// The store is called from one loop at a time (resyncs are serialized with it).</para>
+/// The store is called from one loop at a time: when resyncs are on (<see cref="ResyncPeriod"/> positive at start) the
+/// resync timer and the loop take turns on a lock; otherwise the loop is the only caller and takes no lock.</para>
 /// </remarks>
 public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
-    private const string InitialEventsEndAnnotation = "k8s.io/initial-events-end";
-
     private readonly IListWatch<T> _listWatch;
     private readonly IReflectorStore<T> _store;
     private readonly ReflectorOptions _options;
@@ -64,18 +38,12 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
     private readonly ILogger _logger;
     private readonly object _storeLock = new();
     private ExponentialBackoff? _backoff;
+    private bool _serializeStore;
 
     private volatile string? _lastSyncResourceVersion;
     private volatile Exception? _lastError;
     private long _lastActivityTicks;
     private int _running;
-
-    // Owned by the run loop.
-    private bool _lastSyncResourceVersionUnavailable;
-    private bool _paginatedResult;
-    private bool _streamingUnsupported;
-    private string _nextListReason = "initial";   // why the next full list happens (metrics)
-    private string _nextWatchReason = "initial";  // why the next watch starts (metrics)
 
     /// <summary>Creates a reflector.</summary>
     public Reflector(IListWatch<T> listWatch, IReflectorStore<T> store, ReflectorOptions? options = null,
@@ -124,6 +92,9 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
     /// <summary>The source of randomness for jitter and watch timeouts, a number in [0, 1) (tests make it deterministic).</summary>
     internal Func<double> RandomSource { get; set; } = Random.Shared.NextDouble;
 
+    /// <summary>Called with every state the loop enters, in order, on the loop (tests observe the state machine with it).</summary>
+    internal Action<ReflectorState>? StateObserver { get; set; }
+
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> is cancelled; never throws for server or network errors.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -133,32 +104,43 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
 
         _backoff = new ExponentialBackoff(_options.InitialBackoff, _options.MaxBackoff, _options.BackoffReset, _time, RandomSource);
+        _serializeStore = ResyncPeriod > TimeSpan.Zero;
         using var resyncStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var resyncLoop = ResyncLoopAsync(resyncStop.Token);
+        var resyncLoop = _serializeStore ? ResyncLoopAsync(resyncStop.Token) : Task.CompletedTask;
         try
         {
+            var state = ReflectorState.Initial(_options.UseStreamingList);
             while (!cancellationToken.IsCancellationRequested)
             {
-                TimeSpan? retryAfter = null;
+                StateObserver?.Invoke(state);
+                ReflectorOutcome outcome;
                 try
                 {
-                    await ListAndWatchAsync(cancellationToken).ConfigureAwait(false);
+                    outcome = state.Step switch
+                    {
+                        ReflectorStep.Listing => await ListAsync(state, cancellationToken).ConfigureAwait(false),
+                        ReflectorStep.BackingOff => await PauseAsync(state, cancellationToken).ConfigureAwait(false),
+                        _ => await WatchAsync(state, cancellationToken).ConfigureAwait(false),
+                    };
                 }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                catch (Exception) when (cancellationToken.IsCancellationRequested)
                 {
                     break;
-                }
-                catch (Exception ex)
-                {
-                    ReportError(ex);
-                    ReflectorLog.OperationFailed(_logger, Name, "list", Describe(ex));
-                    retryAfter = (ex as KubernetesApiException)?.RetryAfter;
                 }
 
-                if (!await BackoffAsync(retryAfter, cancellationToken).ConfigureAwait(false))
+                if (cancellationToken.IsCancellationRequested)
                 {
                     break;
                 }
+
+                if (outcome.Error is { } error)
+                {
+                    ReportError(error);
+                }
+
+                var next = ReflectorTransition.Next(state, outcome);
+                LogTransition(state, outcome, next);
+                state = next;
             }
         }
         finally
@@ -168,136 +150,128 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
     }
 
-    private async Task ListAndWatchAsync(CancellationToken cancellationToken)
+    /// <summary>The <see cref="ReflectorStep.BackingOff"/> step: waits the server's Retry-After or the next backoff delay.</summary>
+    private async Task<ReflectorOutcome> PauseAsync(ReflectorState state, CancellationToken cancellationToken)
     {
-        var streaming = _options.UseStreamingList && !_streamingUnsupported;
-        if (!streaming)
-        {
-            await ListAsync(cancellationToken).ConfigureAwait(false);
-        }
+        var delay = state.Pause == ReflectorPause.RetryAfter
+            ? ReflectorRequests.RetryAfterDelay(state.RetryAfter, _options.MaxBackoff * 4, RandomSource())
+            : _backoff!.Next();
+        ReflectorLog.BackingOff(_logger, Name, (long)delay.TotalMilliseconds);
+        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+        return ReflectorOutcome.Waited();
+    }
 
-        while (true)
+    /// <summary>The <see cref="ReflectorStep.Listing"/> step: lists everything and replaces the store.</summary>
+    private async Task<ReflectorOutcome> ListAsync(ReflectorState state, CancellationToken cancellationToken)
+    {
+        var resourceVersion = ReflectorRequests.ListResourceVersion(state, _lastSyncResourceVersion);
+        var started = _time.GetTimestamp();
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var timeoutSeconds = WatchTimeoutSeconds();
-            var request = streaming
-                ? new WatchRequest
+            var (items, listResourceVersion, paginated) = await PagedListAsync(state, resourceVersion, cancellationToken).ConfigureAwait(false);
+            if (_serializeStore)
+            {
+                lock (_storeLock)
                 {
-                    ResourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "",
-                    ResourceVersionMatch = "NotOlderThan",
-                    SendInitialEvents = true,
-                    AllowWatchBookmarks = true,
-                    TimeoutSeconds = timeoutSeconds,
+                    _store.Replace(items, listResourceVersion);
                 }
-                : new WatchRequest
-                {
-                    ResourceVersion = _lastSyncResourceVersion,
-                    AllowWatchBookmarks = true,
-                    TimeoutSeconds = timeoutSeconds,
-                };
-            ReflectorLog.Watching(_logger, Name, request.ResourceVersion ?? "", timeoutSeconds);
-            ReflectorInstruments.Add(ReflectorInstruments.WatchRestartCounter, Name, "reason", _nextWatchReason);
+            }
+            else
+            {
+                _store.Replace(items, listResourceVersion);
+            }
 
-            IWatchStream<T> watch;
+            _lastSyncResourceVersion = listResourceVersion;
+            MarkSuccess();
+            RecordList(state.ListReason, "success", started);
+            return ReflectorOutcome.Listed(paginated);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            RecordList(state.ListReason, "failure", started);
+            return ReflectorOutcome.ListFailed(ex, resourceVersion);
+        }
+    }
+
+    private async Task<(List<T> Items, string ResourceVersion, bool Paginated)> PagedListAsync(ReflectorState state, string resourceVersion, CancellationToken cancellationToken)
+    {
+        var limit = ReflectorRequests.ListLimit(state, _options.PageSize, resourceVersion);
+        ReflectorLog.Listing(_logger, Name, resourceVersion, limit ?? 0);
+        var page = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion, Limit = limit }, cancellationToken).ConfigureAwait(false);
+        var items = new List<T>(page.Items.Count + (int)Math.Min(page.RemainingItemCount ?? 0, 1_000_000));
+        items.AddRange(page.Items);
+        var listResourceVersion = page.ResourceVersion;
+        var pages = 1;
+
+        // The server paginated a list at "0": its watch cache is off, so exact-version relists must paginate too.
+        var paginated = resourceVersion == "0" && page.Continue is not null;
+        while (page.Continue is { } token)
+        {
             try
             {
-                watch = await OpenWatchAsync(request, cancellationToken).ConfigureAwait(false);
+                page = await ListPageAsync(new ListRequest { Continue = token, Limit = limit }, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+            catch (KubernetesApiException ex) when (ex.IsExpired)
             {
                 ReportError(ex);
-                if (streaming && Classify(ex) != Disposition.Retry)
-                {
-                    streaming = false;
-                    FallBackFromStreaming(ex, "the watch request failed: " + Describe(ex));
-                    await ListAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                switch (Classify(ex))
-                {
-                    case Disposition.Retry:
-                        _nextWatchReason = "request_failed";
-                        ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(ex));
-                        if (!await BackoffAsync((ex as KubernetesApiException)?.RetryAfter, cancellationToken).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-
-                        continue;
-                    default:
-                        _nextListReason = RelistReason(ex);
-                        ReflectorLog.Relisting(_logger, Name, "the watch request failed: " + Describe(ex));
-                        return;
-                }
+                ReflectorLog.ContinueExpired(_logger, Name, pages + 1, resourceVersion);
+                var full = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion }, cancellationToken).ConfigureAwait(false);
+                items = [.. full.Items];
+                listResourceVersion = full.ResourceVersion;
+                pages = 1;
+                break;
             }
 
-            MarkSuccess();
-            WatchOutcome outcome;
-            await using (watch.ConfigureAwait(false))
-            {
-                outcome = await HandleWatchAsync(watch, streaming, cancellationToken).ConfigureAwait(false);
-            }
+            items.AddRange(page.Items);
+            pages++;
+        }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            if (outcome.Error is { } error)
-            {
-                ReportError(error);
-            }
+        ReflectorLog.Listed(_logger, Name, items.Count, listResourceVersion, pages);
+        return (items, listResourceVersion, paginated);
+    }
 
-            if (streaming)
-            {
-                if (outcome.Synced)
-                {
-                    // The initial events are in; from now on this is a plain watch from the last resourceVersion.
-                    streaming = false;
-                }
-                else if (outcome.Kind is OutcomeKind.Closed or OutcomeKind.Relist)
-                {
-                    // A clean end without the bookmark (a server that ignores sendInitialEvents) or a non-retriable error.
-                    streaming = false;
-                    FallBackFromStreaming(outcome.Error, outcome.Error is null
-                        ? "the watch ended before the initial-events-end bookmark"
-                        : "the watch failed before the initial-events-end bookmark: " + Describe(outcome.Error));
-                    await ListAsync(cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+    /// <summary>One list request, given up after <see cref="ReflectorOptions.ListTimeout"/> (on the injected clock) with a <see cref="TimeoutException"/>.</summary>
+    private async Task<ListPage<T>> ListPageAsync(ListRequest request, CancellationToken cancellationToken)
+    {
+        if (_options.ListTimeout is not { } limit || limit <= TimeSpan.Zero || limit == Timeout.InfiniteTimeSpan)
+        {
+            return await _listWatch.ListAsync(request, cancellationToken).ConfigureAwait(false);
+        }
 
-                // Otherwise (throttled, dropped, silent, undecodable): back off below and ask for a streaming list again.
-            }
+        using var timeout = new CancellationTokenSource(limit, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            return await _listWatch.ListAsync(request, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The list request of {Name} did not complete within {limit.TotalSeconds:0.#} s.", ex);
+        }
+    }
 
-            switch (outcome.Kind)
-            {
-                case OutcomeKind.Closed:
-                    _nextWatchReason = "closed";
-                    ReflectorLog.WatchClosed(_logger, Name, outcome.Events, _lastSyncResourceVersion);
-                    continue;
-                case OutcomeKind.VeryShort:
-                    _nextWatchReason = "very_short";
-                    ReflectorLog.VeryShortWatch(_logger, Name, (long)outcome.Duration.TotalMilliseconds);
-                    break;
-                case OutcomeKind.Idle:
-                    _nextWatchReason = "idle";
-                    ReflectorLog.WatchIdle(_logger, Name, _options.WatchIdleTimeout?.TotalSeconds ?? 0, _lastSyncResourceVersion);
-                    break;
-                case OutcomeKind.Decode:
-                    _nextWatchReason = "decode_error";
-                    ReflectorLog.DecodeFailed(_logger, Name, _lastSyncResourceVersion, outcome.Error!.Message);
-                    break;
-                case OutcomeKind.Relist:
-                    _nextListReason = RelistReason(outcome.Error!);
-                    ReflectorLog.Relisting(_logger, Name, "the watch failed: " + Describe(outcome.Error!));
-                    return;
-                default:
-                    _nextWatchReason = "error";
-                    ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(outcome.Error!));
-                    break;
-            }
+    /// <summary>The <see cref="ReflectorStep.Watching"/> and <see cref="ReflectorStep.StreamingInitialEvents"/> steps: one watch, from request to end.</summary>
+    private async Task<ReflectorOutcome> WatchAsync(ReflectorState state, CancellationToken cancellationToken)
+    {
+        var timeoutSeconds = ReflectorRequests.WatchTimeoutSeconds(_options.MinWatchTimeout, RandomSource());
+        var request = ReflectorRequests.Watch(state, _lastSyncResourceVersion, timeoutSeconds);
+        ReflectorLog.Watching(_logger, Name, request.ResourceVersion ?? "", timeoutSeconds);
+        ReflectorInstruments.Add(ReflectorInstruments.WatchRestartCounter, Name, "reason", state.WatchReason.ToTag());
 
-            if (!await BackoffAsync((outcome.Error as KubernetesApiException)?.RetryAfter, cancellationToken).ConfigureAwait(false))
-            {
-                return;
-            }
+        IWatchStream<T> watch;
+        try
+        {
+            watch = await OpenWatchAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
+        {
+            return ReflectorOutcome.WatchStartFailed(ex);
+        }
+
+        MarkSuccess();
+        await using (watch.ConfigureAwait(false))
+        {
+            return await ReadWatchAsync(watch, state.Step == ReflectorStep.StreamingInitialEvents, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -330,139 +304,12 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
     }
 
-    /// <summary>One list request, given up after <see cref="ReflectorOptions.ListTimeout"/> (on the injected clock) with a <see cref="TimeoutException"/>.</summary>
-    private async Task<ListPage<T>> ListPageAsync(ListRequest request, CancellationToken cancellationToken)
-    {
-        if (_options.ListTimeout is not { } limit || limit <= TimeSpan.Zero || limit == Timeout.InfiniteTimeSpan)
-        {
-            return await _listWatch.ListAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-
-        using var timeout = new CancellationTokenSource(limit, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
-        {
-            return await _listWatch.ListAsync(request, linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timeout.IsCancellationRequested)
-        {
-            throw new TimeoutException($"The list request of {Name} did not complete within {limit.TotalSeconds:0.#} s.", ex);
-        }
-    }
-
-    /// <summary>Lists everything and replaces the store; throws on failure.</summary>
-    private async Task ListAsync(CancellationToken cancellationToken)
-    {
-        var reason = _nextListReason;
-        _nextListReason = "retry"; // until the list succeeds, a further list is a retry
-        var started = _time.GetTimestamp();
-        try
-        {
-            await ListCoreAsync(cancellationToken).ConfigureAwait(false);
-            RecordList(reason, "success", started);
-            _nextListReason = "error";
-            _nextWatchReason = "initial";
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            RecordList(reason, "failure", started);
-            throw;
-        }
-    }
-
-    private void RecordList(string reason, string outcome, long started)
-    {
-        if (ReflectorInstruments.ListCounter.Enabled)
-        {
-            ReflectorInstruments.ListCounter.Add(1, new("resource", Name), new("reason", reason), new("outcome", outcome));
-        }
-
-        if (ReflectorInstruments.ListDurationHistogram.Enabled)
-        {
-            ReflectorInstruments.ListDurationHistogram.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("resource", Name));
-        }
-    }
-
-    private async Task ListCoreAsync(CancellationToken cancellationToken)
-    {
-        var resourceVersion = _lastSyncResourceVersionUnavailable ? "" : _lastSyncResourceVersion ?? "0";
-        List<T> items;
-        string listResourceVersion;
-        try
-        {
-            (items, listResourceVersion) = await PagedListAsync(resourceVersion, cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubernetesApiException ex) when (resourceVersion.Length > 0 && (ex.IsExpired || ex.IsResourceVersionTooLarge))
-        {
-            // The version we asked for is gone (or not there yet): retry at once with a consistent read.
-            ReportError(ex);
-            _lastSyncResourceVersionUnavailable = true;
-            ReflectorLog.RelistConsistent(_logger, Name, resourceVersion, ex.IsExpired ? "expired" : "newer than the server has");
-            (items, listResourceVersion) = await PagedListAsync("", cancellationToken).ConfigureAwait(false);
-        }
-
-        _lastSyncResourceVersionUnavailable = false;
-        lock (_storeLock)
-        {
-            _store.Replace(items, listResourceVersion);
-        }
-
-        _lastSyncResourceVersion = listResourceVersion;
-        MarkSuccess();
-    }
-
-    private async Task<(List<T> Items, string ResourceVersion)> PagedListAsync(string resourceVersion, CancellationToken cancellationToken)
-    {
-        int? limit = _options.PageSize is > 0 ? _options.PageSize : null;
-        if (limit is not null && !_paginatedResult && resourceVersion is not ("" or "0"))
-        {
-            // A list at an exact version is served whole from the watch cache; paginating would bypass it.
-            limit = null;
-        }
-
-        ReflectorLog.Listing(_logger, Name, resourceVersion, limit ?? 0);
-        var page = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion, Limit = limit }, cancellationToken).ConfigureAwait(false);
-        var items = new List<T>(page.Items.Count + (int)Math.Min(page.RemainingItemCount ?? 0, 1_000_000));
-        items.AddRange(page.Items);
-        var listResourceVersion = page.ResourceVersion;
-        var pages = 1;
-        if (resourceVersion == "0" && page.Continue is not null)
-        {
-            // The server paginated a list at "0": its watch cache is off, so exact-version relists must paginate too.
-            _paginatedResult = true;
-        }
-
-        while (page.Continue is { } token)
-        {
-            try
-            {
-                page = await ListPageAsync(new ListRequest { Continue = token, Limit = limit }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubernetesApiException ex) when (ex.IsExpired)
-            {
-                ReportError(ex);
-                ReflectorLog.ContinueExpired(_logger, Name, pages + 1, resourceVersion);
-                var full = await ListPageAsync(new ListRequest { ResourceVersion = resourceVersion }, cancellationToken).ConfigureAwait(false);
-                items = [.. full.Items];
-                listResourceVersion = full.ResourceVersion;
-                pages = 1;
-                break;
-            }
-
-            items.AddRange(page.Items);
-            pages++;
-        }
-
-        ReflectorLog.Listed(_logger, Name, items.Count, listResourceVersion, pages);
-        return (items, listResourceVersion);
-    }
-
-    private async Task<WatchOutcome> HandleWatchAsync(IWatchStream<T> watch, bool streaming, CancellationToken cancellationToken)
+    /// <summary>Reads a watch to its end: events to the store (a streaming list collects them until its bookmark), the resourceVersion forward.</summary>
+    private async Task<ReflectorOutcome> ReadWatchAsync(IWatchStream<T> watch, bool streaming, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        var activity = new WatchActivity(started);
         using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var watchdog = StartWatchdog(activity, watchStop);
+        using var watchdog = new ReflectorWatchdog(_time, _options.WatchIdleTimeout, watchStop);
         var initial = streaming ? new OrderedDictionary<string, T>(StringComparer.Ordinal) : null;
         var synced = false;
         var events = 0;
@@ -470,146 +317,133 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         {
             await foreach (var watchEvent in watch.ReadEventsAsync(watchStop.Token).ConfigureAwait(false))
             {
-                activity.Touch(_time.GetTimestamp());
-                events++;
-                if (ReflectorInstruments.WatchEventCounter.Enabled)
+                watchdog.Touch();
+                if (++events == 1)
                 {
-                    ReflectorInstruments.Add(ReflectorInstruments.WatchEventCounter, Name, "type", watchEvent.Type switch
-                    {
-                        WatchEventType.Added => "added",
-                        WatchEventType.Modified => "modified",
-                        WatchEventType.Deleted => "deleted",
-                        WatchEventType.Bookmark => "bookmark",
-                        _ => "other",
-                    });
+                    // The watch works (list, watch and server): the next failure starts the backoff over.
+                    _backoff!.Reset();
                 }
-                var obj = watchEvent.Object;
+
+                CountEvent(watchEvent.Type);
                 var resourceVersion = watchEvent.ResourceVersion;
                 if (initial is not null)
                 {
-                    // Streaming list, initial phase: collect until the bookmark that ends it.
-                    switch (watchEvent.Type)
+                    if (CollectInitialEvent(initial, watchEvent))
                     {
-                        case WatchEventType.Added:
-                        case WatchEventType.Modified:
-                            initial[CacheKeys.MetaNamespaceKey(obj)] = obj;
-                            break;
-                        case WatchEventType.Deleted:
-                            initial.Remove(CacheKeys.MetaNamespaceKey(obj));
-                            break;
-                        case WatchEventType.Bookmark when watchEvent.IsInitialEventsEnd && !string.IsNullOrEmpty(resourceVersion):
-                            lock (_storeLock)
-                            {
-                                _store.Replace([.. initial.Values], resourceVersion);
-                            }
-
-                            ReflectorLog.StreamingSynced(_logger, Name, initial.Count, resourceVersion);
-                            initial = null;
-                            synced = true;
-                            _lastSyncResourceVersionUnavailable = false;
-                            _lastSyncResourceVersion = resourceVersion;
-                            break;
+                        initial = null;
+                        synced = true;
                     }
-
-                    MarkSuccess();
-                    continue;
                 }
-
-                switch (watchEvent.Type)
+                else
                 {
-                    case WatchEventType.Added:
-                        lock (_storeLock)
-                        {
-                            _store.Add(obj);
-                        }
-
-                        break;
-                    case WatchEventType.Modified:
-                        lock (_storeLock)
-                        {
-                            _store.Update(obj);
-                        }
-
-                        break;
-                    case WatchEventType.Deleted:
-                        lock (_storeLock)
-                        {
-                            _store.Delete(obj);
-                        }
-
-                        break;
-                    case WatchEventType.Bookmark:
-                        break;
-                    default:
-                        throw new WatchDecodeException($"The watch of {Name} sent an event of type {watchEvent.Type}, which is not a change.");
-                }
-
-                if (!string.IsNullOrEmpty(resourceVersion))
-                {
-                    _lastSyncResourceVersion = resourceVersion;
+                    Apply(watchEvent);
+                    if (!string.IsNullOrEmpty(resourceVersion))
+                    {
+                        _lastSyncResourceVersion = resourceVersion;
+                    }
                 }
 
                 MarkSuccess();
             }
 
-            var duration = _time.GetElapsedTime(started);
-            if (events == 0 && duration < TimeSpan.FromSeconds(1))
-            {
-                return new WatchOutcome(OutcomeKind.VeryShort, null, events, synced, duration);
-            }
-
-            return new WatchOutcome(OutcomeKind.Closed, null, events, synced, duration);
+            return ReflectorOutcome.WatchClosed(events, _time.GetElapsedTime(started), synced);
         }
-        catch (Exception ex) when (activity.IdleFired && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (watchdog.Fired && !cancellationToken.IsCancellationRequested)
         {
             var idle = new TimeoutException($"The watch of {Name} sent nothing for {_options.WatchIdleTimeout?.TotalSeconds:0.#} s.", ex);
-            return new WatchOutcome(OutcomeKind.Idle, idle, events, synced, _time.GetElapsedTime(started));
+            return ReflectorOutcome.WatchFailed(idle, events, _time.GetElapsedTime(started), synced, ReflectorFailure.Idle);
         }
         catch (Exception ex) when (!IsCancellation(ex, cancellationToken))
         {
-            var kind = ex switch
-            {
-                WatchDecodeException => OutcomeKind.Decode,
-                _ => Classify(ex) == Disposition.Retry ? OutcomeKind.Retry : OutcomeKind.Relist,
-            };
-            return new WatchOutcome(kind, ex, events, synced, _time.GetElapsedTime(started));
+            return ReflectorOutcome.WatchFailed(ex, events, _time.GetElapsedTime(started), synced);
         }
     }
 
-    private ITimer? StartWatchdog(WatchActivity activity, CancellationTokenSource watchStop)
+    /// <summary>A streaming list's initial phase: collects the event; at the bookmark that ends it replaces the store and returns true.</summary>
+    private bool CollectInitialEvent(OrderedDictionary<string, T> initial, in WatchEvent<T> watchEvent)
     {
-        if (_options.WatchIdleTimeout is not { } idle || idle <= TimeSpan.Zero)
+        switch (watchEvent.Type)
         {
-            return null;
+            case WatchEventType.Added:
+            case WatchEventType.Modified:
+                initial[CacheKeys.MetaNamespaceKey(watchEvent.Object)] = watchEvent.Object;
+                return false;
+            case WatchEventType.Deleted:
+                initial.Remove(CacheKeys.MetaNamespaceKey(watchEvent.Object));
+                return false;
+            case WatchEventType.Bookmark when watchEvent.IsInitialEventsEnd && watchEvent.ResourceVersion is { Length: > 0 } resourceVersion:
+                if (_serializeStore)
+                {
+                    lock (_storeLock)
+                    {
+                        _store.Replace([.. initial.Values], resourceVersion);
+                    }
+                }
+                else
+                {
+                    _store.Replace([.. initial.Values], resourceVersion);
+                }
+
+                ReflectorLog.StreamingSynced(_logger, Name, initial.Count, resourceVersion);
+                _lastSyncResourceVersion = resourceVersion;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Writes one watch event to the store (bookmarks touch nothing); under the store lock only when resyncs run beside the loop.</summary>
+    private void Apply(in WatchEvent<T> watchEvent)
+    {
+        if (watchEvent.Type == WatchEventType.Bookmark)
+        {
+            return;
         }
 
-        ITimer? timer = null;
-        timer = _time.CreateTimer(_ =>
+        if (_serializeStore)
         {
-            var silent = _time.GetElapsedTime(activity.LastTimestamp);
-            if (silent >= idle)
+            lock (_storeLock)
             {
-                activity.IdleFired = true;
-                try
-                {
-                    watchStop.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                }
+                ApplyChange(watchEvent);
             }
-            else
+        }
+        else
+        {
+            ApplyChange(watchEvent);
+        }
+    }
+
+    private void ApplyChange(in WatchEvent<T> watchEvent)
+    {
+        switch (watchEvent.Type)
+        {
+            case WatchEventType.Added:
+                _store.Add(watchEvent.Object);
+                break;
+            case WatchEventType.Modified:
+                _store.Update(watchEvent.Object);
+                break;
+            case WatchEventType.Deleted:
+                _store.Delete(watchEvent.Object);
+                break;
+            default:
+                throw new WatchDecodeException($"The watch of {Name} sent an event of type {watchEvent.Type}, which is not a change.");
+        }
+    }
+
+    private void CountEvent(WatchEventType type)
+    {
+        if (ReflectorInstruments.WatchEventCounter.Enabled)
+        {
+            ReflectorInstruments.Add(ReflectorInstruments.WatchEventCounter, Name, "type", type switch
             {
-                try
-                {
-                    timer?.Change(idle - silent, Timeout.InfiniteTimeSpan);
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            }
-        }, null, idle, Timeout.InfiniteTimeSpan);
-        return timer;
+                WatchEventType.Added => "added",
+                WatchEventType.Modified => "modified",
+                WatchEventType.Deleted => "deleted",
+                WatchEventType.Bookmark => "bookmark",
+                _ => "other",
+            });
+        }
     }
 
     private async Task ResyncLoopAsync(CancellationToken cancellationToken)
@@ -644,50 +478,73 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
     }
 
-    private async Task<bool> BackoffAsync(TimeSpan? retryAfter, CancellationToken cancellationToken)
+    /// <summary>Logs why the reflector moves from <paramref name="state"/> to <paramref name="next"/>.</summary>
+    private void LogTransition(ReflectorState state, ReflectorOutcome outcome, ReflectorState next)
     {
-        var delay = _backoff!.Next();
-        if (retryAfter is { } serverDelay && serverDelay > delay)
+        var error = outcome.Error;
+        switch (outcome.Kind)
         {
-            delay = serverDelay > _options.MaxBackoff * 4 ? _options.MaxBackoff * 4 : serverDelay;
+            case ReflectorOutcomeKind.ListFailed when next.Step == ReflectorStep.Listing:
+                ReflectorLog.RelistConsistent(_logger, Name, outcome.ResourceVersion ?? "",
+                    outcome.Failure == ReflectorFailure.Expired ? "expired" : "newer than the server has");
+                return;
+            case ReflectorOutcomeKind.ListFailed:
+                ReflectorLog.OperationFailed(_logger, Name, "list", Describe(error!));
+                return;
+            case ReflectorOutcomeKind.WatchStartFailed or ReflectorOutcomeKind.WatchEnded:
+                break;
+            default:
+                return;
         }
 
-        ReflectorLog.BackingOff(_logger, Name, (long)delay.TotalMilliseconds);
-        try
+        var what = outcome.Kind == ReflectorOutcomeKind.WatchStartFailed ? "the watch request failed" : "the watch failed";
+        if (state.Step == ReflectorStep.StreamingInitialEvents && !outcome.Synced && next.ListReason == ReflectorListReason.StreamingFallback && next.Step == ReflectorStep.Listing)
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            return true;
+            ReflectorLog.StreamingFallback(_logger, Name, error is null
+                ? "the watch ended before the initial-events-end bookmark"
+                : (outcome.Kind == ReflectorOutcomeKind.WatchStartFailed ? what : "the watch failed before the initial-events-end bookmark") + ": " + Describe(error));
+            return;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+
+        var resume = next.Step == ReflectorStep.BackingOff ? next.Resume : next.Step;
+        if (error is not null && resume != ReflectorStep.Watching && !(state.Step == ReflectorStep.StreamingInitialEvents && !outcome.Synced))
         {
-            return false;
+            ReflectorLog.Relisting(_logger, Name, what + ": " + Describe(error));
+            return;
+        }
+
+        switch (outcome.Failure)
+        {
+            case ReflectorFailure.None when next.Step == ReflectorStep.Watching:
+                ReflectorLog.WatchClosed(_logger, Name, outcome.Events, _lastSyncResourceVersion);
+                break;
+            case ReflectorFailure.None:
+                ReflectorLog.VeryShortWatch(_logger, Name, (long)outcome.Duration.TotalMilliseconds);
+                break;
+            case ReflectorFailure.Idle:
+                ReflectorLog.WatchIdle(_logger, Name, _options.WatchIdleTimeout?.TotalSeconds ?? 0, _lastSyncResourceVersion);
+                break;
+            case ReflectorFailure.Decode:
+                ReflectorLog.DecodeFailed(_logger, Name, _lastSyncResourceVersion, error!.Message);
+                break;
+            default:
+                ReflectorLog.OperationFailed(_logger, Name, "watch", Describe(error!));
+                break;
         }
     }
 
-    private int WatchTimeoutSeconds()
+    private void RecordList(ReflectorListReason reason, string outcome, long started)
     {
-        var min = Math.Max(1, _options.MinWatchTimeout.TotalSeconds);
-        return (int)(min * (1 + RandomSource()));
-    }
-
-    private void FallBackFromStreaming(Exception? error, string why)
-    {
-        _nextListReason = "streaming_fallback";
-        if (error is KubernetesApiException { StatusCode: 400 or 403 or 404 or 405 or 415 or 422 or 501 })
+        if (ReflectorInstruments.ListCounter.Enabled)
         {
-            // The server rejects the request itself: it does not support streaming lists. Do not ask again.
-            _streamingUnsupported = true;
-        }
-        else if (error is KubernetesApiException api && (api.IsExpired || api.IsResourceVersionTooLarge))
-        {
-            _lastSyncResourceVersionUnavailable = true;
+            ReflectorInstruments.ListCounter.Add(1, new("resource", Name), new("reason", reason.ToTag()), new("outcome", outcome));
         }
 
-        ReflectorLog.StreamingFallback(_logger, Name, why);
+        if (ReflectorInstruments.ListDurationHistogram.Enabled)
+        {
+            ReflectorInstruments.ListDurationHistogram.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("resource", Name));
+        }
     }
-
-    private static string RelistReason(Exception error) =>
-        error is KubernetesApiException { IsExpired: true } or KubernetesApiException { IsResourceVersionTooLarge: true } ? "expired" : "error";
 
     private void ReportError(Exception error)
     {
@@ -712,17 +569,6 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         Interlocked.Exchange(ref _lastActivityTicks, _time.GetUtcNow().UtcTicks);
     }
 
-    /// <summary>What to do after a failed watch: back off and re-watch from the last version, or relist.</summary>
-    private static Disposition Classify(Exception error) => error switch
-    {
-        KubernetesApiException api when api.IsExpired || api.IsResourceVersionTooLarge => Disposition.Relist,
-        KubernetesApiException api when api.IsTooManyRequests || api.StatusCode >= 500 => Disposition.Retry,
-        KubernetesApiException => Disposition.Relist,
-        HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException => Disposition.Retry,
-        WatchDecodeException => Disposition.Retry,
-        _ => Disposition.Relist,
-    };
-
     private static bool IsCancellation(Exception error, CancellationToken cancellationToken) =>
         error is OperationCanceledException && cancellationToken.IsCancellationRequested;
 
@@ -732,27 +578,4 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         WatchDecodeException decode => decode.Message,
         _ => $"{error.GetType().Name}: {error.Message}",
     };
-
-    private enum Disposition { Retry, Relist }
-
-    private enum OutcomeKind { Closed, VeryShort, Idle, Decode, Retry, Relist }
-
-    private readonly record struct WatchOutcome(OutcomeKind Kind, Exception? Error, int Events, bool Synced, TimeSpan Duration);
-
-    /// <summary>When the watch last delivered something; read by the watchdog timer.</summary>
-    private sealed class WatchActivity(long startTimestamp)
-    {
-        private long _lastTimestamp = startTimestamp;
-        private volatile bool _idleFired;
-
-        public long LastTimestamp => Interlocked.Read(ref _lastTimestamp);
-
-        public bool IdleFired
-        {
-            get => _idleFired;
-            set => _idleFired = value;
-        }
-
-        public void Touch(long timestamp) => Interlocked.Exchange(ref _lastTimestamp, timestamp);
-    }
 }

@@ -17,8 +17,10 @@ namespace KubeInformers;
 /// callback is set, throw on a watch that ends without events, and wait for the first event before returning.
 /// Here a watch returns as soon as the server has answered, a clean end is a clean end, an ERROR event is a
 /// <see cref="KubernetesApiException"/> and a line that cannot be decoded is a <see cref="WatchDecodeException"/>.
-/// Lists get a per-request timeout (<see cref="ListTimeout"/>); watches none (the server ends them after
-/// <see cref="WatchRequest.TimeoutSeconds"/>, and the reflector has its own watchdog).
+/// It sets no timeouts of its own: the caller's token bounds each request. The reflector bounds every list page with
+/// <see cref="ReflectorOptions.ListTimeout"/>, a watch request with <see cref="ReflectorOptions.WatchStartTimeout"/> and an
+/// open watch with its watchdog (<see cref="ReflectorOptions.WatchIdleTimeout"/>); the server ends watches after
+/// <see cref="WatchRequest.TimeoutSeconds"/>.
 /// </remarks>
 public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -58,9 +60,6 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// <summary>The resource listed and watched.</summary>
     public ResourceDescriptor Resource { get; }
 
-    /// <summary>How long one list request (one page) may take, including reading its body (100 s, like KubernetesClient's default).</summary>
-    public TimeSpan ListTimeout { get; init; } = TimeSpan.FromSeconds(100);
-
     /// <summary>
     /// Whether list items and watch objects are decoded by the readers the source generator compiled for the model type
     /// (when there is one), instead of <c>JsonSerializer</c>. Both decode alike; default true.
@@ -74,7 +73,7 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// </summary>
     public int ListDecodeParallelism { get; init; } = ListBodyReader.DefaultParallelism;
 
-    /// <summary>The clock used for Retry-After dates and <see cref="ListTimeout"/>. Defaults to the system clock.</summary>
+    /// <summary>The clock used for Retry-After dates. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <inheritdoc/>
@@ -82,39 +81,24 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     {
         ArgumentNullException.ThrowIfNull(request);
         var uri = BuildUri(list: request, watch: null);
-        // The timer runs on TimeProvider, so a fake clock drives it in tests.
-        using var timer = ListTimeout > TimeSpan.Zero && ListTimeout != Timeout.InfiniteTimeSpan
-            ? new CancellationTokenSource(ListTimeout, TimeProvider)
-            : null;
-        using var timeout = timer is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
-            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-
-        try
+        using var response = await SendAsync(uri, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
         {
-            using var response = await SendAsync(uri, timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw await ApiErrors.FromResponseAsync(response, TimeProvider, timeout.Token).ConfigureAwait(false);
-            }
-
-            await using var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
-            var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), timeout.Token, CompiledReaders, ListDecodeParallelism).ConfigureAwait(false);
-
-            // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
-            foreach (var item in items)
-            {
-                item.ApiVersion ??= Resource.ApiVersion;
-                item.Kind ??= Resource.Kind;
-            }
-
-            return new ListPage<T>(items, metadata?.ResourceVersion ?? "", string.IsNullOrEmpty(metadata?.ContinueProperty) ? null : metadata.ContinueProperty,
-                metadata?.RemainingItemCount);
+            throw await ApiErrors.FromResponseAsync(response, TimeProvider, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && timer is { IsCancellationRequested: true })
+
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var (items, metadata) = await ListBodyReader.ReadAsync<T>(stream, Resource.ToString(), cancellationToken, CompiledReaders, ListDecodeParallelism).ConfigureAwait(false);
+
+        // The API server leaves apiVersion and kind out of list items; watch events carry them. Make cached objects alike.
+        foreach (var item in items)
         {
-            throw new TimeoutException($"Listing {Resource} did not complete within {ListTimeout.TotalSeconds:0.#} s.", ex);
+            item.ApiVersion ??= Resource.ApiVersion;
+            item.Kind ??= Resource.Kind;
         }
+
+        return new ListPage<T>(items, metadata?.ResourceVersion ?? "", string.IsNullOrEmpty(metadata?.ContinueProperty) ? null : metadata.ContinueProperty,
+            metadata?.RemainingItemCount);
     }
 
     /// <inheritdoc/>

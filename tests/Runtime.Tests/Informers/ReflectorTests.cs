@@ -600,6 +600,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var secret = new WatchEvent<V1ConfigMap>(k8s.WatchEventType.Added, Cm("a", "11", data: "s3cr3t-data"));
         _source.List("10", Cm("a", "5", data: "s3cr3t-data"))
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired(), secret))
+            .ListFails(ConnectionRefused()) // a 410 relists at once; the failed relist is what backs off
             .List("20");
 
         Start(logger: logger);

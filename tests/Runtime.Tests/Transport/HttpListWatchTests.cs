@@ -369,8 +369,9 @@ public sealed class HttpListWatchTests
     }
 
     [Fact]
-    public async Task A_list_that_exceeds_its_timeout_on_the_injected_clock_fails_with_TimeoutException()
+    public async Task A_list_whose_body_stalls_past_the_reflectors_ListTimeout_on_the_injected_clock_fails_with_TimeoutException()
     {
+        // The reflector's ListTimeout is the one list timeout: it bounds HttpListWatch's whole request, body included.
         var release = new TaskCompletionSource();
         var bodyStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await FlowHttpServer.StartAsync(async ctx =>
@@ -382,17 +383,26 @@ public sealed class HttpListWatchTests
             await release.Task.WaitAsync(ctx.RequestAborted);
         });
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
-        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps) { ListTimeout = TimeSpan.FromMinutes(10), TimeProvider = time };
+        var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps) { TimeProvider = time };
+        var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reflector = new Reflector<V1ConfigMap>(source, new FlowRecordingStore<V1ConfigMap>(),
+            new ReflectorOptions { ListTimeout = TimeSpan.FromMinutes(10), WatchIdleTimeout = null, WatchStartTimeout = null }, time)
+        {
+            WatchErrorHandler = e => errors.TrySetResult(e),
+        };
+        using var stop = new CancellationTokenSource();
+        var run = reflector.RunAsync(stop.Token);
 
         // The body stalls; ten minutes pass on the fake clock (none on the real one) and the list gives up.
-        var list = source.ListAsync(new ListRequest());
         await bodyStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
         time.Advance(TimeSpan.FromMinutes(10));
 
-        Assert.True(await Task.WhenAny(list, Task.Delay(TimeSpan.FromSeconds(20))) == list, "The list did not end when the fake clock passed its timeout.");
-        var error = await Assert.ThrowsAsync<TimeoutException>(() => list);
+        var error = await FlowWait.CompletesAsync(errors.Task, "the list to end when the fake clock passed its timeout");
+        Assert.IsType<TimeoutException>(error);
         Assert.Contains("600 s", error.Message);
+        stop.Cancel();
         release.SetResult();
+        await FlowWait.CompletesAsync(run, "the reflector to stop");
     }
 
     [Fact]
