@@ -243,7 +243,8 @@ public sealed partial class InformerGenerator
                 var modelElement = Unwrap(resolved.Type);
                 if (element is null || !SameType(Unwrap(element), modelElement))
                 {
-                    Mismatch(property, path, resolved.Type, $"IReadOnlyList<{modelElement.ToDisplayString(Short)}> (nulls are left out, so the element is not nullable)", reporter, location);
+                    Mismatch(property, path, $"crosses a list, so it is multi-valued: it holds any number of {modelElement.ToDisplayString(Short)} values",
+                        $"a list of them, IReadOnlyList<{modelElement.ToDisplayString(Short)}> (nulls are left out, so the element is not nullable)", reporter, location);
                     return null;
                 }
 
@@ -254,7 +255,7 @@ public sealed partial class InformerGenerator
             {
                 if (!IsMapShape(memberType, mapValue, known))
                 {
-                    Mismatch(property, path, resolved.Type, $"IDictionary<string, {mapValue.ToDisplayString(Short)}>? (or IReadOnlyDictionary, Dictionary)", reporter, location);
+                    Mismatch(property, path, "holds " + resolved.Type.ToDisplayString(Short), $"IDictionary<string, {mapValue.ToDisplayString(Short)}>? (or IReadOnlyDictionary, Dictionary)", reporter, location);
                     return null;
                 }
 
@@ -264,7 +265,7 @@ public sealed partial class InformerGenerator
             if (!SameType(Unwrap(memberType), Unwrap(resolved.Type)))
             {
                 var suggestion = Unwrap(resolved.Type).ToDisplayString(Short) + (resolved.Type.IsValueType ? "?" : "?");
-                Mismatch(property, path, resolved.Type, suggestion, reporter, location);
+                Mismatch(property, path, "holds " + resolved.Type.ToDisplayString(Short), suggestion, reporter, location);
                 return null;
             }
 
@@ -308,9 +309,10 @@ public sealed partial class InformerGenerator
                 !isMap && valueType.IsValueType, getter, isList, isMap, resolved.MetadataProperty, memberNullable);
         }
 
-        private static void Mismatch(IPropertySymbol property, string path, ITypeSymbol modelType, string suggestion, Reporter reporter, Location? location)
+        // what the path holds: "holds int?" for a single value, "crosses a list, so it is multi-valued: ..." for many.
+        private static void Mismatch(IPropertySymbol property, string path, string whatThePathHolds, string suggestion, Reporter reporter, Location? location)
             => reporter.Report(DiagnosticDescriptors.ProjectionTypeMismatch, location,
-                property.Name, property.Type.ToDisplayString(Short), path, modelType.ToDisplayString(Short), suggestion);
+                property.Name, property.Type.ToDisplayString(Short), path, whatThePathHolds, suggestion);
 
         private static string NonNullable(ITypeSymbol type)
             => Unwrap(type).WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
