@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
@@ -193,17 +195,33 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             : new InformerDeclaration(onAssembly, resources.ToEquatableArray(), ReaderGraphBuilder.Build(roots, compilation, ct));
     }
 
-    /// <summary>The catalogue and, unless <c>CompiledReaders = false</c>, the reader graph of the types it parsed.</summary>
+    /// <summary>
+    /// The catalogue and, with <c>CompiledReaders = true</c>, the reader graph of the types it parsed. Both depend only
+    /// on the KubernetesClient assembly, whose symbol Roslyn shares between the compilations of successive edits, and on
+    /// the assembly asking (for accessibility): so they are computed once per such pair and reused on every keystroke,
+    /// where they would otherwise cost more than the rest of the generator together.
+    /// </summary>
     private static CatalogueDeclaration ParseCatalogue(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {
         var compilation = ctx.SemanticModel.Compilation;
-        var parsed = Parser.ParseCatalogueTypes(KnownSymbols.For(compilation), ct);
-        var withReaders = !ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is false));
-        var readers = withReaders && parsed.Count > 0
-            ? ReaderGraphBuilder.Build(parsed.Select(static p => (ITypeSymbol)p.Type), compilation, ct)
-            : ReaderGraph.Empty;
-        return new CatalogueDeclaration(parsed.Select(static p => p.Spec).ToEquatableArray(), readers);
+        var known = KnownSymbols.For(compilation);
+        if (known.KubernetesClientAssembly is not { } client)
+        {
+            return CatalogueDeclaration.None;
+        }
+
+        var withReaders = ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is true));
+        return CatalogueCache.GetOrCreateValue(client).GetOrAdd((compilation.AssemblyName, withReaders), _ =>
+        {
+            var parsed = Parser.ParseCatalogueTypes(known, ct);
+            var readers = withReaders && parsed.Count > 0
+                ? ReaderGraphBuilder.Build(parsed.Select(static p => (ITypeSymbol)p.Type), compilation, ct)
+                : ReaderGraph.Empty;
+            return new CatalogueDeclaration(parsed.Select(static p => p.Spec).ToEquatableArray(), readers);
+        });
     }
+
+    private static readonly ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<(string? AssemblyName, bool WithReaders), CatalogueDeclaration>> CatalogueCache = new();
 
     private static ResourceSpec? ParseProjection(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {

@@ -29,7 +29,7 @@ public class IncrementalTests
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToArray();
 
-    private const string Catalogue = "[assembly: KubeInformers.GenerateBuiltInInformers]";
+    private const string Catalogue = "[assembly: KubeInformers.GenerateBuiltInInformers(CompiledReaders = true)]";
 
     private static CSharpCompilation Everything(bool catalogue = false)
         => catalogue
