@@ -27,6 +27,8 @@ public sealed partial class InformerGenerator
 
         private static readonly string[] Reserved = { "ApiVersion", "Kind", "Metadata", "ProjectionJsonConverter" };
 
+        private const string NotPartial = "it is not partial; the generator completes it (add the partial modifier)";
+
         public static ResourceSpec? Parse(
             INamedTypeSymbol type, AttributeData attribute, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken)
         {
@@ -35,7 +37,8 @@ public sealed partial class InformerGenerator
             var problem = ShapeProblem(type, cancellationToken);
             if (problem is not null)
             {
-                reporter.Report(DiagnosticDescriptors.InvalidProjection, location, display, problem);
+                var fix = problem == NotPartial ? CodeFixProperties.Of(CodeFixProperties.Fix, CodeFixProperties.AddPartial) : null;
+                reporter.Report(DiagnosticDescriptors.InvalidProjection, location, fix, display, problem);
                 return null;
             }
 
@@ -169,7 +172,7 @@ public sealed partial class InformerGenerator
             {
                 if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    return "it is not partial; the generator completes it (add the partial modifier)";
+                    return NotPartial;
                 }
             }
 
@@ -202,6 +205,12 @@ public sealed partial class InformerGenerator
             return null;
         }
 
+        // { get; } with no body: the compiler gives it a backing field, so an init accessor can fill it.
+        private static bool IsAutoProperty(IPropertySymbol property, CancellationToken cancellationToken)
+            => property.DeclaringSyntaxReferences.Length == 1
+                && property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
+                && accessors.Accessors.All(static a => a.Body is null && a.ExpressionBody is null);
+
         private static bool IsGenerated(Location location)
             => location.SourceTree?.FilePath is { } path && path.EndsWith(".g.cs", System.StringComparison.OrdinalIgnoreCase);
 
@@ -217,7 +226,11 @@ public sealed partial class InformerGenerator
 
             if (property.SetMethod is null)
             {
-                reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, property.Locations.FirstOrDefault(), property.Name,
+                // An auto property ({ get; }) takes an init accessor; a computed one is not meant to be filled.
+                var fix = property.GetMethod is { } getter && getter.IsImplicitlyDeclared is false && IsAutoProperty(property, cancellationToken)
+                    ? CodeFixProperties.Of(CodeFixProperties.Fix, CodeFixProperties.AddInitAccessor)
+                    : null;
+                reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, property.Locations.FirstOrDefault(), fix, property.Name,
                     "has no set or init accessor, so the generated reader cannot fill it (add { get; init; })");
                 return null;
             }
