@@ -5,7 +5,8 @@ namespace KubeInformers.Generator;
 /// <summary>
 /// Every diagnostic the KubeInformers analyzer reports. IDs are stable and never reused; each has a section in
 /// <c>docs/diagnostics.md</c> (keep them in sync) reached through <see cref="DiagnosticDescriptor.HelpLinkUri"/>.
-/// The generator itself reports nothing: it skips what these diagnostics describe.
+/// The analyzer reports them; the generator skips what they describe and itself reports only
+/// <see cref="GeneratorInternalError"/> (a bug of its own, which no analyzer can see).
 /// </summary>
 public static class DiagnosticDescriptors
 {
@@ -117,7 +118,7 @@ public static class DiagnosticDescriptors
     /// <summary>KI0017: a projection member's type does not match the model's type at its path.</summary>
     public static readonly DiagnosticDescriptor ProjectionTypeMismatch = Create(
         "KI0017", "Projection member type does not match its path",
-        "Member '{0}' is {1}, but path '{2}' holds {3}; declare it as {4}",
+        "Member '{0}' is {1}, but path '{2}' {3}; declare it as {4}",
         DiagnosticSeverity.Error);
 
     /// <summary>KI0018: a projection member cannot be filled or its path is malformed.</summary>
@@ -138,6 +139,18 @@ public static class DiagnosticDescriptors
         "Member '{0}' has [JsonPath], but '{1}' has no [InformerProjection]; the path is ignored",
         DiagnosticSeverity.Warning);
 
+    /// <summary>KI0021: a custom resource's <c>[KubernetesEntity]</c> has no group, or one without a dot.</summary>
+    public static readonly DiagnosticDescriptor CustomResourceWithoutGroup = Create(
+        "KI0021", "Custom resource without an API group",
+        "[KubernetesEntity] on '{0}' has {1}; a custom resource's group must be a domain with at least one dot, as CustomResourceDefinitions require (for example Group = \"stable.example.com\")",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0022: the generator hit a bug of its own; reported by the generator (the only diagnostic it reports).</summary>
+    public static readonly DiagnosticDescriptor GeneratorInternalError = Create(
+        "KI0022", "KubeInformers generator internal error",
+        "The KubeInformers generator failed while {0} ({1}: {2}) and left that output out; this is a bug in KubeInformers, please report it with the declaration involved at https://github.com/kubeinformers/kubeinformers/issues",
+        DiagnosticSeverity.Warning);
+
     /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -145,6 +158,6 @@ public static class DiagnosticDescriptors
         DuplicateIndexName, DuplicateResource, AccessorCollision, UnsupportedDeclaration, InvalidIndexMethod,
         InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer, InvalidProjection,
         UnknownProjectionPath, ProjectionTypeMismatch, InvalidProjectionMember, ProjectionAccessorCollision,
-        JsonPathOutsideProjection,
+        JsonPathOutsideProjection, CustomResourceWithoutGroup, GeneratorInternalError,
     };
 }

@@ -71,24 +71,29 @@ public sealed partial class InformerGenerator
 
         /// <summary>Every listable built-in of the referenced KubernetesClient, for <c>[assembly: GenerateBuiltInInformers]</c>.</summary>
         public static EquatableArray<ResourceSpec> ParseCatalogue(KnownSymbols known, CancellationToken cancellationToken)
+            => ParseCatalogueTypes(known, cancellationToken).Select(static c => c.Spec).ToEquatableArray();
+
+        /// <summary>The catalogue with each resource's model type, sorted by model type (the generator builds the readers from the types).</summary>
+        public static List<(ResourceSpec Spec, INamedTypeSymbol Type)> ParseCatalogueTypes(KnownSymbols known, CancellationToken cancellationToken)
         {
+            var result = new List<(ResourceSpec Spec, INamedTypeSymbol Type)>();
             if (known.KubernetesClientAssembly is not { } assembly)
             {
-                return EquatableArray<ResourceSpec>.Empty;
+                return result;
             }
 
-            var result = new List<ResourceSpec>();
             foreach (var entry in BuiltInCatalog.For(assembly).Entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var spec = ParseResourceType(entry.Key, null, clusterScoped: false, null, readClassIndexes: false, known, new Reporter(), cancellationToken);
                 if (spec is not null)
                 {
-                    result.Add(spec);
+                    result.Add((spec, entry.Key));
                 }
             }
 
-            return result.OrderBy(r => r.ModelType, System.StringComparer.Ordinal).ToEquatableArray();
+            result.Sort(static (a, b) => System.StringComparer.Ordinal.Compare(a.Spec.ModelType, b.Spec.ModelType));
+            return result;
         }
 
         /// <summary>An assembly-level <c>[InformerIndex(typeof(T), name, path)]</c>.</summary>
@@ -293,6 +298,17 @@ public sealed partial class InformerGenerator
                     reporter.Report(DiagnosticDescriptors.MissingResourceName, location, display, what);
                     return null;
                 }
+            }
+
+            // apiextensions validates a CRD's spec.group as required and "a domain with at least one dot": a dotless
+            // group (the core group "" included) belongs to Kubernetes itself, so a source-declared type may use one only
+            // to model a resource Kubernetes serves there (a lighter V1Pod, say), never for a resource of its own.
+            if (!isBuiltIn && group.IndexOf('.') < 0
+                && !(known.KubernetesClientAssembly is { } client && BuiltInCatalog.For(client).ServesResource(group, plural)))
+            {
+                reporter.Report(DiagnosticDescriptors.CustomResourceWithoutGroup, location, display,
+                    group.Length == 0 ? "no Group, so it would be read from the core group (/api/v1/.../" + plural + ")" : "Group '" + group + "', which has no dot");
+                return null;
             }
 
             if (!Naming.IsIdentifier(kind))

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using KubeInformers.Generator.Helpers;
@@ -62,7 +63,7 @@ public sealed partial class InformerGenerator
                 var prefix = string.Join(".", segments, 0, i);
                 if (!members.TryGetValue(segments[i], out var property))
                 {
-                    reporter.Report(DiagnosticDescriptors.UnknownIndexPath, location,
+                    reporter.Report(DiagnosticDescriptors.UnknownIndexPath, location, Suggestion(path, i, members.Keys),
                         name, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, ValidMembers(members, type));
                     return null;
                 }
@@ -156,7 +157,7 @@ public sealed partial class InformerGenerator
                 var prefix = string.Join(".", segments, 0, i);
                 if (!members.TryGetValue(segments[i], out var property))
                 {
-                    reporter.Report(DiagnosticDescriptors.UnknownProjectionPath, location,
+                    reporter.Report(DiagnosticDescriptors.UnknownProjectionPath, location, Suggestion(path, i, members.Keys),
                         member, segments[i], type.ToDisplayString(TypeDisplay), prefix.Length == 0 ? "<root>" : prefix, ValidMembers(members, type));
                     return null;
                 }
@@ -249,6 +250,96 @@ public sealed partial class InformerGenerator
             }
 
             return segments[i++];
+        }
+
+        /// <summary>
+        /// For a code fix: <paramref name="path"/> with its unknown segment <paramref name="index"/> replaced by the nearest
+        /// of <paramref name="members"/> (keeping a <c>[*]</c> suffix), or null when no member is near enough to be meant.
+        /// </summary>
+        private static ImmutableDictionary<string, string?>? Suggestion(string path, int index, IEnumerable<string> members)
+        {
+            var parts = path.Split('.');
+            if (index >= parts.Length)
+            {
+                return null;
+            }
+
+            var part = parts[index];
+            var suffix = part.EndsWith("[*]", System.StringComparison.Ordinal) ? "[*]" : part.EndsWith("[]", System.StringComparison.Ordinal) ? "[]" : string.Empty;
+            if (Nearest(part.Substring(0, part.Length - suffix.Length), members) is not { } nearest)
+            {
+                return null;
+            }
+
+            parts[index] = nearest + suffix;
+            return CodeFixProperties.Of(CodeFixProperties.SuggestedPath, string.Join(".", parts));
+        }
+
+        /// <summary>
+        /// The member <paramref name="segment"/> most likely meant: the one differing only in case, else the one (if
+        /// unique) that it starts or ends, else the nearest by edit distance when at most a third of it (at least two
+        /// edits) differs. Null when nothing is that close: a fix must not guess.
+        /// </summary>
+        internal static string? Nearest(string segment, IEnumerable<string> members)
+        {
+            var candidates = members.OrderBy(m => m, System.StringComparer.Ordinal).ToList();
+            if (segment.Length == 0 || candidates.Count == 0)
+            {
+                return null;
+            }
+
+            var sameLetters = candidates.Where(m => string.Equals(m, segment, System.StringComparison.OrdinalIgnoreCase)).ToList();
+            if (sameLetters.Count == 1)
+            {
+                return sameLetters[0];
+            }
+
+            var best = (Member: (string?)null, Distance: int.MaxValue, Ties: 0);
+            foreach (var candidate in candidates)
+            {
+                var distance = EditDistance(segment.ToLowerInvariant(), candidate.ToLowerInvariant());
+                if (distance < best.Distance)
+                {
+                    best = (candidate, distance, 1);
+                }
+                else if (distance == best.Distance)
+                {
+                    best.Ties++;
+                }
+            }
+
+            if (best.Ties == 1 && best.Distance <= System.Math.Max(2, segment.Length / 3))
+            {
+                return best.Member;
+            }
+
+            var extending = candidates.Where(m => m.StartsWith(segment, System.StringComparison.OrdinalIgnoreCase)
+                || segment.StartsWith(m, System.StringComparison.OrdinalIgnoreCase)).ToList();
+            return segment.Length >= 3 && extending.Count == 1 ? extending[0] : null;
+        }
+
+        private static int EditDistance(string a, string b)
+        {
+            var previous = new int[b.Length + 1];
+            var current = new int[b.Length + 1];
+            for (var j = 0; j <= b.Length; j++)
+            {
+                previous[j] = j;
+            }
+
+            for (var i = 1; i <= a.Length; i++)
+            {
+                current[0] = i;
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                    current[j] = System.Math.Min(System.Math.Min(previous[j] + 1, current[j - 1] + 1), substitution);
+                }
+
+                (previous, current) = (current, previous);
+            }
+
+            return previous[b.Length];
         }
 
         /// <summary>The valid JSON member names of <paramref name="type"/>, sorted, for an unknown-path diagnostic.</summary>

@@ -27,6 +27,8 @@ public sealed partial class InformerGenerator
 
         private static readonly string[] Reserved = { "ApiVersion", "Kind", "Metadata", "ProjectionJsonConverter" };
 
+        private const string NotPartial = "it is not partial; the generator completes it (add the partial modifier)";
+
         public static ResourceSpec? Parse(
             INamedTypeSymbol type, AttributeData attribute, KnownSymbols known, Reporter reporter, CancellationToken cancellationToken)
         {
@@ -35,7 +37,8 @@ public sealed partial class InformerGenerator
             var problem = ShapeProblem(type, cancellationToken);
             if (problem is not null)
             {
-                reporter.Report(DiagnosticDescriptors.InvalidProjection, location, display, problem);
+                var fix = problem == NotPartial ? CodeFixProperties.Of(CodeFixProperties.Fix, CodeFixProperties.AddPartial) : null;
+                reporter.Report(DiagnosticDescriptors.InvalidProjection, location, fix, display, problem);
                 return null;
             }
 
@@ -169,7 +172,7 @@ public sealed partial class InformerGenerator
             {
                 if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax syntax && !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
                 {
-                    return "it is not partial; the generator completes it (add the partial modifier)";
+                    return NotPartial;
                 }
             }
 
@@ -202,6 +205,12 @@ public sealed partial class InformerGenerator
             return null;
         }
 
+        // { get; } with no body: the compiler gives it a backing field, so an init accessor can fill it.
+        private static bool IsAutoProperty(IPropertySymbol property, CancellationToken cancellationToken)
+            => property.DeclaringSyntaxReferences.Length == 1
+                && property.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) is PropertyDeclarationSyntax { AccessorList: { } accessors, ExpressionBody: null }
+                && accessors.Accessors.All(static a => a.Body is null && a.ExpressionBody is null);
+
         private static bool IsGenerated(Location location)
             => location.SourceTree?.FilePath is { } path && path.EndsWith(".g.cs", System.StringComparison.OrdinalIgnoreCase);
 
@@ -217,7 +226,11 @@ public sealed partial class InformerGenerator
 
             if (property.SetMethod is null)
             {
-                reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, property.Locations.FirstOrDefault(), property.Name,
+                // An auto property ({ get; }) takes an init accessor; a computed one is not meant to be filled.
+                var fix = property.GetMethod is { } getter && getter.IsImplicitlyDeclared is false && IsAutoProperty(property, cancellationToken)
+                    ? CodeFixProperties.Of(CodeFixProperties.Fix, CodeFixProperties.AddInitAccessor)
+                    : null;
+                reporter.Report(DiagnosticDescriptors.InvalidProjectionMember, property.Locations.FirstOrDefault(), fix, property.Name,
                     "has no set or init accessor, so the generated reader cannot fill it (add { get; init; })");
                 return null;
             }
@@ -243,7 +256,8 @@ public sealed partial class InformerGenerator
                 var modelElement = Unwrap(resolved.Type);
                 if (element is null || !SameType(Unwrap(element), modelElement))
                 {
-                    Mismatch(property, path, resolved.Type, $"IReadOnlyList<{modelElement.ToDisplayString(Short)}> (nulls are left out, so the element is not nullable)", reporter, location);
+                    Mismatch(property, path, $"crosses a list, so it is multi-valued: it holds any number of {modelElement.ToDisplayString(Short)} values",
+                        $"a list of them, IReadOnlyList<{modelElement.ToDisplayString(Short)}> (nulls are left out, so the element is not nullable)", reporter, location);
                     return null;
                 }
 
@@ -254,7 +268,7 @@ public sealed partial class InformerGenerator
             {
                 if (!IsMapShape(memberType, mapValue, known))
                 {
-                    Mismatch(property, path, resolved.Type, $"IDictionary<string, {mapValue.ToDisplayString(Short)}>? (or IReadOnlyDictionary, Dictionary)", reporter, location);
+                    Mismatch(property, path, "holds " + resolved.Type.ToDisplayString(Short), $"IDictionary<string, {mapValue.ToDisplayString(Short)}>? (or IReadOnlyDictionary, Dictionary)", reporter, location);
                     return null;
                 }
 
@@ -264,7 +278,7 @@ public sealed partial class InformerGenerator
             if (!SameType(Unwrap(memberType), Unwrap(resolved.Type)))
             {
                 var suggestion = Unwrap(resolved.Type).ToDisplayString(Short) + (resolved.Type.IsValueType ? "?" : "?");
-                Mismatch(property, path, resolved.Type, suggestion, reporter, location);
+                Mismatch(property, path, "holds " + resolved.Type.ToDisplayString(Short), suggestion, reporter, location);
                 return null;
             }
 
@@ -308,9 +322,10 @@ public sealed partial class InformerGenerator
                 !isMap && valueType.IsValueType, getter, isList, isMap, resolved.MetadataProperty, memberNullable);
         }
 
-        private static void Mismatch(IPropertySymbol property, string path, ITypeSymbol modelType, string suggestion, Reporter reporter, Location? location)
+        // what the path holds: "holds int?" for a single value, "crosses a list, so it is multi-valued: ..." for many.
+        private static void Mismatch(IPropertySymbol property, string path, string whatThePathHolds, string suggestion, Reporter reporter, Location? location)
             => reporter.Report(DiagnosticDescriptors.ProjectionTypeMismatch, location,
-                property.Name, property.Type.ToDisplayString(Short), path, modelType.ToDisplayString(Short), suggestion);
+                property.Name, property.Type.ToDisplayString(Short), path, whatThePathHolds, suggestion);
 
         private static string NonNullable(ITypeSymbol type)
             => Unwrap(type).WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);

@@ -1,14 +1,14 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Text;
 
 namespace KubeInformers.Generator;
 
@@ -18,10 +18,14 @@ namespace KubeInformers.Generator;
 /// and <c>[InformerFactory]</c> into typed informers, listers, index functions, projection readers and a factory.
 /// </summary>
 /// <remarks>
-/// Pipeline: one <c>ForAttributeWithMetadataName</c> per attribute parses its targets into equatable models (never
-/// symbols or syntax), which are collected and assembled into one <see cref="GenerationModel"/>; each resource and the
-/// factory are then emitted from their own model, so an edit re-emits only what it changed. The generator reports no
-/// diagnostics and never throws on bad input: invalid targets are skipped, and <see cref="InformerAnalyzer"/> explains them.
+/// Pipeline: one <c>ForAttributeWithMetadataName</c> per attribute parses its targets (classes, methods or the assembly,
+/// whichever the attribute allows) into equatable models (never symbols or syntax); a <c>[GenerateInformer]</c> target
+/// and the catalogue also yield the compiled-reader graph of the types they parsed, in the same pass. The models are
+/// collected and assembled into one <see cref="GenerationModel"/>; each resource and the factory are then emitted from
+/// their own model, so an edit re-emits only what it changed. The generator never throws on bad input: invalid targets
+/// are skipped and <see cref="InformerAnalyzer"/> explains them. Its own bugs are reported as KI0022 (see
+/// <c>InformerGenerator.InternalErrors.cs</c>). To add an output, derive it from the providers built here and register
+/// it at the end of <see cref="Initialize"/>.
 /// </remarks>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class InformerGenerator : IIncrementalGenerator
@@ -29,60 +33,48 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var customResources = context.SyntaxProvider
+        // [GenerateInformer] on a class (a custom resource) or on the assembly (typeof(T), one per attribute).
+        var informers = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.GenerateInformer,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(() => ParseCustomResource(ctx, ct)))
-            .Where(static spec => spec is not null)
-            .Select(static (spec, _) => spec!)
-            .WithTrackingName(TrackingNames.CustomResources);
+                static (node, _) => node is TypeDeclarationSyntax or CompilationUnitSyntax,
+                static (ctx, ct) => Guard(Describe(ctx), () => ParseInformerDeclaration(ctx, ct), InformerDeclaration.None(ctx.TargetSymbol is IAssemblySymbol)))
+            .WithTrackingName(TrackingNames.InformerDeclarations));
 
-        var projections = context.SyntaxProvider
+        var projections = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.InformerProjection,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(() => ParseProjection(ctx, ct)))
-            .Where(static spec => spec is not null)
-            .Select(static (spec, _) => spec!)
-            .WithTrackingName(TrackingNames.Projections);
+                static (ctx, ct) => Guard(Describe(ctx), () => Optional(ParseProjection(ctx, ct)), EquatableArray<ResourceSpec>.Empty))
+            .WithTrackingName(TrackingNames.Projections));
 
-        var referencedResources = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.GenerateInformer,
-                static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, Parser.ParseReferencedResource)))
-            .WithTrackingName(TrackingNames.ReferencedResources);
-
-        var catalogue = context.SyntaxProvider
+        var catalogue = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.GenerateBuiltInInformers,
                 static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => Parser.ParseCatalogue(KnownSymbols.For(ctx.SemanticModel.Compilation), ct)))
-            .WithTrackingName(TrackingNames.BuiltInCatalogue);
+                static (ctx, ct) => Guard(Describe(ctx), () => ParseCatalogue(ctx, ct), CatalogueDeclaration.None))
+            .WithTrackingName(TrackingNames.BuiltInCatalogue));
 
-        var assemblyIndexes = context.SyntaxProvider
+        var assemblyIndexes = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.InformerIndex,
                 static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, Parser.ParseAssemblyIndex)))
-            .WithTrackingName(TrackingNames.AssemblyIndexes);
+                static (ctx, ct) => Guard(Describe(ctx), () => ParseEach(ctx, ct, Parser.ParseAssemblyIndex), EquatableArray<TargetedIndex>.Empty))
+            .WithTrackingName(TrackingNames.AssemblyIndexes));
 
-        var indexFunctions = context.SyntaxProvider
+        var indexFunctions = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.InformerIndexFunction,
                 static (node, _) => node is MethodDeclarationSyntax,
-                static (ctx, ct) => Safely(() => ParseIndexFunction(ctx, ct)))
-            .Where(static index => index is not null)
-            .Select(static (index, _) => index!)
-            .WithTrackingName(TrackingNames.IndexFunctions);
+                static (ctx, ct) => Guard(Describe(ctx), () => Optional(ParseIndexFunction(ctx, ct)), EquatableArray<TargetedIndex>.Empty))
+            .WithTrackingName(TrackingNames.IndexFunctions));
 
-        var factoryOptions = context.SyntaxProvider
+        var factoryOptions = ReportInternalErrors(context, context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNames.InformerFactory,
                 static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => ParseEach(ctx, ct, static (a, _, r, t) => Parser.ParseFactoryOptions(a, r, t))))
-            .WithTrackingName(TrackingNames.FactoryOptions);
+                static (ctx, ct) => Guard(Describe(ctx), () => ParseEach(ctx, ct, static (a, _, r, t) => Parser.ParseFactoryOptions(a, r, t)), EquatableArray<FactoryOptions>.Empty))
+            .WithTrackingName(TrackingNames.FactoryOptions));
 
         var defaultNamespace = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && Naming.IsNamespace(ns) ? ns : null)
@@ -90,168 +82,146 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left ?? Naming.NamespaceFromAssemblyName(pair.Right))
             .WithTrackingName(TrackingNames.DefaultNamespace);
 
-        var model = customResources.Collect()
+        var model = ReportInternalErrors(context, informers.Collect()
             .Combine(projections.Collect())
-            .Select(static (pair, _) => pair.Left.AddRange(pair.Right))
-            .Combine(referencedResources.Collect())
             .Combine(catalogue.Collect())
             .Combine(assemblyIndexes.Collect())
             .Combine(indexFunctions.Collect())
             .Combine(factoryOptions.Collect())
             .Combine(defaultNamespace)
-            .Select(static (input, _) => Safely(() =>
+            .Select(static (input, _) => Guard("assembling the generation model", () =>
             {
-                var ((((((crs, refs), cat), asmIndexes), methodIndexes), options), ns) = input;
-                var explicitResources = refs.SelectMany(static r => r).Concat(crs).ToList();
-                var indexes = asmIndexes.SelectMany(static i => i).Concat(methodIndexes).ToList();
-                return Assembler.Assemble(explicitResources, cat.SelectMany(static c => c).ToList(), indexes,
-                    options.SelectMany(static o => o).FirstOrDefault(), ns ?? string.Empty, issues: null);
-            }) ?? new GenerationModel(EquatableArray<ResourceOutput>.Empty, null))
-            .WithTrackingName(TrackingNames.GenerationModel);
+                var ((((((declared, views), cat), asmIndexes), methodIndexes), options), ns) = input;
 
-        RegisterCompiledReaders(context);
+                // Assembly-level declarations first, then classes, then projections, each in declaration order (the
+                // analyzer sorts the same way, so both drop the same one of two conflicting declarations).
+                var explicitResources = declared.Where(static d => d.OnAssembly).Concat(declared.Where(static d => !d.OnAssembly))
+                    .SelectMany(static d => d.Resources)
+                    .Concat(views.SelectMany(static v => v))
+                    .ToList();
+                var indexes = asmIndexes.SelectMany(static i => i).Concat(methodIndexes.SelectMany(static i => i)).ToList();
+                return Assembler.Assemble(explicitResources, cat.SelectMany(static c => c.Resources).ToList(), indexes,
+                    options.SelectMany(static o => o).FirstOrDefault(), ns ?? string.Empty, issues: null);
+            }, new GenerationModel(EquatableArray<ResourceOutput>.Empty, null)))
+            .WithTrackingName(TrackingNames.GenerationModel));
 
         var resources = model
             .SelectMany(static (m, _) => m.Resources)
             .WithTrackingName(TrackingNames.ResourceOutputs);
-        context.RegisterSourceOutput(resources, static (spc, output) =>
-        {
-            var text = Safely(() => Emitter.EmitResource(output));
-            if (text is not null)
-            {
-                spc.AddSource(output.HintName, SourceText.From(text, Encoding.UTF8));
-            }
-        });
+        context.RegisterSourceOutput(resources, static (spc, output) => AddSourceGuarded(spc, output.HintName, () => Emitter.EmitResource(output)));
 
         var factory = model
             .Select(static (m, _) => m.Factory)
             .WithTrackingName(TrackingNames.FactoryOutput);
         context.RegisterSourceOutput(factory, static (spc, spec) =>
         {
-            if (spec is null)
+            if (spec is not null)
             {
-                return;
-            }
-
-            var text = Safely(() => Emitter.EmitFactory(spec));
-            if (text is not null)
-            {
-                spc.AddSource((spec.Namespace.Length == 0 ? string.Empty : spec.Namespace + ".") + spec.TypeName + ".g.cs", SourceText.From(text, Encoding.UTF8));
+                AddSourceGuarded(spc, (spec.Namespace.Length == 0 ? string.Empty : spec.Namespace + ".") + spec.TypeName + ".g.cs", () => Emitter.EmitFactory(spec));
             }
         });
+
+        RegisterCompiledReaders(context, informers, catalogue);
     }
 
     /// <summary>
-    /// The compiled readers: the model graph of every informer root type (custom resources, referenced types and the
-    /// built-in catalogue), merged and emitted as one file with a module initializer registering each root. Emitted only
-    /// when the compilation has module initializers and a runtime with <c>CompiledReaderRegistry</c>.
+    /// The compiled readers: the reader graphs that the <c>[GenerateInformer]</c> targets and the catalogue built while
+    /// parsing, merged and emitted as one file with a module initializer registering each root. Emitted only when the
+    /// compilation has module initializers and a runtime with <c>CompiledReaderRegistry</c>.
     /// </summary>
-    private static void RegisterCompiledReaders(IncrementalGeneratorInitializationContext context)
+    private static void RegisterCompiledReaders(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<InformerDeclaration> informers,
+        IncrementalValuesProvider<CatalogueDeclaration> catalogue)
     {
-        var ofClasses = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.GenerateInformer,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (ctx, ct) => Safely(() => ReaderGraphOfClass(ctx, ct)) ?? ReaderGraph.Empty)
-            .WithTrackingName(TrackingNames.ReaderGraphsOfClasses);
-
-        var ofReferences = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.GenerateInformer,
-                static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => ReaderGraphOfReferences(ctx, ct)) ?? ReaderGraph.Empty)
-            .WithTrackingName(TrackingNames.ReaderGraphsOfReferences);
-
-        var ofCatalogue = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeNames.GenerateBuiltInInformers,
-                static (node, _) => node is CompilationUnitSyntax,
-                static (ctx, ct) => Safely(() => ReaderGraphOfCatalogue(ctx, ct)) ?? ReaderGraph.Empty)
-            .WithTrackingName(TrackingNames.ReaderGraphOfCatalogue);
-
         var supported = context.CompilationProvider
             .Select(static (c, _) => c.GetTypeByMetadataName("System.Runtime.CompilerServices.ModuleInitializerAttribute") is not null
                 && c.GetTypeByMetadataName("KubeInformers.CompiledReaderRegistry") is not null);
 
-        var graph = ofClasses.Collect()
-            .Combine(ofReferences.Collect())
-            .Combine(ofCatalogue.Collect())
+        var graph = ReportInternalErrors(context, informers.Select(static (d, _) => d.Readers).Collect()
+            .Combine(catalogue.Select(static (c, _) => c.Readers).Collect())
             .Combine(supported)
-            .Select(static (input, _) => Safely(() =>
+            .Select(static (input, _) => Guard("merging the compiled-reader graphs", () =>
             {
-                var (((classes, references), catalogue), isSupported) = input;
-                return isSupported ? ReaderGraphBuilder.Merge(classes.Concat(references).Concat(catalogue)) : ReaderGraph.Empty;
-            }) ?? ReaderGraph.Empty)
-            .WithTrackingName(TrackingNames.ReaderGraph);
+                var ((declared, cat), isSupported) = input;
+                return isSupported ? ReaderGraphBuilder.Merge(declared.Concat(cat)) : ReaderGraph.Empty;
+            }, ReaderGraph.Empty))
+            .WithTrackingName(TrackingNames.ReaderGraph));
 
-        context.RegisterSourceOutput(graph, static (spc, g) =>
+        context.RegisterSourceOutput(graph, static (spc, g) => AddSourceGuarded(spc, ReaderEmitter.HintName, () => ReaderEmitter.Emit(g)));
+    }
+
+    /// <summary>What a step is about, for an internal error: the attribute and its target.</summary>
+    private static string Describe(GeneratorAttributeSyntaxContext ctx)
+    {
+        var attribute = ctx.Attributes.IsDefaultOrEmpty ? "an attribute" : "[" + ctx.Attributes[0].AttributeClass?.Name.Replace("Attribute", string.Empty) + "]";
+        var target = ctx.TargetSymbol is IAssemblySymbol ? "the assembly" : "'" + ctx.TargetSymbol.ToDisplayString() + "'";
+        return "parsing " + attribute + " on " + target;
+    }
+
+    /// <summary>
+    /// One <c>[GenerateInformer]</c> target: a class, or the assembly's <c>typeof(T)</c> attributes of one file. The
+    /// reader graph is built from the types whose parse succeeded, so a type is walked once and only when valid.
+    /// </summary>
+    private static InformerDeclaration ParseInformerDeclaration(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        var compilation = ctx.SemanticModel.Compilation;
+        var known = KnownSymbols.For(compilation);
+        var onAssembly = ctx.TargetSymbol is IAssemblySymbol;
+        var resources = new List<ResourceSpec>();
+        var roots = new List<ITypeSymbol>();
+        if (onAssembly)
         {
-            var text = Safely(() => ReaderEmitter.Emit(g));
-            if (text is not null)
+            foreach (var attribute in ctx.Attributes)
             {
-                spc.AddSource(ReaderEmitter.HintName, SourceText.From(text, Encoding.UTF8));
+                ct.ThrowIfCancellationRequested();
+                if (Parser.ParseReferencedResource(attribute, known, new Reporter(), ct) is { } spec
+                    && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type)
+                {
+                    resources.Add(spec);
+                    roots.Add(type);
+                }
             }
+        }
+        else if (ctx.TargetSymbol is INamedTypeSymbol type && !ctx.Attributes.IsDefaultOrEmpty
+            && Parser.ParseCustomResource(type, ctx.Attributes[0], known, new Reporter(), ct) is { } spec)
+        {
+            resources.Add(spec);
+            roots.Add(type);
+        }
+
+        return resources.Count == 0
+            ? InformerDeclaration.None(onAssembly)
+            : new InformerDeclaration(onAssembly, resources.ToEquatableArray(), ReaderGraphBuilder.Build(roots, compilation, ct));
+    }
+
+    /// <summary>
+    /// The catalogue and, with <c>CompiledReaders = true</c>, the reader graph of the types it parsed. Both depend only
+    /// on the KubernetesClient assembly, whose symbol Roslyn shares between the compilations of successive edits, and on
+    /// the assembly asking (for accessibility): so they are computed once per such pair and reused on every keystroke,
+    /// where they would otherwise cost more than the rest of the generator together.
+    /// </summary>
+    private static CatalogueDeclaration ParseCatalogue(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        var compilation = ctx.SemanticModel.Compilation;
+        var known = KnownSymbols.For(compilation);
+        if (known.KubernetesClientAssembly is not { } client)
+        {
+            return CatalogueDeclaration.None;
+        }
+
+        var withReaders = ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is true));
+        return CatalogueCache.GetOrCreateValue(client).GetOrAdd((compilation.AssemblyName, withReaders), _ =>
+        {
+            var parsed = Parser.ParseCatalogueTypes(known, ct);
+            var readers = withReaders && parsed.Count > 0
+                ? ReaderGraphBuilder.Build(parsed.Select(static p => (ITypeSymbol)p.Type), compilation, ct)
+                : ReaderGraph.Empty;
+            return new CatalogueDeclaration(parsed.Select(static p => p.Spec).ToEquatableArray(), readers);
         });
     }
 
-    private static ReaderGraph? ReaderGraphOfClass(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
-    {
-        if (ctx.TargetSymbol is not INamedTypeSymbol type || ctx.Attributes.IsDefaultOrEmpty
-            || ParseCustomResource(ctx, ct) is null)
-        {
-            return null;
-        }
-
-        return ReaderGraphBuilder.Build([type], ctx.SemanticModel.Compilation, ct);
-    }
-
-    private static ReaderGraph ReaderGraphOfReferences(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
-    {
-        var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
-        var roots = new List<ITypeSymbol>();
-        foreach (var attribute in ctx.Attributes)
-        {
-            ct.ThrowIfCancellationRequested();
-            if (Safely(() => Parser.ParseReferencedResource(attribute, known, new Reporter(), ct)) is not null
-                && attribute.ConstructorArguments[0].Value is INamedTypeSymbol type)
-            {
-                roots.Add(type);
-            }
-        }
-
-        return ReaderGraphBuilder.Build(roots, ctx.SemanticModel.Compilation, ct);
-    }
-
-    private static ReaderGraph ReaderGraphOfCatalogue(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
-    {
-        if (ctx.Attributes.Any(static a => a.NamedArguments.Any(static n => n.Key == "CompiledReaders" && n.Value.Value is false)))
-        {
-            return ReaderGraph.Empty;
-        }
-
-        var known = KnownSymbols.For(ctx.SemanticModel.Compilation);
-        var specs = new HashSet<string>(Parser.ParseCatalogue(known, ct).Select(static s => s.ModelType), StringComparer.Ordinal);
-        if (known.KubernetesClientAssembly is not { } assembly || specs.Count == 0)
-        {
-            return ReaderGraph.Empty;
-        }
-
-        var roots = BuiltInCatalog.For(assembly).Entries
-            .Select(static e => (ITypeSymbol)e.Key)
-            .Where(t => specs.Contains(t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)))
-            .ToList();
-        return ReaderGraphBuilder.Build(roots, ctx.SemanticModel.Compilation, ct);
-    }
-
-    private static ResourceSpec? ParseCustomResource(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
-    {
-        if (ctx.TargetSymbol is not INamedTypeSymbol type || ctx.Attributes.IsDefaultOrEmpty)
-        {
-            return null;
-        }
-
-        return Parser.ParseCustomResource(type, ctx.Attributes[0], KnownSymbols.For(ctx.SemanticModel.Compilation), new Reporter(), ct);
-    }
+    private static readonly ConditionalWeakTable<IAssemblySymbol, ConcurrentDictionary<(string? AssemblyName, bool WithReaders), CatalogueDeclaration>> CatalogueCache = new();
 
     private static ResourceSpec? ParseProjection(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {
@@ -273,6 +243,10 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
         return Parser.ParseIndexFunction(method, ctx.Attributes[0], KnownSymbols.For(ctx.SemanticModel.Compilation), new Reporter(), ct);
     }
 
+    private static EquatableArray<T> Optional<T>(T? value)
+        where T : class, IEquatable<T>
+        => value is null ? EquatableArray<T>.Empty : new EquatableArray<T>(new[] { value });
+
     private static EquatableArray<T> ParseEach<T>(
         GeneratorAttributeSyntaxContext ctx, CancellationToken ct, Func<AttributeData, KnownSymbols, Reporter, CancellationToken, T?> parse)
         where T : class, IEquatable<T>
@@ -282,31 +256,12 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
         foreach (var attribute in ctx.Attributes)
         {
             ct.ThrowIfCancellationRequested();
-            if (Safely(() => parse(attribute, known, new Reporter(), ct)) is { } parsed)
+            if (parse(attribute, known, new Reporter(), ct) is { } parsed)
             {
                 result.Add(parsed);
             }
         }
 
         return result.ToEquatableArray();
-    }
-
-    // The generator must never fail a build: anything unexpected skips the target (cancellation still propagates).
-    private static T? Safely<T>(Func<T?> action)
-    {
-        try
-        {
-            BeforeGuardedStep();
-            return action();
-        }
-        catch (OperationCanceledException)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            ReportInternalError(ex);
-            return default;
-        }
     }
 }

@@ -6,16 +6,16 @@ namespace KubeInformers.Generator;
 /// </summary>
 public static class TrackingNames
 {
-    /// <summary>Custom-resource classes carrying <c>[GenerateInformer]</c>, parsed into resource models.</summary>
-    public const string CustomResources = nameof(CustomResources);
+    /// <summary>
+    /// <c>[GenerateInformer]</c> targets (custom-resource classes and the assembly's <c>typeof(T)</c> declarations), each
+    /// parsed once into its resource models and the compiled-reader graph of their types.
+    /// </summary>
+    public const string InformerDeclarations = nameof(InformerDeclarations);
 
     /// <summary>Partial types carrying <c>[InformerProjection(typeof(...))]</c>, parsed into resource models with a projection.</summary>
     public const string Projections = nameof(Projections);
 
-    /// <summary>Assembly-level <c>[GenerateInformer(typeof(...))]</c> declarations, parsed into resource models.</summary>
-    public const string ReferencedResources = nameof(ReferencedResources);
-
-    /// <summary>The <c>[assembly: GenerateBuiltInInformers]</c> opt-in, expanded into the built-in catalogue.</summary>
+    /// <summary>The <c>[assembly: GenerateBuiltInInformers]</c> opt-in, expanded into the built-in catalogue and its reader graph.</summary>
     public const string BuiltInCatalogue = nameof(BuiltInCatalogue);
 
     /// <summary>Assembly-level <c>[InformerIndex(typeof(...), ...)]</c> declarations.</summary>
@@ -38,15 +38,6 @@ public static class TrackingNames
 
     /// <summary>The emitted factory.</summary>
     public const string FactoryOutput = nameof(FactoryOutput);
-
-    /// <summary>Compiled-reader graphs of <c>[GenerateInformer]</c> classes.</summary>
-    public const string ReaderGraphsOfClasses = nameof(ReaderGraphsOfClasses);
-
-    /// <summary>Compiled-reader graphs of assembly-level <c>[GenerateInformer(typeof(T))]</c>.</summary>
-    public const string ReaderGraphsOfReferences = nameof(ReaderGraphsOfReferences);
-
-    /// <summary>The compiled-reader graph of <c>[GenerateBuiltInInformers]</c>.</summary>
-    public const string ReaderGraphOfCatalogue = nameof(ReaderGraphOfCatalogue);
 
     /// <summary>The merged compiled-reader graph emitted as one file.</summary>
     public const string ReaderGraph = nameof(ReaderGraph);

@@ -9,6 +9,8 @@ public class AnalyzerDiagnosticTests
 {
     private const string Entity = """[KubernetesEntity(Group = "stable.example.com", ApiVersion = "v1", Kind = "CronTab", PluralName = "crontabs")]""";
 
+    private const string MinimalBody = """{ public string ApiVersion { get; set; } = ""; public string Kind { get; set; } = ""; public V1ObjectMeta Metadata { get; set; } = new(); }""";
+
     [Fact]
     public Task ValidDeclarationsReportNothing() => VerifyAsync($$"""
         [assembly: GenerateInformer(typeof(V1Pod))]
@@ -302,6 +304,57 @@ public class AnalyzerDiagnosticTests
         [assembly: GenerateInformer(typeof(CronTab))]
         {{Entity}}
         [InformerIndex("bySchedule", "spec.cronSpec")]
+        public sealed class CronTab : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+        """);
+
+    [Fact]
+    public Task KI0021_CustomResourceWithoutGroup() => VerifyAsync($$"""
+        [KubernetesEntity(ApiVersion = "v1", Kind = "NoGroup", PluralName = "nogroups")]
+        [GenerateInformer]
+        public sealed class {|#0:NoGroup|} : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+        """,
+        Diagnostic("KI0021").WithLocation(0).WithMessage(
+            "[KubernetesEntity] on 'NoGroup' has no Group, so it would be read from the core group (/api/v1/.../nogroups); "
+            + "a custom resource's group must be a domain with at least one dot, as CustomResourceDefinitions require (for example Group = \"stable.example.com\")"));
+
+    [Fact]
+    public Task KI0021_CustomResourceWithDotlessGroup() => VerifyAsync($$"""
+        [KubernetesEntity(Group = "example", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+        [GenerateInformer]
+        public sealed class {|#0:Widget|} : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+        """,
+        Diagnostic("KI0021").WithLocation(0).WithArguments("Widget", "Group 'example', which has no dot"));
+
+    [Fact]
+    public Task KI0021_ReferencedTypeAndProjectionSourceWithoutGroup() => VerifyAsync($$"""
+        [assembly: GenerateInformer({|KI0021:typeof(NoGroup)|})]
+        [KubernetesEntity(ApiVersion = "v1", Kind = "NoGroup", PluralName = "nogroups")]
+        public sealed class NoGroup : IKubernetesObject<V1ObjectMeta>
+        {{ObjectBody}}
+
+        [InformerProjection({|KI0021:typeof(NoGroup)|})]
+        public partial class NoGroupView;
+        """);
+
+    [Fact]
+    public Task KI0021_NotReportedForALocalModelOfABuiltInOrAGroupFromApiVersion() => VerifyAsync($$"""
+        // A lighter model of a resource Kubernetes serves in a dotless group is fine: the path exists.
+        [KubernetesEntity(Group = "", ApiVersion = "v1", Kind = "ConfigMap", PluralName = "configmaps")]
+        [GenerateInformer(GroupAccessor = "Slim")]
+        public sealed class SlimConfigMap : IKubernetesObject<V1ObjectMeta>
+        {{MinimalBody}}
+
+        [KubernetesEntity(Group = "apps", ApiVersion = "v1", Kind = "Deployment", PluralName = "deployments")]
+        [GenerateInformer(GroupAccessor = "SlimApps")]
+        public sealed class SlimDeployment : IKubernetesObject<V1ObjectMeta>
+        {{MinimalBody}}
+
+        // The group may come with the version instead.
+        [KubernetesEntity(ApiVersion = "stable.example.com/v1", Kind = "CronTab", PluralName = "crontabs")]
+        [GenerateInformer]
         public sealed class CronTab : IKubernetesObject<V1ObjectMeta>
         {{ObjectBody}}
         """);

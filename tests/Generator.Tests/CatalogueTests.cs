@@ -2,12 +2,12 @@ using KubeInformers.Generator.Tests.Infrastructure;
 
 namespace KubeInformers.Generator.Tests;
 
-/// <summary><c>[assembly: GenerateBuiltInInformers]</c> generates the whole catalogue, and it compiles.</summary>
+/// <summary><c>[assembly: GenerateBuiltInInformers]</c> generates the whole catalogue (with its compiled readers on request), and it compiles.</summary>
 public class CatalogueTests
 {
     private const string Catalogue = """
         using KubeInformers;
-        [assembly: GenerateBuiltInInformers]
+        [assembly: GenerateBuiltInInformers(CompiledReaders = true)]
         """;
 
     [Fact]
@@ -47,13 +47,15 @@ public class CatalogueTests
         Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
     }
 
-    [Fact]
-    public void CompiledReadersOfTheCatalogueCanBeTurnedOffKeepingThoseOfExplicitDeclarations()
+    [Theory]
+    [InlineData("[assembly: GenerateBuiltInInformers]")]
+    [InlineData("[assembly: GenerateBuiltInInformers(CompiledReaders = false)]")]
+    public void CompiledReadersOfTheCatalogueAreOptInWhileExplicitDeclarationsKeepTheirs(string catalogue)
     {
-        const string source = """
+        var source = $"""
             using k8s.Models;
             using KubeInformers;
-            [assembly: GenerateBuiltInInformers(CompiledReaders = false)]
+            {catalogue}
             [assembly: GenerateInformer(typeof(V1Pod))]
             """;
         var run = TestCompilation.Run(source).AssertClean();
@@ -61,5 +63,13 @@ public class CatalogueTests
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Equal(1, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
         Assert.Contains("Register<global::k8s.Models.V1Pod>", readers);
+    }
+
+    [Fact]
+    public void TheCatalogueAloneEmitsNoReadersUnlessAskedFor()
+    {
+        var run = TestCompilation.Run("[assembly: KubeInformers.GenerateBuiltInInformers]").AssertClean();
+        Assert.Equal(93 + 1, run.Sources.Count); // one file per resource and the factory
+        Assert.DoesNotContain("KubeInformers.CompiledReaders.g.cs", run.Sources.Keys);
     }
 }

@@ -180,6 +180,40 @@ public class GeneratorBaselineTests
     }
 
     [Fact]
+    public void CustomResourceWithoutAGroupIsSkippedNotGeneratedUnderTheCoreGroup()
+    {
+        const string source = """
+            using k8s;
+            using k8s.Models;
+            using KubeInformers;
+            namespace MyApp;
+            [KubernetesEntity(ApiVersion = "v1", Kind = "NoGroup", PluralName = "nogroups")]
+            [GenerateInformer]
+            public sealed class NoGroup : IKubernetesObject<V1ObjectMeta>
+            {
+                public string ApiVersion { get; set; } = "";
+                public string Kind { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new();
+            }
+
+            [KubernetesEntity(Group = "", ApiVersion = "v1", Kind = "ConfigMap", PluralName = "configmaps")]
+            [GenerateInformer(GroupAccessor = "Slim")]
+            public sealed class SlimConfigMap : IKubernetesObject<V1ObjectMeta>
+            {
+                public string ApiVersion { get; set; } = "";
+                public string Kind { get; set; } = "";
+                public V1ObjectMeta Metadata { get; set; } = new();
+            }
+            """;
+        var run = TestCompilation.Run(source).AssertClean();
+
+        Assert.DoesNotContain(run.Sources.Keys, h => h.Contains("NoGroup", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Sources.Values, text => text.Contains("nogroups", StringComparison.Ordinal));
+        // A source-declared model of a resource Kubernetes serves in the core group is still generated.
+        Assert.Contains("\"configmaps\"", run.Sources["MyApp.ConfigMapInformer.g.cs"]);
+    }
+
+    [Fact]
     public void FactoryHasGroupVersionResourceAccessorsWithConfiguredName()
     {
         var run = TestCompilation.Run(MoreSources.Factory).AssertClean();

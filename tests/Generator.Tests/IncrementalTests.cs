@@ -29,7 +29,7 @@ public class IncrementalTests
         .Select(f => (string)f.GetRawConstantValue()!)
         .ToArray();
 
-    private const string Catalogue = "[assembly: KubeInformers.GenerateBuiltInInformers]";
+    private const string Catalogue = "[assembly: KubeInformers.GenerateBuiltInInformers(CompiledReaders = true)]";
 
     private static CSharpCompilation Everything(bool catalogue = false)
         => catalogue
@@ -80,8 +80,10 @@ public class IncrementalTests
         driver = driver.RunGenerators(edited);
         var result = driver.GetRunResult().Results.Single();
 
-        AssertReasons(result.TrackedSteps[TrackingNames.ReaderGraphsOfReferences], TrackingNames.ReaderGraphsOfReferences,
-            IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        // One pass parses each [GenerateInformer] target and builds its reader graph: the class re-ran and changed,
+        // the assembly-level declarations (V1Pod's graph) re-ran equal, and the merged graph changed.
+        AssertReasons(Declarations(result, onAssembly: false), "the CronTab declaration", IncrementalStepRunReason.Modified);
+        AssertReasons(Declarations(result, onAssembly: true), "the assembly-level declarations", IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         Assert.Contains(result.TrackedSteps[TrackingNames.ReaderGraph].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
         var readers = result.GeneratedSources.Single(s => s.HintName == "KubeInformers.CompiledReaders.g.cs").SourceText.ToString();
         Assert.Contains("\"budget\"u8", readers);
@@ -98,7 +100,8 @@ public class IncrementalTests
         driver = driver.RunGenerators(edited);
         var result = driver.GetRunResult().Results.Single();
 
-        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Modified);
+        AssertReasons(Declarations(result, onAssembly: false), "the CronTab declaration", IncrementalStepRunReason.Modified);
+        AssertReasons(Declarations(result, onAssembly: true), "the assembly-level declarations", IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         var resources = result.TrackedSteps[TrackingNames.ResourceOutputs].SelectMany(s => s.Outputs).ToList();
         Assert.Contains(resources, o => o.Reason == IncrementalStepRunReason.Modified && ((ResourceOutput)o.Value).Resource.Kind == "CronTab");
         Assert.Contains(resources, o => o.Reason is IncrementalStepRunReason.Unchanged or IncrementalStepRunReason.Cached && ((ResourceOutput)o.Value).Resource.Kind == "Pod");
@@ -117,7 +120,7 @@ public class IncrementalTests
         driver = driver.RunGenerators(edited);
         var result = driver.GetRunResult().Results.Single();
 
-        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertReasons(result.TrackedSteps[TrackingNames.InformerDeclarations], TrackingNames.InformerDeclarations, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         var resources = result.TrackedSteps[TrackingNames.ResourceOutputs].SelectMany(s => s.Outputs).ToList();
         Assert.Contains(resources, o => o.Reason == IncrementalStepRunReason.Modified && ((ResourceOutput)o.Value).Resource.Stem == "PodSummary");
         Assert.All(resources.Where(o => ((ResourceOutput)o.Value).Resource.Stem != "PodSummary"),
@@ -156,7 +159,7 @@ public class IncrementalTests
         driver = driver.RunGenerators(edited);
         var result = driver.GetRunResult().Results.Single();
 
-        AssertReasons(result.TrackedSteps[TrackingNames.CustomResources], TrackingNames.CustomResources, IncrementalStepRunReason.Modified);
+        AssertReasons(result.TrackedSteps[TrackingNames.InformerDeclarations], TrackingNames.InformerDeclarations, IncrementalStepRunReason.Modified);
         Assert.DoesNotContain("BySchedule", result.GeneratedSources.Single(s => s.HintName == "MyApp.CronTabInformer.g.cs").SourceText.ToString());
     }
 
@@ -207,8 +210,13 @@ public class IncrementalTests
         }
     }
 
+    /// <summary>The run steps of the <c>[GenerateInformer]</c> pass, each narrowed to the class targets or the assembly targets.</summary>
+    private static IEnumerable<IncrementalGeneratorRunStep> Declarations(GeneratorRunResult result, bool onAssembly)
+        => result.TrackedSteps[TrackingNames.InformerDeclarations]
+            .Where(s => s.Outputs.Any(o => ((Guarded<InformerDeclaration>)o.Value).Value.OnAssembly == onAssembly));
+
     private static GenerationModel Model(GeneratorDriver driver)
-        => (GenerationModel)driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.GenerationModel].Single().Outputs.Single().Value;
+        => ((Guarded<GenerationModel>)driver.GetRunResult().Results.Single().TrackedSteps[TrackingNames.GenerationModel].Single().Outputs.Single().Value).Value;
 
     private static void Walk(object? value, string path, HashSet<object> seen)
     {

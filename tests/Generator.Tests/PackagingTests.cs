@@ -4,7 +4,7 @@ using KubeInformers.Generator.Tests.Infrastructure;
 
 namespace KubeInformers.Generator.Tests;
 
-/// <summary>The KubeInformers package carries the runtime in lib/net10.0 and the generator in analyzers/dotnet/cs.</summary>
+/// <summary>The KubeInformers package carries the runtime in lib/net10.0 and the generator and code fixes in analyzers/dotnet/cs.</summary>
 public class PackagingTests
 {
     [Fact]
@@ -40,15 +40,17 @@ public class PackagingTests
 
             Assert.Contains("lib/net10.0/KubeInformers.dll", entries);
             Assert.Contains("analyzers/dotnet/cs/KubeInformers.Generator.dll", entries);
+            Assert.Contains("analyzers/dotnet/cs/KubeInformers.CodeFixes.dll", entries);
             Assert.Contains("build/KubeInformers.props", entries);
             Assert.Contains("buildTransitive/KubeInformers.props", entries);
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generator", StringComparison.Ordinal));
-            Assert.Single(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal));
+            Assert.Equal(2, entries.Count(e => e.StartsWith("analyzers/", StringComparison.Ordinal) && e.EndsWith(".dll", StringComparison.Ordinal)));
 
             using var nuspec = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
             var manifest = nuspec.ReadToEnd();
             Assert.Contains("<id>KubeInformers</id>", manifest);
-            Assert.DoesNotContain("Generator", manifest); // the generator is packed, not a dependency
+            Assert.DoesNotContain("Generator", manifest); // the generator and code fixes are packed, not dependencies
+            Assert.DoesNotContain("CodeFixes", manifest);
         }
         finally
         {

@@ -95,8 +95,21 @@ public class ProjectionDiagnosticTests
             [JsonPath({|#0:"spec.containers.image"|})] public string? Image { get; init; }
         }
         """,
-        Diagnostic("KI0017").WithLocation(0).WithArguments("Image", "string", "spec.containers.image", "string",
-            "IReadOnlyList<string> (nulls are left out, so the element is not nullable)"));
+        Diagnostic("KI0017").WithLocation(0).WithMessage(
+            "Member 'Image' is string, but path 'spec.containers.image' crosses a list, so it is multi-valued: it holds any number of string values; "
+            + "declare it as a list of them, IReadOnlyList<string> (nulls are left out, so the element is not nullable)"));
+
+    [Fact]
+    public Task KI0017_ListOfTheWrongElementForAListPath() => VerifyAsync("""
+        [InformerProjection(typeof(V1Pod))]
+        public partial record PodSummary
+        {
+            [JsonPath({|#0:"spec.containers.ports.containerPort"|})] public IReadOnlyList<long> Ports { get; init; } = [];
+        }
+        """,
+        Diagnostic("KI0017").WithLocation(0).WithMessage(
+            "Member 'Ports' is IReadOnlyList<long>, but path 'spec.containers.ports.containerPort' crosses a list, so it is multi-valued: it holds any number of int values; "
+            + "declare it as a list of them, IReadOnlyList<int> (nulls are left out, so the element is not nullable)"));
 
     [Fact]
     public Task KI0017_WrongScalarType() => VerifyAsync("""
@@ -106,7 +119,7 @@ public class ProjectionDiagnosticTests
             [JsonPath({|#0:"spec.priority"|})] public long? Priority { get; init; }
         }
         """,
-        Diagnostic("KI0017").WithLocation(0).WithArguments("Priority", "long?", "spec.priority", "int?", "int?"));
+        Diagnostic("KI0017").WithLocation(0).WithMessage("Member 'Priority' is long?, but path 'spec.priority' holds int?; declare it as int?"));
 
     [Fact]
     public Task KI0017_MapAsWrongShape() => VerifyAsync("""

@@ -7,9 +7,9 @@ namespace KubeInformers.Generator.Tests;
 
 /// <summary>
 /// Malformed, partial and adversarial declarations: the generator never throws (no CS8785, no exception in the run
-/// result) and never hits its internal-error path (an exception it swallows to keep the build going, seen through
-/// <see cref="InformerGenerator.InternalErrorObserver"/>), never emits code that fails to compile on its own, and the
-/// analyzer never crashes (no AD0001).
+/// result) and never hits its internal-error path (an exception it catches to keep the build going and reports as
+/// KI0022), never emits code that fails to compile on its own, and the analyzer never crashes (no AD0001). And when
+/// the generator does have a bug (injected through <see cref="InformerGenerator.FaultInjection"/>), it surfaces as KI0022.
 /// </summary>
 public class RobustnessTests
 {
@@ -130,8 +130,8 @@ public class RobustnessTests
     [MemberData(nameof(Cases))]
     public async Task GeneratorAndAnalyzerSurviveAdversarialInput(string name, string source)
     {
-        var (run, internalErrors) = RunObserved(Prelude + source);
-        AssertNoInternalError(name, internalErrors);
+        var run = TestCompilation.Run(TestCompilation.DocumentedParseOptions, Prelude + source);
+        AssertNoInternalError(name, InternalErrors(run));
         Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
         Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
 
@@ -145,23 +145,86 @@ public class RobustnessTests
     }
 
     [Fact]
-    public void An_exception_inside_the_generator_is_caught_as_an_internal_error_that_the_robustness_check_reports()
+    public void An_exception_while_parsing_is_reported_as_KI0022_with_its_type_and_message_and_the_build_goes_on()
     {
-        InformerGenerator.FaultInjection.Value = () => throw new InvalidOperationException("injected generator bug");
+        var run = RunWithFault(
+            step => step.StartsWith("parsing [GenerateInformer]", StringComparison.Ordinal),
+            "[assembly: GenerateInformer(typeof(V1Pod))][assembly: GenerateInformer(typeof(V1Node))]");
+
+        // The compiler goes on (nothing in the run result, no CS8785) and the failed target is skipped...
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
+        Assert.Empty(run.Sources);
+
+        // ...and the bug does not vanish: one warning naming the step, the exception type and its message.
+        var error = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("KI0022", error.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, error.Severity);
+        Assert.Equal(
+            "The KubeInformers generator failed while parsing [GenerateInformer] on the assembly (System.InvalidOperationException: injected generator bug) "
+            + "and left that output out; this is a bug in KubeInformers, please report it with the declaration involved at https://github.com/kubeinformers/kubeinformers/issues",
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+
+        // And the adversarial-input check above would fail on it.
+        var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertNoInternalError("injected", InternalErrors(run)));
+        Assert.Contains("injected generator bug", failure.Message);
+    }
+
+    [Fact]
+    public void An_exception_while_emitting_one_file_is_reported_as_KI0022_and_only_that_file_is_left_out()
+    {
+        var run = RunWithFault(step => step == "emitting MyApp.Informers.Core.V1.PodInformer.g.cs",
+            "[assembly: GenerateInformer(typeof(V1Pod))][assembly: GenerateInformer(typeof(V1Node))][assembly: InformerFactory(\"InformerFactory\", Namespace = \"MyApp\")]");
+
+        Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
+        var error = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("KI0022", error.Id);
+        Assert.Contains("while emitting MyApp.Informers.Core.V1.PodInformer.g.cs (System.InvalidOperationException: injected generator bug)",
+            error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var hints = run.Sources.Keys.ToList();
+        Assert.DoesNotContain("MyApp.Informers.Core.V1.PodInformer.g.cs", hints);
+        Assert.Contains("MyApp.Informers.Core.V1.NodeInformer.g.cs", hints);
+        Assert.Contains("MyApp.InformerFactory.g.cs", hints);
+    }
+
+    [Fact]
+    public void An_exception_while_building_the_readers_leaves_the_informers_and_reports_KI0022()
+    {
+        var run = RunWithFault(step => step == "merging the compiled-reader graphs", "[assembly: GenerateInformer(typeof(V1Pod))]");
+
+        var error = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("KI0022", error.Id);
+        var hints = run.Sources.Keys.ToList();
+        Assert.DoesNotContain("KubeInformers.CompiledReaders.g.cs", hints);
+        Assert.Contains(hints, h => h.EndsWith("PodInformer.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_clean_run_reports_no_internal_error_and_generates_the_informer()
+    {
+        var run = TestCompilation.Run(TestCompilation.DocumentedParseOptions, Prelude + "[assembly: GenerateInformer(typeof(V1Pod))]");
+
+        Assert.Empty(InternalErrors(run));
+        Assert.NotEmpty(run.Sources);
+    }
+
+    /// <summary>The generator's internal errors in <paramref name="run"/> (KI0022, reported by the generator itself).</summary>
+    private static IReadOnlyList<Diagnostic> InternalErrors(GeneratorRun run)
+        => run.GeneratorDiagnostics.Where(d => d.Id == DiagnosticDescriptors.GeneratorInternalError.Id).ToList();
+
+    /// <summary>Runs the generator with an exception injected at the start of every step <paramref name="fails"/> selects (this test's flow only).</summary>
+    private static GeneratorRun RunWithFault(Func<string, bool> fails, string source)
+    {
+        InformerGenerator.FaultInjection.Value = step =>
+        {
+            if (fails(step))
+            {
+                throw new InvalidOperationException("injected generator bug");
+            }
+        };
         try
         {
-            var (run, internalErrors) = RunObserved(Prelude + "[assembly: GenerateInformer(typeof(V1Pod))]");
-
-            // The build goes on (nothing in the run result, no CS8785) and the failed steps are skipped...
-            Assert.All(run.Result.Results, r => Assert.Null(r.Exception));
-            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id is "CS8785" or "CS8784");
-            Assert.Empty(run.Sources);
-
-            // ...so only the internal-error signal shows the bug, and the robustness check fails on it.
-            Assert.NotEmpty(internalErrors);
-            Assert.All(internalErrors, e => Assert.Equal("injected generator bug", e.Message));
-            var failure = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => AssertNoInternalError("injected", internalErrors));
-            Assert.Contains("injected generator bug", failure.Message);
+            return TestCompilation.Run(TestCompilation.DocumentedParseOptions, Prelude + source);
         }
         finally
         {
@@ -169,33 +232,7 @@ public class RobustnessTests
         }
     }
 
-    [Fact]
-    public void A_clean_run_reports_no_internal_error_and_generates_the_informer()
-    {
-        var (run, internalErrors) = RunObserved(Prelude + "[assembly: GenerateInformer(typeof(V1Pod))]");
-
-        Assert.Empty(internalErrors);
-        Assert.NotEmpty(run.Sources);
-    }
-
-    /// <summary>Runs the generator, collecting the exceptions it swallowed (its internal errors) in this test's flow only.</summary>
-    private static (GeneratorRun Run, IReadOnlyList<Exception> InternalErrors) RunObserved(string source)
-    {
-        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
-        var previous = InformerGenerator.InternalErrorObserver.Value;
-        InformerGenerator.InternalErrorObserver.Value = errors.Enqueue;
-        try
-        {
-            var run = TestCompilation.Run(TestCompilation.DocumentedParseOptions, source);
-            return (run, [.. errors]);
-        }
-        finally
-        {
-            InformerGenerator.InternalErrorObserver.Value = previous;
-        }
-    }
-
-    private static void AssertNoInternalError(string name, IReadOnlyList<Exception> internalErrors) =>
+    private static void AssertNoInternalError(string name, IReadOnlyList<Diagnostic> internalErrors) =>
         Assert.True(internalErrors.Count == 0,
-            $"{name}: the generator hit its internal-error path {internalErrors.Count} times (it skipped targets instead of failing the build); first: {internalErrors.FirstOrDefault()}");
+            $"{name}: the generator hit its internal-error path {internalErrors.Count} times (KI0022); first: {internalErrors.FirstOrDefault()}");
 }

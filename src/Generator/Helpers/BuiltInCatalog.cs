@@ -15,7 +15,20 @@ internal sealed class BuiltInCatalog
 {
     private static readonly ConditionalWeakTable<IAssemblySymbol, BuiltInCatalog> Cache = new();
 
-    private BuiltInCatalog(Dictionary<INamedTypeSymbol, Entry> entries) => Entries = entries;
+    private BuiltInCatalog(Dictionary<INamedTypeSymbol, Entry> entries)
+    {
+        Entries = entries;
+        var resources = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var pair in entries)
+        {
+            var (group, plural) = GroupAndPlural(pair.Key);
+            resources.Add(group + "/" + (plural.Length == 0 ? pair.Value.ListPlural : plural));
+        }
+
+        _resources = resources;
+    }
+
+    private readonly HashSet<string> _resources;
 
     /// <summary>A listable model: whether it is namespaced, and the plural named by its list type.</summary>
     public sealed class Entry
@@ -33,6 +46,9 @@ internal sealed class BuiltInCatalog
 
     /// <summary>Every listable model type and its entry.</summary>
     public IReadOnlyDictionary<INamedTypeSymbol, Entry> Entries { get; }
+
+    /// <summary>Whether a built-in of this catalogue is served as <paramref name="plural"/> in API group <paramref name="group"/>.</summary>
+    public bool ServesResource(string group, string plural) => _resources.Contains(group + "/" + plural);
 
     /// <summary>The catalogue of <paramref name="assembly"/>.</summary>
     public static BuiltInCatalog For(IAssemblySymbol assembly) => Cache.GetValue(assembly, Build);
@@ -107,6 +123,33 @@ internal sealed class BuiltInCatalog
         }
 
         return null;
+    }
+
+    // The group (from Group, or the prefix of ApiVersion) and plural a [KubernetesEntity] declares, empty when absent.
+    private static (string Group, string Plural) GroupAndPlural(INamedTypeSymbol type)
+    {
+        string group = string.Empty, version = string.Empty, plural = string.Empty;
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.Name != "KubernetesEntityAttribute")
+            {
+                continue;
+            }
+
+            foreach (var named in attribute.NamedArguments)
+            {
+                var value = named.Value.Value as string ?? string.Empty;
+                switch (named.Key)
+                {
+                    case "Group": group = value; break;
+                    case "ApiVersion": version = value; break;
+                    case "PluralName": plural = value; break;
+                }
+            }
+        }
+
+        var slash = version.IndexOf('/');
+        return (group.Length == 0 && slash >= 0 ? version.Substring(0, slash) : group, plural);
     }
 
     private static string? PluralOf(INamedTypeSymbol? listType)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 
 namespace KubeInformers.Generator.Helpers;
@@ -18,13 +19,17 @@ internal sealed class Reporter
     public bool HasErrors { get; private set; }
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
+        => Report(descriptor, location, null, args);
+
+    /// <summary>Reports with <paramref name="properties"/> for a code fix (see <see cref="CodeFixProperties"/>).</summary>
+    public void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?>? properties, params object?[] args)
     {
         if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
         {
             HasErrors = true;
         }
 
-        _sink?.Add(Diagnostic.Create(descriptor, location ?? Location.None, args));
+        _sink?.Add(Diagnostic.Create(descriptor, location ?? Location.None, properties, args));
     }
 
     /// <summary>Runs <paramref name="parse"/> with a fresh error flag and restores the outer one (errors still reach the sink).</summary>

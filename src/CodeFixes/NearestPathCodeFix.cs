@@ -1,0 +1,54 @@
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading.Tasks;
+using KubeInformers.Generator;
+using KubeInformers.Generator.Helpers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace KubeInformers.CodeFixes;
+
+/// <summary>
+/// KI0004, KI0016: replaces a misspelt JSON path with the one the analyzer found nearest (the unknown segment swapped
+/// for the closest valid member, passed in <see cref="CodeFixProperties.SuggestedPath"/>). Offered only when the
+/// analyzer found a member near enough; stateless, so safe to call concurrently.
+/// </summary>
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NearestPathCodeFix)), Shared]
+public sealed class NearestPathCodeFix : CodeFixProvider
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
+        ImmutableArray.Create(DiagnosticDescriptors.UnknownIndexPath.Id, DiagnosticDescriptors.UnknownProjectionPath.Id);
+
+    /// <inheritdoc/>
+    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
+
+    /// <inheritdoc/>
+    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    {
+        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            if (!diagnostic.Properties.TryGetValue(CodeFixProperties.SuggestedPath, out var path) || path is null
+                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
+                || !literal.IsKind(SyntaxKind.StringLiteralExpression))
+            {
+                continue;
+            }
+
+            var title = $"Use \"{path}\"";
+            context.RegisterCodeFix(
+                CodeAction.Create(title, _ =>
+                {
+                    var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(path))
+                        .WithTriviaFrom(literal);
+                    return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal, replacement)));
+                }, equivalenceKey: nameof(NearestPathCodeFix)),
+                diagnostic);
+        }
+    }
+}
