@@ -125,6 +125,38 @@ public sealed class KubeInformersBuilder<TFactory> where TFactory : SharedInform
                 sp.GetService<ILoggerFactory>()?.CreateLogger("KubeInformers.Controller." + name),
                 sp.GetService<TimeProvider>(), sp.GetService<KubeInformersMetrics>()),
             watch));
+        return AddRunner(name);
+    }
+
+    /// <summary>
+    /// Adds a controller of primary type <typeparamref name="TPrimary"/> whose <see cref="IObjectReconciler{TPrimary}"/>
+    /// <typeparamref name="TReconciler"/> is created from the container. <paramref name="sources"/> names what it watches
+    /// before the factory starts, e.g.
+    /// <c>(f, b) =&gt; b.For(f.Example.V1.WebApps.Informer, ChangePredicates.GenerationChanged&lt;WebApp&gt;()).Owns(f.Apps.V1.Deployments.Informer)</c>.
+    /// Workers run only once the caches have synced, and only on the leader when leader election is enabled.
+    /// </summary>
+    public KubeInformersBuilder<TFactory> AddController<TPrimary, TReconciler>(string name,
+        Action<TFactory, ControllerBuilder<TPrimary>> sources, Action<ControllerOptions<string>>? configure = null)
+        where TPrimary : class, IKubernetesObject<k8s.Models.V1ObjectMeta>
+        where TReconciler : class, IObjectReconciler<TPrimary>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(sources);
+        Services.TryAddSingleton<TReconciler>();
+        var options = new ControllerOptions<string>();
+        configure?.Invoke(options);
+        Services.AddSingleton(sp =>
+        {
+            var builder = new ControllerBuilder<TPrimary>(name, sp.GetRequiredService<TReconciler>(), options,
+                sp.GetService<ILoggerFactory>()?.CreateLogger("KubeInformers.Controller." + name),
+                sp.GetService<TimeProvider>(), sp.GetService<KubeInformersMetrics>());
+            return new ControllerRunner<TFactory>(builder.Controller, (factory, _) => sources(factory, builder));
+        });
+        return AddRunner(name);
+    }
+
+    private KubeInformersBuilder<TFactory> AddRunner(string name)
+    {
         // One registration serves both roles, so the controller is created once.
         Services.AddSingleton<IControllerRunner>(sp => FindRunner(sp, name));
         Services.AddSingleton<IFactorySetup>(sp => FindRunner(sp, name));
