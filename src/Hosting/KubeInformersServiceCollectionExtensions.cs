@@ -3,6 +3,7 @@ using k8s;
 using KubeInformers;
 using KubeInformers.Hosting;
 using KubeInformers.Hosting.Controllers;
+using KubeInformers.Hosting.Events;
 using KubeInformers.Hosting.Health;
 using KubeInformers.Hosting.LeaderElection;
 using KubeInformers.Hosting.Metrics;
@@ -153,6 +154,27 @@ public sealed class KubeInformersBuilder<TFactory> where TFactory : SharedInform
             return new ControllerRunner<TFactory>(builder.Controller, (factory, _) => sources(factory, builder));
         });
         return AddRunner(name);
+    }
+
+    /// <summary>
+    /// Registers an <see cref="EventRecorder"/> (singleton, writer started when first resolved, drained when the container
+    /// is disposed) with the container's <see cref="IKubernetes"/>, <see cref="TimeProvider"/> and metrics.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options have no reporting controller.</exception>
+    public KubeInformersBuilder<TFactory> AddEventRecorder(Action<EventRecorderOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new EventRecorderOptions();
+        configure(options);
+        options.Validate();
+        Services.TryAddSingleton(sp =>
+        {
+            var recorder = new EventRecorder(sp.GetRequiredService<IKubernetes>(), options, sp.GetService<TimeProvider>(),
+                sp.GetService<KubeInformersMetrics>(), sp.GetService<ILogger<EventRecorder>>());
+            recorder.Start();
+            return recorder;
+        });
+        return this;
     }
 
     private KubeInformersBuilder<TFactory> AddRunner(string name)
