@@ -110,6 +110,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GenerationModel);
 
         RegisterCompiledReaders(context);
+        RegisterDeepCopies(context);
 
         var resources = model
             .SelectMany(static (m, _) => m.Resources)
