@@ -122,6 +122,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
         });
 
         RegisterCompiledReaders(context, informers, catalogue);
+        RegisterDeepCopies(context, informers, catalogue);
     }
 
     /// <summary>
@@ -192,7 +193,8 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
 
         return resources.Count == 0
             ? InformerDeclaration.None(onAssembly)
-            : new InformerDeclaration(onAssembly, resources.ToEquatableArray(), ReaderGraphBuilder.Build(roots, compilation, ct));
+            : new InformerDeclaration(onAssembly, resources.ToEquatableArray(), ReaderGraphBuilder.Build(roots, compilation, ct),
+                DeepCopyGraphBuilder.Build(roots.OfType<INamedTypeSymbol>(), compilation, ct));
     }
 
     /// <summary>
@@ -217,7 +219,8 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             var readers = withReaders && parsed.Count > 0
                 ? ReaderGraphBuilder.Build(parsed.Select(static p => (ITypeSymbol)p.Type), compilation, ct)
                 : ReaderGraph.Empty;
-            return new CatalogueDeclaration(parsed.Select(static p => p.Spec).ToEquatableArray(), readers);
+            var deepCopies = DeepCopyGraphBuilder.Build(parsed.Select(static p => p.Type), compilation, ct);
+            return new CatalogueDeclaration(parsed.Select(static p => p.Spec).ToEquatableArray(), readers, deepCopies);
         });
     }
 

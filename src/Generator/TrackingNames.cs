@@ -41,4 +41,7 @@ public static class TrackingNames
 
     /// <summary>The merged compiled-reader graph emitted as one file.</summary>
     public const string ReaderGraph = nameof(ReaderGraph);
+
+    /// <summary>The merged deep-copy graph of every informer model type.</summary>
+    public const string DeepCopyGraph = nameof(DeepCopyGraph);
 }

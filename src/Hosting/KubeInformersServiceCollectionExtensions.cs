@@ -3,6 +3,7 @@ using k8s;
 using KubeInformers;
 using KubeInformers.Hosting;
 using KubeInformers.Hosting.Controllers;
+using KubeInformers.Hosting.Events;
 using KubeInformers.Hosting.Health;
 using KubeInformers.Hosting.LeaderElection;
 using KubeInformers.Hosting.Metrics;
@@ -125,6 +126,59 @@ public sealed class KubeInformersBuilder<TFactory> where TFactory : SharedInform
                 sp.GetService<ILoggerFactory>()?.CreateLogger("KubeInformers.Controller." + name),
                 sp.GetService<TimeProvider>(), sp.GetService<KubeInformersMetrics>()),
             watch));
+        return AddRunner(name);
+    }
+
+    /// <summary>
+    /// Adds a controller of primary type <typeparamref name="TPrimary"/> whose <see cref="IObjectReconciler{TPrimary}"/>
+    /// <typeparamref name="TReconciler"/> is created from the container. <paramref name="sources"/> names what it watches
+    /// before the factory starts, e.g.
+    /// <c>(f, b) =&gt; b.For(f.Example.V1.WebApps.Informer, ChangePredicates.GenerationChanged&lt;WebApp&gt;()).Owns(f.Apps.V1.Deployments.Informer)</c>.
+    /// Workers run only once the caches have synced, and only on the leader when leader election is enabled.
+    /// </summary>
+    public KubeInformersBuilder<TFactory> AddController<TPrimary, TReconciler>(string name,
+        Action<TFactory, ControllerBuilder<TPrimary>> sources, Action<ControllerOptions<string>>? configure = null)
+        where TPrimary : class, IKubernetesObject<k8s.Models.V1ObjectMeta>
+        where TReconciler : class, IObjectReconciler<TPrimary>
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(sources);
+        Services.TryAddSingleton<TReconciler>();
+        var options = new ControllerOptions<string>();
+        configure?.Invoke(options);
+        Services.AddSingleton(sp =>
+        {
+            var builder = new ControllerBuilder<TPrimary>(name, sp.GetRequiredService<TReconciler>(), options,
+                sp.GetService<ILoggerFactory>()?.CreateLogger("KubeInformers.Controller." + name),
+                sp.GetService<TimeProvider>(), sp.GetService<KubeInformersMetrics>());
+            return new ControllerRunner<TFactory>(builder.Controller, (factory, _) => sources(factory, builder));
+        });
+        return AddRunner(name);
+    }
+
+    /// <summary>
+    /// Registers an <see cref="EventRecorder"/> (singleton, writer started when first resolved, drained when the container
+    /// is disposed) with the container's <see cref="IKubernetes"/>, <see cref="TimeProvider"/> and metrics.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The options have no reporting controller.</exception>
+    public KubeInformersBuilder<TFactory> AddEventRecorder(Action<EventRecorderOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var options = new EventRecorderOptions();
+        configure(options);
+        options.Validate();
+        Services.TryAddSingleton(sp =>
+        {
+            var recorder = new EventRecorder(sp.GetRequiredService<IKubernetes>(), options, sp.GetService<TimeProvider>(),
+                sp.GetService<KubeInformersMetrics>(), sp.GetService<ILogger<EventRecorder>>());
+            recorder.Start();
+            return recorder;
+        });
+        return this;
+    }
+
+    private KubeInformersBuilder<TFactory> AddRunner(string name)
+    {
         // One registration serves both roles, so the controller is created once.
         Services.AddSingleton<IControllerRunner>(sp => FindRunner(sp, name));
         Services.AddSingleton<IFactorySetup>(sp => FindRunner(sp, name));

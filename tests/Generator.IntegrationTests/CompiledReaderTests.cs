@@ -142,7 +142,7 @@ public class CompiledReaderTests
         }],
     });
 
-    private static readonly Gen<V1Pod> Pods = Gen.Select(Meta, PodSpec.Null(), PodStatus.Null(), (meta, spec, status) => new V1Pod
+    internal static readonly Gen<V1Pod> Pods = Gen.Select(Meta, PodSpec.Null(), PodStatus.Null(), (meta, spec, status) => new V1Pod
     {
         ApiVersion = "v1",
         Kind = "Pod",
@@ -151,7 +151,7 @@ public class CompiledReaderTests
         Status = status,
     });
 
-    private static readonly Gen<V1Deployment> Deployments = Gen.Select(Meta, PodSpec, Gen.Int[0, 10].Nullable(), IntOrStr, Map, (meta, spec, replicas, surge, labels) => new V1Deployment
+    internal static readonly Gen<V1Deployment> Deployments = Gen.Select(Meta, PodSpec, Gen.Int[0, 10].Nullable(), IntOrStr, Map, (meta, spec, replicas, surge, labels) => new V1Deployment
     {
         ApiVersion = "apps/v1",
         Kind = "Deployment",
@@ -179,7 +179,7 @@ public class CompiledReaderTests
         return p;
     });
 
-    private static readonly Gen<Widget> Widgets = Gen.Select(
+    internal static readonly Gen<Widget> Widgets = Gen.Select(
         Gen.Select(Meta, Text.Null(), Part.List[0, 3].Null(), Gen.Dictionary(Word, Text.List[0, 3])[0, 3].Null(), Gen.Dictionary(Word, Part)[0, 2].Null()),
         Gen.Select(Gen.Enum<WidgetColour>().Nullable(), Gen.Enum<WidgetColour>(), Gen.Long, Gen.Double.Nullable(), Gen.Bool),
         Gen.Select(Gen.Byte.Array[0, 8].Null(), IntOrStr, Gen.Int[0, 2], Text.Null(), Gen.Bool),

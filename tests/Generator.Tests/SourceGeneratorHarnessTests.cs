@@ -25,6 +25,7 @@ public class SourceGeneratorHarnessTests
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "MyApp.CronTabInformer.g.cs", Read("CronTab.Informer")));
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "TestApp.InformerFactory.g.cs", Read("CronTab.Factory")));
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "KubeInformers.CompiledReaders.g.cs", Read("CronTab.CompiledReaders")));
+        test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "KubeInformers.DeepCopy.g.cs", Read("CronTab.DeepCopy")));
         await test.RunAsync();
     }
 

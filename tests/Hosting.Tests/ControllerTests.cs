@@ -241,6 +241,40 @@ public class ControllerTests
     }
 
     [Fact]
+    public async Task ShutDown_WithADrainTimeout_CancelsReconcilesStillRunningWhenTheBoundPasses()
+    {
+        var time = new FakeTimeProvider();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = false;
+        var controller = new Controller<string>("drain", new DelegateReconciler<string>(async (_, ct) =>
+        {
+            entered.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                cancelled = true;
+                throw;
+            }
+            return ReconcileResult.Done;
+        }), new ControllerOptions<string> { DrainTimeout = TimeSpan.FromSeconds(10) }, timeProvider: time);
+        var run = controller.RunAsync(CancellationToken.None);
+        controller.Enqueue("a");
+        await Wait.ForAsync(entered.Task, "a to start");
+
+        var shutdown = controller.ShutDownAsync();
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(shutdown.IsCompleted);
+        Assert.False(cancelled);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Wait.ForAsync(shutdown, "shutdown once the drain bound passed");
+        await Wait.ForAsync(run, "the workers");
+        Assert.True(cancelled);
+    }
+
+    [Fact]
     public async Task MaxRetries_DropsAKeyThatKeepsFailing()
     {
         var time = new FakeTimeProvider();

@@ -38,9 +38,12 @@ public class RegistrationTests
     }
 
     [Fact]
-    public void HostedServices_AreRegisteredInStartOrder_InformersThenLeadershipThenControllers()
+    public async Task HostedServices_AreRegisteredInStartOrder_InformersThenLeadershipThenControllers()
     {
         var services = new ServiceCollection();
+        services.AddLogging();
+        // A client that is never used: resolving the services must not talk to a server.
+        services.AddSingleton<k8s.IKubernetes>(new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = "http://127.0.0.1:1" }));
         services.AddKubeInformers<SharedInformerFactory>(o =>
             {
                 o.LeaderElection.Enabled = true;
@@ -49,12 +52,15 @@ public class RegistrationTests
             .AddController("a", _ => new DelegateReconciler<string>((_, _) => Task.FromResult(ReconcileResult.Done)), (_, _) => { })
             .AddController("b", _ => new DelegateReconciler<string>((_, _) => Task.FromResult(ReconcileResult.Done)), (_, _) => { });
 
-        var hosted = services.Where(d => d.ServiceType == typeof(IHostedService)).ToList();
+        await using var sp = services.BuildServiceProvider();
+        var hosted = sp.GetServices<IHostedService>().ToList();
         Assert.Equal(3, hosted.Count); // one controller service runs both controllers
-        Assert.Equal(typeof(KubeInformersHostedService<SharedInformerFactory>), hosted[0].ImplementationType);
-        Assert.NotNull(hosted[1].ImplementationFactory); // LeaseLeadership, shared with ILeadership
-        Assert.Equal(typeof(ControllerHostedService), hosted[2].ImplementationType);
-        Assert.Contains(services, d => d.ServiceType == typeof(ILeadership));
+        Assert.IsType<KubeInformersHostedService<SharedInformerFactory>>(hosted[0]);
+        var leadership = Assert.IsType<LeaseLeadership>(hosted[1]);
+        Assert.Same(leadership, sp.GetRequiredService<ILeadership>()); // the service that campaigns is the one controllers ask
+        Assert.Equal("lease", leadership.LeaseName);
+        Assert.IsType<ControllerHostedService>(hosted[2]);
+        Assert.Equal(["a", "b"], sp.GetServices<IControllerRunner>().Select(r => r.Name));
     }
 
     [Fact]

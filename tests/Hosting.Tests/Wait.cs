@@ -18,6 +18,19 @@ internal static class Wait
         }
     }
 
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Default);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {(timeout ?? Default).TotalSeconds:0} s waiting for: {what}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
     public static async Task<T> ForAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {
         try

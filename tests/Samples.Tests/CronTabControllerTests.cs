@@ -115,15 +115,36 @@ public sealed class CronTabControllerTests : IAsyncLifetime
         await Wait.UntilAsync(() => Task.FromResult(firstLeadership.IsLeader), "replica-1 to lead");
 
         await using var second = ControllerApp.Build(["--port", "0", "--identity", "replica-2"], _client);
+        // Count replica-2's reconciles from before it starts, through its own meter's reconcile-duration histogram.
+        var secondReconciles = 0;
+        var secondMeter = second.Services.GetRequiredService<KubeInformers.Hosting.Metrics.KubeInformersMetrics>().Meter;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter == secondMeter && instrument.Name == KubeInformers.Hosting.Metrics.KubeInformersInstruments.ReconcileDuration)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<double>((_, _, _, _) => Interlocked.Increment(ref secondReconciles));
+        listener.Start();
         await second.StartAsync(); // its caches are warm and it is ready, but it does not reconcile
         var secondLeadership = second.Services.GetRequiredService<KubeInformers.Hosting.LeaderElection.ILeadership>();
         await Wait.UntilAsync(() => Task.FromResult(secondLeadership.CurrentLeader == "replica-1"), "replica-2 to see replica-1 lead");
         Assert.False(secondLeadership.IsLeader);
 
+        // A change both replicas' informers see is reconciled by the leader alone.
+        await CronTabCrd.CreateAsync(_client, "default", "early", "*/2 * * * *", "early:1", 1);
+        await Wait.UntilAsync(async () => (await CronTabAsync("early")).Status?.Phase == "Ready", "replica-1 to reconcile a new CronTab");
+        Assert.Equal(0, Volatile.Read(ref secondReconciles));
+
         await first.StopAsync(); // releases the lease
         await Wait.UntilAsync(() => Task.FromResult(secondLeadership.IsLeader), "replica-2 to take over");
         await CronTabCrd.CreateAsync(_client, "default", "late", "*/1 * * * *", "late:1", 1);
         await Wait.UntilAsync(async () => (await CronTabAsync("late")).Status?.Phase == "Ready", "replica-2 to reconcile a new CronTab");
+        Assert.True(Volatile.Read(ref secondReconciles) > 0);
 
         await second.StopAsync();
     }

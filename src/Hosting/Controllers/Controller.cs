@@ -15,7 +15,9 @@ namespace KubeInformers.Hosting.Controllers;
 /// <see cref="RunAsync"/> runs the workers for one term (for example while this replica is the leader): cancelling its
 /// token cancels the reconciles in flight at once and keeps their keys queued for the next term.
 /// <see cref="ShutDownAsync"/> is the graceful end: no new keys are taken, reconciles in flight finish (drain), and only
-/// when its token fires are they cancelled. Thread-safe; one <see cref="RunAsync"/> at a time.
+/// when its token fires (or <see cref="ControllerOptions{TKey}.DrainTimeout"/> passes) are they cancelled. A reconcile that
+/// throws is logged, counted (<c>kubeinformers.reconcile.errors</c>) and retried with backoff. Thread-safe; one
+/// <see cref="RunAsync"/> at a time.
 /// </para>
 /// </summary>
 /// <typeparam name="TKey">The key type (usually the cache key <c>namespace/name</c>).</typeparam>
@@ -199,6 +201,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
         catch (Exception ex)
         {
             outcome = "error";
+            _metrics?.RecordReconcileError(Name, ex);
             Retry(key, ex);
         }
         finally
@@ -235,12 +238,15 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
 
     /// <summary>
     /// Graceful stop: workers take no new keys; reconciles in flight finish, unless <paramref name="cancellationToken"/> fires
-    /// first (then they are cancelled). The queue is shut down afterwards. Idempotent.
+    /// or <see cref="ControllerOptions{TKey}.DrainTimeout"/> passes first (then they are cancelled). The queue is shut down
+    /// afterwards. Idempotent.
     /// </summary>
     public async Task ShutDownAsync(CancellationToken cancellationToken = default)
     {
         _stopTaking.Cancel(); // synchronously, so no worker takes a new key once this returns
+        using var bound = Options.DrainTimeout is { } drain ? new CancellationTokenSource(drain, _timeProvider) : null;
         using (cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortDrain))
+        using (bound?.Token.Register(static s => ((CancellationTokenSource)s!).Cancel(), _abortDrain))
         {
             try
             {

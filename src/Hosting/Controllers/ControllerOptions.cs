@@ -14,4 +14,23 @@ public sealed class ControllerOptions<TKey> where TKey : notnull
     /// retries for ever, as client-go controllers do.
     /// </summary>
     public int? MaxRetries { get; set; }
+
+    /// <summary>
+    /// How long a graceful shutdown waits for reconciles in flight before cancelling them (null, the default: until the
+    /// host's shutdown token fires).
+    /// </summary>
+    public TimeSpan? DrainTimeout
+    {
+        get => _drainTimeout;
+        set
+        {
+            if (value is { } v)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(v, TimeSpan.Zero, nameof(DrainTimeout));
+            }
+            _drainTimeout = value;
+        }
+    }
+
+    private TimeSpan? _drainTimeout;
 }

@@ -1,6 +1,7 @@
+using System.Net;
 using k8s;
-using k8s.LeaderElection;
-using k8s.LeaderElection.ResourceLock;
+using k8s.Autorest;
+using k8s.Models;
 using KubeInformers.Hosting.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,10 +10,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KubeInformers.Hosting.LeaderElection;
 
 /// <summary>
-/// Lease-based leadership, run as a hosted service with KubernetesClient's <see cref="LeaderElector"/> and a
-/// <see cref="LeaseLock"/>. When the elector reports that leadership was lost (renewal failed for
-/// <see cref="LeaderElectionOptions.RenewDeadline"/>, or the host stops) the current term's token is cancelled
-/// synchronously, so workers stop at once. Thread-safe.
+/// Lease-based leadership, run as a hosted service: client-go's <c>leaderelection</c> algorithm on a
+/// <c>coordination.k8s.io/v1</c> Lease, with every clock read and delay through a <see cref="TimeProvider"/> (so tests drive
+/// it with a fake clock). Every <see cref="LeaderElectionOptions.RetryPeriod"/> a replica tries to acquire or renew: it
+/// takes the lease when it is free or when its record has not changed for the record's lease duration <em>as measured on
+/// this replica's clock since it observed that record</em> (never by comparing another machine's timestamps). The leader
+/// renews every retry period; when a renewal has not succeeded for <see cref="LeaderElectionOptions.RenewDeadline"/>, or it
+/// sees another holder in the record, the term ends and its token is cancelled synchronously, so workers stop at once.
+/// On shutdown the lease is released (when <see cref="LeaderElectionOptions.ReleaseOnShutdown"/>). Thread-safe.
 /// </summary>
 public sealed partial class LeaseLeadership : BackgroundService, ILeadership
 {
@@ -20,23 +25,27 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     private readonly LeaderElectionOptions _options;
     private readonly ILogger _logger;
     private readonly KubeInformersMetrics? _metrics;
+    private readonly TimeProvider _time;
     private readonly object _gate = new();
     private TaskCompletionSource<CancellationToken> _nextTerm = NewTerm();
     private CancellationTokenSource? _term;
     private string? _currentLeader;
-    private LeaseLock? _lock;
     private CancellationToken _stopping;
     private volatile bool _everLed;
+    private string? _observedResourceVersion;
+    private DateTimeOffset _observedAt;
+    private int _attempts;
 
     /// <summary>Creates the leadership service.</summary>
     public LeaseLeadership(IKubernetes client, LeaderElectionOptions options, ILogger<LeaseLeadership>? logger = null,
-        KubeInformersMetrics? metrics = null)
+        KubeInformersMetrics? metrics = null, TimeProvider? timeProvider = null)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _metrics = metrics;
+        _time = timeProvider ?? TimeProvider.System;
         Identity = options.Identity ?? $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
         LeaseNamespace = options.LeaseNamespace ?? PodNamespace() ?? "default";
         LeaseName = options.LeaseName!;
@@ -67,6 +76,9 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     /// <inheritdoc/>
     public string? CurrentLeader => Volatile.Read(ref _currentLeader);
 
+    /// <summary>Acquire/renew attempts completed so far; the next attempt's delay is already scheduled when this increments (tests wait on it).</summary>
+    internal int Attempts => Volatile.Read(ref _attempts);
+
     /// <inheritdoc/>
     public async Task<CancellationToken> WaitForLeadershipAsync(CancellationToken cancellationToken)
     {
@@ -82,38 +94,129 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        _lock = new LeaseLock(_client, LeaseNamespace, LeaseName, Identity);
-        var config = new LeaderElectionConfig(_lock)
-        {
-            LeaseDuration = _options.LeaseDuration,
-            RenewDeadline = _options.RenewDeadline,
-            RetryPeriod = _options.RetryPeriod,
-        };
-        using var elector = new LeaderElector(config);
-        elector.OnStartedLeading += BeginTerm;
-        elector.OnStoppedLeading += EndTerm;
-        elector.OnNewLeader += leader =>
-        {
-            Volatile.Write(ref _currentLeader, leader);
-            Log.NewLeader(_logger, LeaseNamespace, LeaseName, leader);
-        };
-        elector.OnError += error => Log.ElectionError(_logger, LeaseNamespace, LeaseName, error);
         Log.Campaigning(_logger, Identity, LeaseNamespace, LeaseName);
         try
         {
-            await elector.RunAndTryToHoldLeadershipForeverAsync(stoppingToken).ConfigureAwait(false);
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                while (!await TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await NextAttemptAsync(stoppingToken).ConfigureAwait(false);
+                }
+                BeginTerm();
+                var renewedAt = _time.GetUtcNow();
+                while (true)
+                {
+                    await NextAttemptAsync(stoppingToken).ConfigureAwait(false);
+                    if (await TryAcquireOrRenewAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        renewedAt = _time.GetUtcNow();
+                    }
+                    else if (CurrentLeader != Identity || _time.GetUtcNow() - renewedAt >= _options.RenewDeadline)
+                    {
+                        break;
+                    }
+                }
+                EndTerm();
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
         finally
         {
-            // The elector may already have reported the end of the term; the lease record says whether we still hold it.
             EndTerm();
             if (_options.ReleaseOnShutdown && _everLed)
             {
                 await ReleaseAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private Task NextAttemptAsync(CancellationToken cancellationToken)
+    {
+        var delay = Task.Delay(_options.RetryPeriod, _time, cancellationToken); // scheduled before the attempt is counted
+        Interlocked.Increment(ref _attempts);
+        return delay;
+    }
+
+    /// <summary>One attempt: create the lease, take it (free or expired), or renew it. False when another holds it or on error.</summary>
+    private async Task<bool> TryAcquireOrRenewAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        try
+        {
+            V1Lease lease;
+            try
+            {
+                lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, LeaseNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                var created = await _client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
+                {
+                    ApiVersion = "coordination.k8s.io/v1",
+                    Kind = "Lease",
+                    Metadata = new V1ObjectMeta { Name = LeaseName, NamespaceProperty = LeaseNamespace },
+                    Spec = Held(now, acquiredAt: now.UtcDateTime, transitions: 0),
+                }, LeaseNamespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Observe(created, now);
+                return true;
+            }
+
+            Observe(lease, now);
+            var spec = lease.Spec ?? new V1LeaseSpec();
+            var holder = spec.HolderIdentity;
+            var held = !string.IsNullOrEmpty(holder) && holder != Identity
+                && _observedAt + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) > now;
+            if (held)
+            {
+                return false;
+            }
+            var mine = holder == Identity;
+            lease.Spec = Held(now, acquiredAt: mine && spec.AcquireTime is { } acquired ? acquired : now.UtcDateTime,
+                transitions: (spec.LeaseTransitions ?? 0) + (mine || string.IsNullOrEmpty(holder) ? 0 : 1));
+            var updated = await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, LeaseName, LeaseNamespace, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            Observe(updated, now);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return false; // someone else wrote the lease in between: read again next time
+        }
+        catch (Exception ex)
+        {
+            Log.ElectionError(_logger, LeaseNamespace, LeaseName, ex);
+            return false;
+        }
+    }
+
+    private V1LeaseSpec Held(DateTimeOffset now, DateTime acquiredAt, int transitions) => new()
+    {
+        HolderIdentity = Identity,
+        LeaseDurationSeconds = (int)Math.Ceiling(_options.LeaseDuration.TotalSeconds),
+        AcquireTime = acquiredAt,
+        RenewTime = now.UtcDateTime,
+        LeaseTransitions = transitions,
+    };
+
+    /// <summary>Remembers when this replica first saw the record as it is now (the lease's age is measured from then).</summary>
+    private void Observe(V1Lease lease, DateTimeOffset now)
+    {
+        if (lease.Metadata?.ResourceVersion != _observedResourceVersion)
+        {
+            _observedResourceVersion = lease.Metadata?.ResourceVersion;
+            _observedAt = now;
+        }
+        var holder = lease.Spec?.HolderIdentity;
+        if (!string.IsNullOrEmpty(holder) && Interlocked.Exchange(ref _currentLeader, holder) != holder)
+        {
+            Log.NewLeader(_logger, LeaseNamespace, LeaseName, holder);
         }
     }
 
@@ -166,25 +269,19 @@ public sealed partial class LeaseLeadership : BackgroundService, ILeadership
         // Give the lease up (empty holder, 1 s duration) so another replica can take it now rather than after LeaseDuration.
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var record = await _lock!.GetAsync(cts.Token).ConfigureAwait(false);
-            if (record.HolderIdentity != Identity)
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
+            var lease = await _client.CoordinationV1.ReadNamespacedLeaseAsync(LeaseName, LeaseNamespace, cancellationToken: cts.Token).ConfigureAwait(false);
+            if (lease.Spec?.HolderIdentity != Identity)
             {
                 return;
             }
-            var now = DateTime.UtcNow;
-            var released = new LeaderElectionRecord
-            {
-                HolderIdentity = "",
-                LeaseDurationSeconds = 1,
-                AcquireTime = now,
-                RenewTime = now,
-                LeaderTransitions = record.LeaderTransitions,
-            };
-            if (await _lock.UpdateAsync(released, cts.Token).ConfigureAwait(false))
-            {
-                Log.Released(_logger, Identity, LeaseNamespace, LeaseName);
-            }
+            var now = _time.GetUtcNow().UtcDateTime;
+            lease.Spec.HolderIdentity = "";
+            lease.Spec.LeaseDurationSeconds = 1;
+            lease.Spec.AcquireTime = now;
+            lease.Spec.RenewTime = now;
+            await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, LeaseName, LeaseNamespace, cancellationToken: cts.Token).ConfigureAwait(false);
+            Log.Released(_logger, Identity, LeaseNamespace, LeaseName);
         }
         catch (Exception ex)
         {

@@ -35,4 +35,10 @@ public static class KubeInformersInstruments
     public const string IsLeader = "kubeinformers.leader.is_leader";
     /// <summary>Counter: leadership changes of this replica. Tags <c>lease</c>, <c>event</c> (acquired, lost).</summary>
     public const string LeaderTransitions = "kubeinformers.leader.transitions";
+    /// <summary>Counter: reconciles that threw. Tags <c>controller</c>, <c>error</c> (the exception type's name).</summary>
+    public const string ReconcileErrors = "kubeinformers.reconcile.errors";
+    /// <summary>Counter: events the event recorder dropped (its queue was full, or the rate limit spent). Tags <c>controller</c>, <c>reason</c> (queue_full, rate_limited, failed).</summary>
+    public const string EventsDropped = "kubeinformers.events.dropped";
+    /// <summary>Counter: events the event recorder wrote. Tags <c>controller</c>, <c>action</c> (create, series_update).</summary>
+    public const string EventsWritten = "kubeinformers.events.written";
 }

@@ -24,6 +24,9 @@ public sealed class KubeInformersMetrics : IDisposable
     private readonly Histogram<double> _queueLatency;
     private readonly Histogram<double> _reconcileDuration;
     private readonly Counter<long> _leaderTransitions;
+    private readonly Counter<long> _reconcileErrors;
+    private readonly Counter<long> _eventsDropped;
+    private readonly Counter<long> _eventsWritten;
     private readonly ConcurrentDictionary<(string Informer, string Handler), IEventHandlerRegistration> _handlers = new();
     private readonly ConcurrentDictionary<string, Func<int>> _queues = new();
     private readonly ConcurrentDictionary<string, Func<bool>> _leases = new();
@@ -51,6 +54,9 @@ public sealed class KubeInformersMetrics : IDisposable
         _queueLatency = Meter.CreateHistogram<double>(WorkQueueLatency, "s", "Time an item waited in the queue.");
         _reconcileDuration = Meter.CreateHistogram<double>(ReconcileDuration, "s", "Duration of one reconcile.");
         _leaderTransitions = Meter.CreateCounter<long>(LeaderTransitions, "{transition}", "Leadership changes of this replica.");
+        _reconcileErrors = Meter.CreateCounter<long>(ReconcileErrors, "{error}", "Reconciles that threw.");
+        _eventsDropped = Meter.CreateCounter<long>(EventsDropped, "{event}", "Events the recorder dropped.");
+        _eventsWritten = Meter.CreateCounter<long>(EventsWritten, "{event}", "Events the recorder wrote.");
 
         if (monitor is not null)
         {
@@ -138,6 +144,18 @@ public sealed class KubeInformersMetrics : IDisposable
     /// <summary>Records one reconcile.</summary>
     public void RecordReconcile(string controller, string result, TimeSpan duration) =>
         _reconcileDuration.Record(duration.TotalSeconds, new("controller", controller), new("result", result));
+
+    /// <summary>Records a reconcile that threw <paramref name="error"/>.</summary>
+    public void RecordReconcileError(string controller, Exception error) =>
+        _reconcileErrors.Add(1, new("controller", controller), new("error", error?.GetType().Name));
+
+    /// <summary>Records an event the recorder dropped, and why (<c>queue_full</c>, <c>rate_limited</c>, <c>failed</c>).</summary>
+    public void RecordEventDropped(string controller, string reason) =>
+        _eventsDropped.Add(1, new("controller", controller), new("reason", reason));
+
+    /// <summary>Records an event the recorder wrote (<c>create</c> or <c>series_update</c>).</summary>
+    public void RecordEventWritten(string controller, string action) =>
+        _eventsWritten.Add(1, new("controller", controller), new("action", action));
 
     /// <summary>Records a leadership change.</summary>
     public void RecordLeaderTransition(string lease, bool acquired) =>
