@@ -9,7 +9,7 @@ public sealed class DeltaFifoOptions<T> where T : class
     /// <summary>What the consumer already has; needed for deletions on <see cref="DeltaFifo{T}.Replace"/> and for <see cref="DeltaFifo{T}.Resync"/>.</summary>
     public IKnownObjects<T>? KnownObjects { get; init; }
 
-    /// <summary>Whether <see cref="DeltaFifo{T}.Replace"/> records <see cref="DeltaType.Replaced"/> (true) or <see cref="DeltaType.Sync"/> (false, the old behaviour). Informers set it.</summary>
+    /// <summary>Whether <see cref="DeltaFifo{T}.Replace"/> records <see cref="DeltaType.Replaced"/> (true) or <see cref="DeltaType.Sync"/> (false, the old behaviour). client-go informers set it.</summary>
     public bool EmitDeltaTypeReplaced { get; init; }
 
     /// <summary>Runs once on every object as it is queued (never on tombstones or resyncs), e.g. to drop <c>managedFields</c>. Must be idempotent.</summary>
