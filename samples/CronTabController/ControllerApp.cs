@@ -35,7 +35,7 @@ public static class ControllerApp
                 o.Factory.TweakListOptions = (resource, options) => resource.Plural == "configmaps"
                     ? options with { LabelSelector = CronTabReconciler.ManagedByLabel + "=" + CronTabReconciler.ManagedByValue }
                     : options;
-                o.Factory.Transform = StripManagedFields;
+                o.Factory.StripManagedFields = true; // once per object, before it is cached and shared
                 o.LeaderElection.Enabled = !args.Contains("--no-leader-election");
                 o.LeaderElection.LeaseName = "crontab-controller";
                 o.LeaderElection.LeaseNamespace = StringOption(args, "--lease-namespace") ?? "default";
@@ -108,15 +108,6 @@ public static class ControllerApp
                 await emulator.DisposeAsync();
             }
         }
-    }
-
-    private static object StripManagedFields(object obj)
-    {
-        if (obj is IMetadata<k8s.Models.V1ObjectMeta> { Metadata: { } meta })
-        {
-            meta.ManagedFields = null; // runs once per object, before it is cached and shared
-        }
-        return obj;
     }
 
     private static KubernetesClientConfiguration? FindKubeconfig(string? explicitPath)

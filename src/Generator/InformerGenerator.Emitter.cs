@@ -71,6 +71,11 @@ public sealed partial class InformerGenerator
             w.Summary("Whether the informer has delivered its first full list to the cache.");
             w.Line("public bool HasSynced => Informer.HasSynced;");
             w.Line();
+            w.Summary("Sets the informer's transform, run once on every object the server sends before it is cached (never on resyncs or tombstones). Only before the informer starts.");
+            w.Doc("<param name=\"transform\">Returns the object to cache (the same one changed, or another with the same namespace and name); never null.</param>");
+            w.Doc("<exception cref=\"global::System.InvalidOperationException\">The informer has started.</exception>");
+            w.Line($"public void SetTransform(global::System.Func<{model}, {model}> transform) => Informer.SetTransform(transform);");
+            w.Line();
             w.Summary("Registers typed event handlers (unset ones do nothing). Calls for one registration never overlap; a slow handler delays only itself.");
             w.Doc("<param name=\"onAdd\">Called with the object and whether it comes from the initial list (or, for a handler added late, the existing cache).</param>");
             w.Doc("<param name=\"onUpdate\">Called with the old and new object; on a resync both have the same resourceVersion.</param>");
@@ -150,7 +155,7 @@ public sealed partial class InformerGenerator
                 w.Line();
                 w.Summary("A lister restricted to <paramref name=\"namespace\"/>.");
                 w.Doc("<param name=\"namespace\">The namespace.</param>");
-                w.Line($"public {output.Qualify(nsLister)} Namespace(string @namespace) => new {output.Qualify(nsLister)}(Inner.Namespace(@namespace), Inner.Indexer);");
+                w.Line($"public {output.Qualify(nsLister)} Namespace(string @namespace) => new {output.Qualify(nsLister)}(Inner.Namespace(@namespace));");
             }
             else
             {
@@ -181,13 +186,7 @@ public sealed partial class InformerGenerator
             w.Open($"{access} sealed partial class {nsLister}");
             w.Summary("Wraps a runtime namespace lister.");
             w.Doc("<param name=\"inner\">The runtime namespace lister.</param>");
-            w.Doc("<param name=\"indexer\">The informer's cache, which <paramref name=\"inner\"/> must read.</param>");
-            w.Open($"public {nsLister}({Ns}NamespaceLister<{model}> inner, {Ns}IIndexer<{model}> indexer)");
-            w.Line("Inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
-            w.Open("if (indexer is null)");
-            w.Line("throw new global::System.ArgumentNullException(nameof(indexer));");
-            w.Close();
-            w.Close();
+            w.Line($"public {nsLister}({Ns}NamespaceLister<{model}> inner) => Inner = inner ?? throw new global::System.ArgumentNullException(nameof(inner));");
             w.Line();
             w.Summary("The runtime namespace lister this one wraps.");
             w.Line($"public {Ns}NamespaceLister<{model}> Inner {{ get; }}");
@@ -248,33 +247,7 @@ public sealed partial class InformerGenerator
             w.Summary("Adds to <paramref name=\"informer\"/> the indexes of <see cref=\"Indexers\"/> it does not have yet (an index of the same name already there is kept). Safe to call more than once.");
             w.Doc("<param name=\"informer\">The informer.</param>");
             w.Open($"public static void AddTo({Ns}SharedIndexInformer<{model}> informer)");
-            w.Line("if (Indexers.Count == 0)");
-            w.Open();
-            w.Line("return;");
-            w.Close();
-            w.Line();
-            w.Line("// AddIndexers is all-or-nothing; if another wrapper of the same informer registers some of these at the same time, re-read and retry.");
-            w.Open("for (var attempt = 0; ; attempt++)");
-            w.Line("var existing = informer.Indexer.Indexers;");
-            w.Line($"global::System.Collections.Generic.Dictionary<string, {indexFunc}>? missing = null;");
-            w.Open("foreach (var pair in Indexers)");
-            w.Open("if (!existing.ContainsKey(pair.Key))");
-            w.Line($"(missing ??= new global::System.Collections.Generic.Dictionary<string, {indexFunc}>(global::System.StringComparer.Ordinal)).Add(pair.Key, pair.Value);");
-            w.Close();
-            w.Close();
-            w.Line();
-            w.Open("if (missing is null)");
-            w.Line("return;");
-            w.Close();
-            w.Line();
-            w.Open("try");
-            w.Line("informer.AddIndexers(missing);");
-            w.Line("return;");
-            w.Close();
-            w.Line("catch (global::System.ArgumentException) when (attempt < 2)");
-            w.Open();
-            w.Close();
-            w.Close();
+            w.Line("(informer ?? throw new global::System.ArgumentNullException(nameof(informer))).EnsureIndexers(Indexers);");
             w.Close();
             foreach (var index in r.Indexes)
             {

@@ -58,6 +58,29 @@ public sealed class EmulatorTests : EmulatorTestBase
     }
 
     [Fact]
+    public async Task TheGeneratedInformersTransformRunsBeforeCachingOnListedAndWatchedObjectsAndOnlyBeforeStart()
+    {
+        Emulator.Seed(Pod("team-a", "web-1", "node-1", "nginx:1.27"));
+
+        await using var factory = new InformerFactory(Client);
+        var pods = factory.Core.V1.Pods;
+        pods.SetTransform(p =>
+        {
+            p.Metadata.Labels = new Dictionary<string, string>(p.Metadata.Labels ?? new Dictionary<string, string>()) { ["transformed"] = "yes" };
+            return p;
+        });
+        factory.Start();
+        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        Assert.Throws<InvalidOperationException>(() => pods.SetTransform(p => p));
+
+        await Client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-1", "node-2", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());
+        await Wait.UntilAsync(() => pods.Lister.Get("team-b", "db-1") is not null, "the watched pod");
+
+        Assert.All(pods.Lister.List(), p => Assert.Equal("yes", p.Metadata.Labels["transformed"]));
+        Assert.Equal(2, pods.Lister.List("transformed=yes").Count);
+    }
+
+    [Fact]
     public async Task CustomResourceInformerDeliversTypedEventsAndKeepsIndexesCurrent()
     {
         Emulator.Seed(Objects.CronTab("team-a", "backup", "0 3 * * *", 1, "blue", "backup:1"));

@@ -242,6 +242,7 @@ public class GeneratorBaselineTests
                     var onNode = pods.Lister.ByNode("node-1");
                     var inNs = pods.Lister.Namespace("default").ByImage("nginx");
                     var owned = pods.Lister.ByOwner("uid");
+                    pods.SetTransform(p => { p.Metadata.ManagedFields = null; return p; });
                     var crons = factory.Stable.V1.CronTabs;
                     crons.AddEventHandler(
                         onAdd: (obj, initial) => _ = obj.Spec?.CronSpec,

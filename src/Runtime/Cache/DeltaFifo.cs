@@ -9,7 +9,7 @@ public sealed class DeltaFifoOptions<T> where T : class
     /// <summary>What the consumer already has; needed for deletions on <see cref="DeltaFifo{T}.Replace"/> and for <see cref="DeltaFifo{T}.Resync"/>.</summary>
     public IKnownObjects<T>? KnownObjects { get; init; }
 
-    /// <summary>Whether <see cref="DeltaFifo{T}.Replace"/> records <see cref="DeltaType.Replaced"/> (true) or <see cref="DeltaType.Sync"/> (false, the old behaviour). Informers set it.</summary>
+    /// <summary>Whether <see cref="DeltaFifo{T}.Replace"/> records <see cref="DeltaType.Replaced"/> (true) or <see cref="DeltaType.Sync"/> (false, the old behaviour). client-go informers set it.</summary>
     public bool EmitDeltaTypeReplaced { get; init; }
 
     /// <summary>Runs once on every object as it is queued (never on tombstones or resyncs), e.g. to drop <c>managedFields</c>. Must be idempotent.</summary>
@@ -20,12 +20,6 @@ public sealed class DeltaFifoOptions<T> where T : class
 /// <param name="deltas">The key's deltas, oldest first; never empty.</param>
 /// <param name="isInInitialList">Whether these deltas came from the first <see cref="DeltaFifo{T}.Replace"/> and it has not yet been fully popped.</param>
 public delegate void DeltaProcessor<T>(IReadOnlyList<Delta<T>> deltas, bool isInInitialList) where T : class;
-
-/// <summary>
-/// Processes the deltas of one key popped by <see cref="DeltaFifo{T}.TryPop"/>: the key as the queue computed it, and a delta
-/// list that is only lent for the call (the queue reuses it afterwards, so the processor must not keep it).
-/// </summary>
-internal delegate void KeyedDeltaProcessor<T>(string key, List<Delta<T>> deltas, bool isInInitialList) where T : class;
 
 /// <summary>Thrown by <see cref="DeltaFifo{T}.PopAsync"/> once the queue is closed.</summary>
 public sealed class FifoClosedException : InvalidOperationException
@@ -38,9 +32,13 @@ public sealed class FifoClosedException : InvalidOperationException
 /// A producer/consumer queue of per-key change lists, with client-go DeltaFIFO semantics: one entry per key, in the order
 /// keys were first queued; consecutive deletes collapse; <see cref="Replace"/> infers deletions as
 /// <c>DeletedFinalStateUnknown</c> tombstones; <see cref="Resync"/> skips keys with queued changes.
-/// Thread-safe: one producer (the reflector) and any number of consumers.
+/// Thread-safe: one producer and any number of consumers.
 /// </summary>
 /// <remarks>
+/// <para>A standalone type for code that wants client-go's queue between a <see cref="Reflector{T}"/> (it is an
+/// <see cref="IReflectorStore{T}"/>) and its own consumer loop. <see cref="SharedIndexInformer{T}"/> does not use it:
+/// the informer applies each change to its cache directly and turns a relist into changes with a relist diff, which
+/// gives handlers what this queue's pop loop would (tombstones for vanished objects, resync of unchanged ones).</para>
 /// <para>Semantics (client-go <c>tools/cache/delta_fifo.go</c>):</para>
 /// <list type="bullet">
 /// <item>A key is queued once; later changes append to its delta list and it keeps its place in line.</item>
@@ -67,8 +65,7 @@ public sealed class FifoClosedException : InvalidOperationException
 /// The key function and the transform (user code) run before the lock is taken, except for <see cref="Delete"/>, which
 /// transforms only deletes it keeps.</para>
 /// <para>Allocation: an enqueue for an already-queued key allocates nothing but list growth; a new key allocates
-/// its delta list, unless one popped through the internal <see cref="TryPop"/> can be reused. A pop of a queued key
-/// allocates nothing.</para>
+/// its delta list (which the processor then owns). A pop of a queued key allocates nothing.</para>
 /// </remarks>
 public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
 {
@@ -79,8 +76,6 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
     private readonly IKnownObjects<T>? _knownObjects;
     private readonly bool _emitDeltaTypeReplaced;
     private readonly Func<T, T>? _transform;
-    // Delta lists returned by TryPop's processor, reused for new keys (a pop-per-write consumer then allocates none).
-    private readonly Stack<List<Delta<T>>> _spareLists = new();
 
     private bool _populated;
     private int _initialPopulationCount;
@@ -178,17 +173,7 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
     /// Every key is computed before anything is queued, so an object without a key fails the whole call and changes nothing.
     /// <paramref name="resourceVersion"/> is not used by the queue.
     /// </remarks>
-    public void Replace(IReadOnlyList<T> items, string resourceVersion) => ReplaceOrApply(items, direct: null);
-
-    /// <summary>
-    /// <see cref="Replace"/>, with a shortcut for the first list: when nothing was ever queued,
-    /// <paramref name="direct"/> is offered the keys and (transformed) objects, in list order, under the queue's lock. If it
-    /// applies them itself (returns true), the queue records the list as queued and popped at once (synced) and queues
-    /// nothing; if it returns false it must have changed nothing, and the list is queued as usual.
-    /// </summary>
-    /// <remarks>The informer uses it to build its cache and initial notifications straight from the list; what handlers
-    /// see is what popping the queued list would have given them (every key once, as an initial add, in list order).</remarks>
-    internal void ReplaceOrApply(IReadOnlyList<T> items, Func<string[], T[], bool>? direct)
+    public void Replace(IReadOnlyList<T> items, string resourceVersion)
     {
         ArgumentNullException.ThrowIfNull(items);
         var itemKeys = new string[items.Count];
@@ -200,7 +185,7 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
 
         // Transform outside the lock (user code), once per listed object.
         IReadOnlyList<T> objects = items;
-        if (_transform is not null || direct is not null)
+        if (_transform is not null)
         {
             var copy = new T[items.Count];
             for (var i = 0; i < copy.Length; i++)
@@ -209,19 +194,6 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
             }
 
             objects = copy;
-        }
-
-        if (direct is not null)
-        {
-            lock (_lock)
-            {
-                if (!_populated && _queue.Count == 0 && !_closed && direct(itemKeys, (T[])objects))
-                {
-                    _populated = true;
-                    _initialPopulationCount = 0;
-                    return;
-                }
-            }
         }
 
         var keys = new HashSet<string>(itemKeys, StringComparer.Ordinal);
@@ -369,40 +341,6 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
         return PopSlowAsync(process, wait, cancellationToken);
     }
 
-    /// <summary>
-    /// Pops the head key, if any, and runs <paramref name="process"/> on it under the queue's lock, as
-    /// <see cref="PopAsync"/> does, without waiting: false when the queue is empty or closed. The delta list is only lent
-    /// to <paramref name="process"/> and reused afterwards. If <paramref name="process"/> throws, the exception propagates
-    /// and the popped deltas are dropped.
-    /// </summary>
-    /// <remarks>For a consumer that drains the queue on the producer's thread right after each write (the informer),
-    /// so that no thread has to be woken per change.</remarks>
-    internal bool TryPop(KeyedDeltaProcessor<T> process)
-    {
-        lock (_lock)
-        {
-            if (_closed || !TryDequeueLocked(out var key, out var deltas, out var isInInitialList))
-            {
-                return false;
-            }
-
-            try
-            {
-                process(key, deltas, isInInitialList);
-            }
-            finally
-            {
-                if (deltas.Capacity <= 8 && _spareLists.Count < 16)
-                {
-                    deltas.Clear();
-                    _spareLists.Push(deltas);
-                }
-            }
-
-            return true;
-        }
-    }
-
     /// <summary>Closes the queue: waiting and later <see cref="PopAsync"/> calls throw <see cref="FifoClosedException"/>.</summary>
     public void Close()
     {
@@ -476,7 +414,7 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
     {
         if (!_items.TryGetValue(key, out var deltas))
         {
-            deltas = _spareLists.TryPop(out var spare) ? spare : new List<Delta<T>>(2);
+            deltas = new List<Delta<T>>(2);
             _items.Add(key, deltas);
             _queue.Enqueue(key);
         }

@@ -7,7 +7,8 @@ namespace KubeInformers;
 public delegate IEnumerable<string> IndexFunc<in T>(T obj);
 
 /// <summary>
-/// The read side of an informer's cache: thread-safe lookups by key and by named index.
+/// The read side of an informer's cache: thread-safe lookups by key and by named index. It has no write member: only
+/// the informer that owns the cache writes it (<see cref="SharedIndexInformer{T}.Indexer"/> hands out this view).
 /// Returned objects are shared with every other reader: never mutate them (copy first).
 /// </summary>
 public interface IIndexer<T> : IKnownObjects<T> where T : class

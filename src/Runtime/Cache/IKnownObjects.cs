@@ -4,7 +4,8 @@ namespace KubeInformers;
 
 /// <summary>
 /// The keys and objects a <see cref="DeltaFifo{T}"/> consults on <see cref="DeltaFifo{T}.Replace"/> and
-/// <see cref="DeltaFifo{T}.Resync"/> to know what the consumer already has (normally the informer's <see cref="Indexer{T}"/>).
+/// <see cref="DeltaFifo{T}.Resync"/> to know what the consumer already has (for example its cache, an <see cref="IIndexer{T}"/>),
+/// and that the informer's relist diff reads the cache through.
 /// </summary>
 public interface IKnownObjects<T> where T : class
 {

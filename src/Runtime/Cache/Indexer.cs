@@ -19,7 +19,7 @@ public static class StandardIndexes
     public static IndexFunc<T> NamespaceIndexFunc<T>() where T : class, IKubernetesObject<V1ObjectMeta>
         => NamespaceIndexFuncHolder<T>.Instance;
 
-    /// <summary>A dictionary holding only the <see cref="Namespace"/> index, ready for <see cref="Indexer{T}"/>'s constructor.</summary>
+    /// <summary>A dictionary holding only the <see cref="Namespace"/> index, ready for an index-function set (e.g. an informer's <c>Indexers</c> option).</summary>
     public static IReadOnlyDictionary<string, IndexFunc<T>> NamespaceIndexers<T>() where T : class, IKubernetesObject<V1ObjectMeta>
         => new Dictionary<string, IndexFunc<T>>(StringComparer.Ordinal) { [Namespace] = NamespaceIndexFunc<T>() };
 
@@ -28,7 +28,7 @@ public static class StandardIndexes
         public static readonly IndexFunc<T> Instance = new NamespaceIndex<T>().Values;
     }
 
-    /// <summary>The namespace index function; <see cref="Indexer{T}"/> recognises it and reads the single value without an array.</summary>
+    /// <summary>The namespace index function; the informer's cache recognises it and reads the single value without an array.</summary>
     private sealed class NamespaceIndex<T> : ISingleValueIndex<T> where T : class, IKubernetesObject<V1ObjectMeta>
     {
         public string? Value(T obj) => obj.Metadata?.NamespaceProperty is { Length: > 0 } ns ? ns : null;
@@ -39,7 +39,7 @@ public static class StandardIndexes
 
 /// <summary>
 /// Implemented by the target of an <see cref="IndexFunc{T}"/> that yields at most one value per object, so that
-/// <see cref="Indexer{T}"/> can read that value without the array the delegate returns.
+/// the informer's cache can read that value without the array the delegate returns.
 /// </summary>
 internal interface ISingleValueIndex<in T>
 {
@@ -48,31 +48,33 @@ internal interface ISingleValueIndex<in T>
 }
 
 /// <summary>
-/// A thread-safe object store keyed by <see cref="CacheKeys"/> with named, multi-valued indexes.
-/// One writer (the informer) and any number of concurrent readers; readers never wait on a writer longer than a swap.
-/// Only the informer that owns it writes to it; everyone else reads it through <see cref="IIndexer{T}"/>.
+/// The informer's cache: an object store keyed by <see cref="CacheKeys"/> with named, multi-valued indexes. One writer at
+/// a time and any number of concurrent readers; readers never wait on a writer longer than a swap.
 /// </summary>
 /// <remarks>
+/// <para>Who may call it: only the informer that owns it writes to it, always under the informer's write lock (so the
+/// writes here take no lock of their own to serialize writers). Everyone else gets it typed as <see cref="IIndexer{T}"/>,
+/// which has no write member, and this type is internal, so a reader cannot cast its way to the writer.</para>
 /// <para>Design (the read side is every controller's hot path):</para>
 /// <list type="bullet">
 /// <item>Objects live in a <see cref="ConcurrentDictionary{TKey,TValue}"/>: <see cref="GetByKey"/> and
 /// <see cref="TryGetByKey"/> take no lock and allocate nothing.</item>
 /// <item>Indexes (<c>name → value → set of keys</c>) are plain dictionaries guarded by a <see cref="ReaderWriterLockSlim"/>.
 /// Index reads, <see cref="List"/> and <see cref="ListKeys"/> take the read lock; they allocate only their result.</item>
-/// <item>Writers are serialized by a separate writer lock. A writer runs the index functions (user code) and builds
-/// everything it can <em>before</em> it takes the write lock, which it holds only to mutate the dictionaries
-/// (an O(index values) update, or a reference swap for <see cref="Replace"/> and <see cref="AddIndexers"/>).</item>
+/// <item>A write runs the index functions (user code) and builds everything it can <em>before</em> it takes the write
+/// lock, which it holds only to mutate the dictionaries (an O(index values) update, or a reference swap for
+/// <see cref="Replace"/>, <see cref="TryLoad"/> and <see cref="AddIndexers"/>). An update that changes no index value
+/// takes no lock of this type at all: it swaps the object in the dictionary.</item>
 /// <item>Empty key sets are removed from an index as soon as they become empty.</item>
 /// </list>
 /// <para>Stored objects are shared with every reader: never mutate them.</para>
 /// </remarks>
-public sealed class Indexer<T> : IIndexer<T> where T : class
+internal sealed class Indexer<T> : IIndexer<T> where T : class
 {
     private readonly Func<T, string> _keyFunc;
-    private readonly object _writerLock = new();
     private readonly ReaderWriterLockSlim _rw = new(LockRecursionPolicy.NoRecursion);
 
-    // Replaced wholesale by Replace (under the write lock); read without a lock by GetByKey/TryGetByKey.
+    // Replaced wholesale by Replace and TryLoad (under the write lock); read without a lock by GetByKey/TryGetByKey.
     private volatile ConcurrentDictionary<string, T> _items;
     // Replaced wholesale by Replace and AddIndexers. Its function set never changes once published; its index
     // dictionaries are mutated only under the write lock (by Add/Update/Delete).
@@ -108,6 +110,8 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, IndexFunc<T>> Indexers => _indexSet.ReadOnlyFuncs;
 
+    // Writes: one writer at a time (the informer calls them under its write lock; tests from one thread).
+
     /// <summary>Adds or replaces an object.</summary>
     public void Add(T obj) => Put(obj);
 
@@ -129,27 +133,24 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     /// <summary>Removes the object stored under <paramref name="key"/>, if any.</summary>
     internal void DeleteByKey(string key)
     {
-        lock (_writerLock)
+        var items = _items;
+        if (!items.TryGetValue(key, out var old))
         {
-            var items = _items;
-            if (!items.TryGetValue(key, out var old))
-            {
-                return;
-            }
+            return;
+        }
 
-            var indexSet = _indexSet;
-            var oldValues = indexSet.Compute(old);
-            _rw.EnterWriteLock();
-            try
-            {
-                items.TryRemove(key, out _);
-                _count--;
-                indexSet.Remove(key, oldValues);
-            }
-            finally
-            {
-                _rw.ExitWriteLock();
-            }
+        var indexSet = _indexSet;
+        var oldValues = indexSet.Compute(old);
+        _rw.EnterWriteLock();
+        try
+        {
+            items.TryRemove(key, out _);
+            _count--;
+            indexSet.Remove(key, oldValues);
+        }
+        finally
+        {
+            _rw.ExitWriteLock();
         }
     }
 
@@ -161,25 +162,22 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     /// <remarks>The informer's initial list: one sized dictionary and one pass per index instead of one locked update per object.</remarks>
     internal bool TryLoad(string[] keys, T[] objects)
     {
-        lock (_writerLock)
+        if (_count != 0)
         {
-            if (_count != 0)
+            return false;
+        }
+
+        var newItems = NewItems(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (!newItems.TryAdd(keys[i], objects[i]))
             {
                 return false;
             }
-
-            var newItems = NewItems(keys.Length);
-            for (var i = 0; i < keys.Length; i++)
-            {
-                if (!newItems.TryAdd(keys[i], objects[i]))
-                {
-                    return false;
-                }
-            }
-
-            Publish(newItems, _indexSet.Rebuilt(newItems));
-            return true;
         }
+
+        Publish(newItems, _indexSet.Rebuilt(newItems));
+        return true;
     }
 
     /// <summary>Removes an object (by its key). Removing an object that is not stored does nothing.</summary>
@@ -197,21 +195,18 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     public void Replace(IEnumerable<T> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        lock (_writerLock)
+        var indexSet = _indexSet;
+        var newItems = NewItems(items is ICollection<T> c ? c.Count : 0);
+        foreach (var item in items)
         {
-            var indexSet = _indexSet;
-            var newItems = NewItems(items is ICollection<T> c ? c.Count : 0);
-            foreach (var item in items)
-            {
-                ArgumentNullException.ThrowIfNull(item, nameof(items));
-                newItems[_keyFunc(item)] = item;
-            }
-
-            Publish(newItems, indexSet.Rebuilt(newItems));
+            ArgumentNullException.ThrowIfNull(item, nameof(items));
+            newItems[_keyFunc(item)] = item;
         }
+
+        Publish(newItems, indexSet.Rebuilt(newItems));
     }
 
-    /// <summary>Makes content and indexes built aside visible to readers at once. The caller holds <c>_writerLock</c>.</summary>
+    /// <summary>Makes content and indexes built aside visible to readers at once.</summary>
     private void Publish(ConcurrentDictionary<string, T> items, IndexSet indexSet)
     {
         _rw.EnterWriteLock();
@@ -232,48 +227,45 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
     public void AddIndexers(IReadOnlyDictionary<string, IndexFunc<T>> indexers)
     {
         ArgumentNullException.ThrowIfNull(indexers);
-        lock (_writerLock)
+        var indexSet = _indexSet;
+        foreach (var (name, func) in indexers)
         {
-            var indexSet = _indexSet;
-            foreach (var (name, func) in indexers)
+            ArgumentNullException.ThrowIfNull(name, nameof(indexers));
+            if (func is null)
             {
-                ArgumentNullException.ThrowIfNull(name, nameof(indexers));
-                if (func is null)
-                {
-                    throw new ArgumentException($"The index function '{name}' is null.", nameof(indexers));
-                }
-
-                if (indexSet.Funcs.ContainsKey(name))
-                {
-                    throw new ArgumentException($"An index named '{name}' already exists; index names must be unique.", nameof(indexers));
-                }
+                throw new ArgumentException($"The index function '{name}' is null.", nameof(indexers));
             }
 
-            if (indexers.Count == 0)
+            if (indexSet.Funcs.ContainsKey(name))
             {
-                return;
+                throw new ArgumentException($"An index named '{name}' already exists; index names must be unique.", nameof(indexers));
             }
+        }
 
-            // Build the new indexes while readers keep using the old ones; only this writer mutates items.
-            var funcs = new Dictionary<string, IndexFunc<T>>(indexSet.Funcs, StringComparer.Ordinal);
-            var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(indexSet.Indices, StringComparer.Ordinal);
-            var items = _items;
-            foreach (var (name, func) in indexers)
-            {
-                funcs.Add(name, func);
-                indices.Add(name, IndexSet.Build(func, items));
-            }
+        if (indexers.Count == 0)
+        {
+            return;
+        }
 
-            var newIndexSet = new IndexSet(funcs, indices);
-            _rw.EnterWriteLock();
-            try
-            {
-                _indexSet = newIndexSet;
-            }
-            finally
-            {
-                _rw.ExitWriteLock();
-            }
+        // Build the new indexes while readers keep using the old ones; there is one writer, so items do not change meanwhile.
+        var funcs = new Dictionary<string, IndexFunc<T>>(indexSet.Funcs, StringComparer.Ordinal);
+        var indices = new Dictionary<string, Dictionary<string, HashSet<string>>>(indexSet.Indices, StringComparer.Ordinal);
+        var items = _items;
+        foreach (var (name, func) in indexers)
+        {
+            funcs.Add(name, func);
+            indices.Add(name, IndexSet.Build(func, items));
+        }
+
+        var newIndexSet = new IndexSet(funcs, indices);
+        _rw.EnterWriteLock();
+        try
+        {
+            _indexSet = newIndexSet;
+        }
+        finally
+        {
+            _rw.ExitWriteLock();
         }
     }
 
@@ -548,45 +540,42 @@ public sealed class Indexer<T> : IIndexer<T> where T : class
 
     private T? Put(string key, T obj)
     {
-        lock (_writerLock)
+        var items = _items;
+        var indexSet = _indexSet;
+        var present = items.TryGetValue(key, out var current);
+        if (present && indexSet.SameValues(current!, obj))
         {
-            var items = _items;
-            var indexSet = _indexSet;
-            var present = items.TryGetValue(key, out var current);
-            if (present && indexSet.SameValues(current!, obj))
-            {
-                // The usual update: no index value changes, so only the object is swapped. Readers under the read lock
-                // see the old or the new object, and either agrees with the index; the count does not change.
-                items[key] = obj;
-                return current;
-            }
-
-            var newValues = indexSet.Compute(obj);
-            // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
-            // Writers hold _writerLock, so the object looked up above is still the current one.
-            var oldValues = present ? indexSet.Compute(current!) : null;
-            _rw.EnterWriteLock();
-            try
-            {
-                items[key] = obj;
-                if (oldValues is null)
-                {
-                    _count++;
-                }
-                else
-                {
-                    indexSet.Remove(key, oldValues);
-                }
-
-                indexSet.Add(key, newValues);
-            }
-            finally
-            {
-                _rw.ExitWriteLock();
-            }
-
+            // The usual update: no index value changes, so only the object is swapped. Readers under the read lock
+            // see the old or the new object, and either agrees with the index; the count does not change.
+            items[key] = obj;
             return current;
         }
+
+        var newValues = indexSet.Compute(obj);
+        // Non-null exactly when the key was present (Compute returns an empty array when there are no indexes).
+        // There is one writer, so the object looked up above is still the current one.
+        var oldValues = present ? indexSet.Compute(current!) : null;
+        _rw.EnterWriteLock();
+        try
+        {
+            items[key] = obj;
+            if (oldValues is null)
+            {
+                _count++;
+            }
+            else
+            {
+                indexSet.Remove(key, oldValues);
+            }
+
+            indexSet.Add(key, newValues);
+        }
+        finally
+        {
+            _rw.ExitWriteLock();
+        }
+
+        return current;
     }
 
     private static ConcurrentDictionary<string, T> NewItems(int capacity)

@@ -15,18 +15,21 @@ namespace KubeInformers;
 /// (e.g. to send an update).</para>
 /// <para><see cref="List(LabelSelector?)"/> with no selector (or <see cref="LabelSelector.Everything"/>) returns the
 /// cache's list without evaluating anything; with a selector, it filters in one pass under the cache's read lock when
-/// the cache is an <see cref="Indexer{T}"/>. <see cref="List(LabelSelector?)"/> and <see cref="ByIndex"/> allocate only
+/// the cache is an informer's. <see cref="List(LabelSelector?)"/> and <see cref="ByIndex"/> allocate only
 /// the array they return, sized to the result.</para>
 /// </remarks>
 public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IIndexer<T> _indexer;
+    // The informer's cache behind the read-only view, for the allocation-free paths; null for another IIndexer.
+    private readonly Indexer<T>? _cache;
 
     /// <summary>Creates a lister over <paramref name="indexer"/>.</summary>
     public Lister(IIndexer<T> indexer)
     {
         ArgumentNullException.ThrowIfNull(indexer);
         _indexer = indexer;
+        _cache = indexer as Indexer<T>;
     }
 
     /// <summary>The cache this lister reads.</summary>
@@ -49,7 +52,7 @@ public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     /// <summary>Gets a namespaced object, or <see langword="null"/> when the cache has none.</summary>
     public T? Get(string @namespace, string name) =>
-        _indexer is Indexer<T> indexer ? indexer.GetByNamespaceAndName(@namespace, name) : _indexer.GetByKey(CacheKeys.For(@namespace, name));
+        _cache is { } cache ? cache.GetByNamespaceAndName(@namespace, name) : _indexer.GetByKey(CacheKeys.For(@namespace, name));
 
     /// <summary>The objects whose index <paramref name="indexName"/> contains <paramref name="value"/>.</summary>
     /// <exception cref="KeyNotFoundException">No index of that name exists.</exception>
@@ -72,6 +75,8 @@ public class Lister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly IIndexer<T> _indexer;
+    // The informer's cache behind the read-only view, for the allocation-free paths; null for another IIndexer.
+    private readonly Indexer<T>? _cache;
     private readonly string _namespace;
 
     /// <summary>Creates a lister over <paramref name="indexer"/> for <paramref name="namespace"/>.</summary>
@@ -80,6 +85,7 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
         ArgumentNullException.ThrowIfNull(indexer);
         ArgumentNullException.ThrowIfNull(@namespace);
         _indexer = indexer;
+        _cache = indexer as Indexer<T>;
         _namespace = @namespace;
     }
 
@@ -103,8 +109,8 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
             }
 
             // The namespace index is visited in place: only the matching objects are collected.
-            return _indexer is Indexer<T> concrete
-                ? ListerFiltering.FilterIndex(concrete, StandardIndexes.Namespace, _namespace, selector!)
+            return _cache is { } cache
+                ? ListerFiltering.FilterIndex(cache, StandardIndexes.Namespace, _namespace, selector!)
                 : ListerFiltering.Filter(_indexer.ByIndex(StandardIndexes.Namespace, _namespace), selector!, owned: false);
         }
 
@@ -117,7 +123,7 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
 
     /// <summary>Gets an object by name, or <see langword="null"/> when the cache has none.</summary>
     public T? Get(string name) =>
-        _indexer is Indexer<T> indexer ? indexer.GetByNamespaceAndName(_namespace, name) : _indexer.GetByKey(CacheKeys.For(_namespace, name));
+        _cache is { } cache ? cache.GetByNamespaceAndName(_namespace, name) : _indexer.GetByKey(CacheKeys.For(_namespace, name));
 
     /// <summary>
     /// The namespace's objects whose index <paramref name="indexName"/> contains <paramref name="value"/> (all namespaces
@@ -127,18 +133,18 @@ public class NamespaceLister<T> where T : class, IKubernetesObject<V1ObjectMeta>
     public IReadOnlyList<T> ByIndex(string indexName, string value)
     {
         var matches = _indexer.ByIndex(indexName, value);
-        return _namespace.Length == 0 ? matches : ListerFiltering.InNamespace(matches, _namespace, owned: _indexer is Indexer<T>);
+        return _namespace.Length == 0 ? matches : ListerFiltering.InNamespace(matches, _namespace, owned: _cache is not null);
     }
 }
 
 /// <summary>
 /// Shared filtering for listers. Every result is an array of exactly the matching objects: a cache scan collects into a
-/// pooled buffer, and a list the cache handed over (a fresh array from <see cref="Indexer{T}"/>) is filtered in place, so
+/// pooled buffer, and a list the cache handed over (a fresh array from the informer's cache) is filtered in place, so
 /// no list grows and nothing is copied twice.
 /// </summary>
 internal static class ListerFiltering
 {
-    /// <summary>Scans the cache (under its read lock when it is an <see cref="Indexer{T}"/>) for objects in <paramref name="namespace"/> (any when null) matching <paramref name="selector"/>.</summary>
+    /// <summary>Scans the cache (under its read lock when it is the informer's) for objects in <paramref name="namespace"/> (any when null) matching <paramref name="selector"/>.</summary>
     public static IReadOnlyList<T> Filter<T>(IIndexer<T> indexer, LabelSelector selector, string? @namespace = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {

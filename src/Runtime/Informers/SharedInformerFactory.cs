@@ -21,8 +21,13 @@ public sealed class SharedInformerFactoryOptions
     public TimeSpan DefaultResyncPeriod { get; set; }
     /// <summary>Resync periods per object type, overriding <see cref="DefaultResyncPeriod"/>.</summary>
     public IDictionary<Type, TimeSpan> ResyncPeriods { get; } = new Dictionary<Type, TimeSpan>();
-    /// <summary>A transform run once on every object before caching (e.g. to drop managedFields). Must be idempotent and return an object of the same type.</summary>
-    public Func<object, object>? Transform { get; set; }
+    /// <summary>
+    /// Drop <c>metadata.managedFields</c> from every object of every informer this factory creates, before it is cached
+    /// (default false); see <see cref="SharedIndexInformerOptions{T}.StripManagedFields"/>. For any other change to the
+    /// cached objects, set a typed transform on the informer: <see cref="SharedIndexInformer{T}.SetTransform"/>
+    /// (<c>factory.Core.V1.Pods.SetTransform(p => ...)</c> on a generated factory).
+    /// </summary>
+    public bool StripManagedFields { get; set; }
     /// <summary>Reflector options for every informer.</summary>
     public ReflectorOptions Reflector { get; set; } = new();
     /// <summary>
@@ -114,13 +119,11 @@ public class SharedInformerFactory : IAsyncDisposable
                 listWatchOptions = tweak(resource, listWatchOptions) ?? listWatchOptions;
             }
 
-            var transform = Options.Transform;
             var informer = new SharedIndexInformer<T>(CreateListWatch<T>(resource, listWatchOptions), new SharedIndexInformerOptions<T>
             {
                 Resource = resource,
                 DefaultResyncPeriod = Options.ResyncPeriods.TryGetValue(typeof(T), out var resync) ? resync : Options.DefaultResyncPeriod,
-                Transform = transform is null ? null : obj => transform(obj) as T ?? throw new InvalidOperationException(
-                    $"The factory's transform returned an object that is not a {typeof(T).Name} for {resource}."),
+                StripManagedFields = Options.StripManagedFields,
                 Reflector = Options.Reflector,
             }, _loggerFactory, _time);
             _informers.Add((typeof(T), resource), informer);

@@ -54,7 +54,7 @@ public static class SyncPaths
                 if (path == "ours-1thread")
                     options.ListDecodeParallelism = 1;
                 if (path == "ours-lean")
-                    options.Transform = static o => { if (o is IMetadata<V1ObjectMeta> m && m.Metadata is { } meta) meta.ManagedFields = null; return o; };
+                    options.StripManagedFields = true;
                 var factory = new SharedInformerFactory(client, options);
                 var informer = factory.InformerFor<V1Pod>(Pods);
                 factory.Start();

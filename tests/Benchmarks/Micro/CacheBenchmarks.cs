@@ -51,7 +51,7 @@ public class CacheReadBenchmarks
     public int NamespaceListSelector() => _lister.Namespace("payments").List(_selector).Count;
 }
 
-/// <summary>DeltaFifo add and pop, the path every watch event takes.</summary>
+/// <summary>DeltaFifo add and pop (the standalone client-go queue; the informer applies changes without it).</summary>
 [MemoryDiagnoser]
 public class DeltaFifoBenchmarks
 {

@@ -7,7 +7,7 @@ using k8s.Models;
 namespace KubeInformers.Benchmarks.Micro;
 
 /// <summary>
-/// The informer pipeline after decode (reflector → DeltaFifo → cache → listener → handler), fed with objects that are
+/// The informer pipeline after decode (reflector → informer cache writer → cache → listener → handler), fed with objects that are
 /// already decoded, so what is measured (time and allocation) is the pipeline's own cost per object or event.
 /// </summary>
 [MemoryDiagnoser]

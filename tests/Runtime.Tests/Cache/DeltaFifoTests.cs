@@ -248,6 +248,28 @@ public sealed class DeltaFifoTests
         Assert.Equal("zab", (await PopAsync(fifo)).Deltas[0].Object.Name);
     }
 
+    [Fact] // moved from the informer's former drain tests, through the public pop
+    public async Task Pop_GivesEachKeyOnce_InQueueOrder_WithItsDeltasOldestFirst()
+    {
+        var fifo = NewFifo();
+        fifo.Add(O("a", 1));
+        fifo.Add(O("b", 2));
+        fifo.Update(O("a", 3));
+        fifo.Update(O("c", 4));
+        fifo.Update(O("b", 5));
+        fifo.Delete(O("a", 6));
+
+        var popped = new List<string>();
+        while (fifo.Count > 0)
+        {
+            var (deltas, initial) = await PopAsync(fifo);
+            Assert.False(initial);
+            popped.Add(string.Join(",", deltas.Select(d => $"{d.Type} {d.Object}")));
+        }
+
+        Assert.Equal(["Added a@1,Updated a@3,Deleted a@6", "Added b@2,Updated b@5", "Updated c@4"], popped);
+    }
+
     [Fact] // 11
     public void HasSynced_IsFalseWhenNothingHappened()
         => Assert.False(NewFifo().HasSynced);

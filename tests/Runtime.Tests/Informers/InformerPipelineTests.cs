@@ -7,8 +7,9 @@ using static KubeInformers.Tests.TestSupport.FlowObjects;
 namespace KubeInformers.Tests.Informers;
 
 /// <summary>
-/// The informer's pipeline: the queue drained on the reflector's thread, the first list loaded straight into the cache
-/// (and its fallback to the queue), per-key order and handler isolation under many changes.
+/// The informer's pipeline: changes applied to the cache on the reflector's thread, the first list loaded straight into
+/// the cache (and its fallback to applying the list object by object through the relist diff), per-key order and
+/// handler isolation under many changes.
 /// </summary>
 public sealed class InformerPipelineTests : IAsyncLifetime
 {
@@ -24,13 +25,20 @@ public sealed class InformerPipelineTests : IAsyncLifetime
 
     private SharedIndexInformer<V1ConfigMap> Create(Func<V1ConfigMap, V1ConfigMap>? transform = null,
         IReadOnlyDictionary<string, IndexFunc<V1ConfigMap>>? indexers = null)
-        => new(_source, new SharedIndexInformerOptions<V1ConfigMap>
+    {
+        var informer = new SharedIndexInformer<V1ConfigMap>(_source, new SharedIndexInformerOptions<V1ConfigMap>
         {
             Resource = ConfigMaps,
-            Transform = transform,
             Indexers = indexers,
             Reflector = new ReflectorOptions { WatchIdleTimeout = null },
         }, new Microsoft.Extensions.Logging.LoggerFactory([_logs]), _time);
+        if (transform is not null)
+        {
+            informer.SetTransform(transform);
+        }
+
+        return informer;
+    }
 
     private void Run(SharedIndexInformer<V1ConfigMap> informer) => _run = informer.RunAsync(_stop.Token);
 
@@ -69,7 +77,7 @@ public sealed class InformerPipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_first_list_with_a_repeated_key_takes_the_queue_path_and_handlers_see_an_add_then_an_update()
+    public async Task A_first_list_with_a_repeated_key_is_applied_object_by_object_and_handlers_see_an_add_then_an_update()
     {
         _source.List("10", Cm("a", "1"), Cm("b", "2"), Cm("a", "3")).Watch(FlowFakeWatch<V1ConfigMap>.Open());
         var informer = Create();
@@ -169,7 +177,7 @@ public sealed class InformerPipelineTests : IAsyncLifetime
             watch.Send(Modified("a", (6 + i).ToString()));
         }
 
-        // The changes are drained on the reflector's thread, so a handler that never returns must not stall it.
+        // The changes are applied on the reflector's thread, so a handler that never returns must not stall it.
         await FlowWait.UntilAsync(() => informer.Indexer.GetByKey("ns/a")?.Metadata.ResourceVersion == "205", "the cache to reach the last change");
         Assert.Equal("205", informer.LastSyncResourceVersion);
         Assert.Equal(0, blocked.Count);

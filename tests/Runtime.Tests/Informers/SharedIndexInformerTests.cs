@@ -27,10 +27,14 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         {
             Resource = ConfigMaps,
             DefaultResyncPeriod = defaultResync,
-            Transform = transform,
             Indexers = indexers,
             Reflector = new ReflectorOptions { WatchIdleTimeout = null },
         }, new Microsoft.Extensions.Logging.LoggerFactory([_logs]), _time);
+        if (transform is not null)
+        {
+            _informer.SetTransform(transform);
+        }
+
         return _informer;
     }
 
@@ -397,6 +401,97 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         await FlowWait.UntilAsync(() => { lock (seen) return seen.Count == 2; }, "two notifications");
         lock (seen) Assert.All(seen, Assert.True);
         Assert.Null(informer.Indexer.GetByKey("ns/a")!.Data);
+    }
+
+    [Fact]
+    public async Task SetTransform_is_allowed_before_start_only_and_the_last_one_set_is_used()
+    {
+        _source.List("10", Cm("a", "5"));
+        var informer = Create();
+        informer.SetTransform(_ => throw new InvalidOperationException("replaced, never called"));
+        informer.SetTransform(cm => { cm.Data = new Dictionary<string, string> { ["by"] = "transform" }; return cm; });
+        Assert.Throws<ArgumentNullException>(() => informer.SetTransform(null!));
+        Run();
+
+        Assert.Throws<InvalidOperationException>(() => informer.SetTransform(cm => cm));
+        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+        Assert.Equal("transform", informer.Indexer.GetByKey("ns/a")!.Data["by"]);
+    }
+
+    [Fact]
+    public async Task The_transform_runs_once_per_object_from_the_server_and_never_on_resyncs_tombstones_or_deletes_of_unknown_objects()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("10", Cm("a", "5"), Cm("b", "6"))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired()))
+            .List("20", Cm("a", "5"), Cm("c", "7"))
+            .Watch(watch);
+        var transformed = new List<string>();
+        var informer = Create(transform: cm =>
+        {
+            lock (transformed) transformed.Add(cm.Metadata.Name + "@" + cm.Metadata.ResourceVersion);
+            cm.Metadata.Labels = new Dictionary<string, string> { ["t"] = "1" };
+            return cm;
+        });
+        var handler = new FlowRecordingHandler();
+        informer.AddEventHandler(handler, TimeSpan.FromSeconds(1));
+        var labelled = new List<bool>();
+        informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
+        {
+            Deleted = (o, _) => { lock (labelled) labelled.Add(o.Metadata.Labels?["t"] == "1"); },
+        });
+        Run();
+
+        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the relist's tombstone");
+        watch.Send(Modified("a", "8"));
+        watch.Send(Deleted("x", "9"));
+        watch.Send(Deleted("c", "10"));
+        await FlowWait.UntilAsync(() => handler.Events.Contains("delete c@10"), "the watched delete");
+        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("resync a@8"), "a periodic resync", step: TimeSpan.FromSeconds(1));
+
+        lock (transformed) Assert.Equal(["a@5", "b@6", "a@5", "c@7", "a@8", "c@10"], transformed);
+        Assert.DoesNotContain(handler.Events, e => e.Contains("x@", StringComparison.Ordinal));
+        lock (labelled) Assert.Equal([true, true], labelled); // the tombstone and the watched delete both carry transformed objects
+    }
+
+    [Fact]
+    public async Task EnsureIndexers_adds_only_the_missing_indexes_keeps_existing_ones_and_can_be_called_again()
+    {
+        _source.List("10", Cm("a", "5", data: "x"), Cm("b", "6", data: "y"));
+        var informer = Create(indexers: new Dictionary<string, IndexFunc<V1ConfigMap>> { ["name"] = cm => [cm.Metadata.Name] });
+        Run();
+        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+
+        var wanted = new Dictionary<string, IndexFunc<V1ConfigMap>>
+        {
+            ["name"] = _ => ["replaced?"],
+            ["value"] = cm => cm.Data is { } d ? [d["value"]] : [],
+        };
+        informer.EnsureIndexers(wanted);
+        informer.EnsureIndexers(wanted);
+
+        Assert.Equal(["ns/a"], informer.Indexer.IndexKeys("name", "a")); // the existing "name" index is kept
+        Assert.Empty(informer.Indexer.IndexKeys("name", "replaced?"));
+        Assert.Equal(["ns/b"], informer.Indexer.IndexKeys("value", "y"));
+        Assert.Equal(["name", StandardIndexes.Namespace, "value"], informer.Indexer.Indexers.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_cache_is_handed_out_read_only_and_cannot_be_cast_to_a_writer()
+    {
+        _source.List("10", Cm("a", "5"));
+        var informer = Create();
+        Run();
+        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+
+        string[] writers = ["Add", "Update", "Delete", "Replace", "AddIndexers", "Upsert", "DeleteByKey", "TryLoad"];
+        var view = informer.Indexer;
+        Assert.False(view.GetType().IsVisible); // the concrete cache type is not part of the public surface
+        Assert.Same(view, informer.Lister.Indexer);
+        foreach (var type in new[] { typeof(IIndexer<V1ConfigMap>), typeof(IKnownObjects<V1ConfigMap>) })
+        {
+            Assert.DoesNotContain(type.GetMethods(), m => writers.Contains(m.Name));
+        }
     }
 
     [Fact]

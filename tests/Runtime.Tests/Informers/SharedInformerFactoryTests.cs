@@ -83,10 +83,10 @@ public sealed class SharedInformerFactoryTests
     }
 
     [Fact]
-    public async Task The_transform_runs_on_every_informers_objects()
+    public async Task StripManagedFields_drops_managed_fields_before_the_objects_are_cached()
     {
         await using var factory = new TestFactory(
-            new SharedInformerFactoryOptions { Transform = o => { ((IKubernetesObject<V1ObjectMeta>)o).Metadata.ManagedFields = null; return o; } },
+            new SharedInformerFactoryOptions { StripManagedFields = true },
             _ => new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List(_ =>
             {
                 var cm = Cm("a", "5");
