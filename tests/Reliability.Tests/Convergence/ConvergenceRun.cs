@@ -74,6 +74,7 @@ public sealed class ConvergenceRun
     private readonly CapturingLoggerProvider _logs = new(capacity: 600);
     private readonly List<Live> _live = [];
     private readonly HashSet<string> _fillers = new(StringComparer.Ordinal);
+    private readonly ServerModel _model = new();
     private readonly List<Running> _running = [];
     private int _nextName;
     private int _operations;
@@ -110,7 +111,9 @@ public sealed class ConvergenceRun
         {
             for (var i = 0; i < _scenario.InitialObjects; i++)
             {
-                var created = _emulator.Seed(NewConfigMap(i % 3, gold: i % 2 == 0, data: i));
+                var seed = NewConfigMap(i % 3, gold: i % 2 == 0, data: i);
+                var created = _emulator.Seed(seed);
+                _model.Created(seed, created);
                 _live.Add(new Live(created.Metadata.NamespaceProperty, created.Metadata.Name, i % 2 == 0));
             }
 
@@ -148,17 +151,20 @@ public sealed class ConvergenceRun
 
             // Faults off: no pending failures, no latency, stalled watches resume, no more mid-list compactions.
             _emulator.Faults.Clear();
-            foreach (var r in _running)
-            {
-                r.Counter.ClearHooks();
-            }
+            // A hook taken before the clear may still be writing (a filler from ContinueExpiry): wait for it, or the truth
+            // read below misses that write and no informer can ever converge to it (issue 18).
+            await Task.WhenAll(_running.Select(r => r.Counter.ClearHooksAsync())).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
 
-            var truth = await ListTruthAsync(cancellationToken).ConfigureAwait(false);
+            var (truth, truthRv) = await ListTruthAsync(cancellationToken).ConfigureAwait(false);
             CheckEmulatorAgainstModel(truth);
             var started = DateTime.UtcNow;
             await Poll.UntilAsync(() => _running.All(r => Differences(r, truth).Count == 0), ConvergenceDeadline,
-                () => Describe(truth), cancellationToken).ConfigureAwait(false);
+                () => Describe(truth, truthRv), cancellationToken).ConfigureAwait(false);
             var convergence = DateTime.UtcNow - started;
+            if (_emulator.ResourceVersion != truthRv)
+            {
+                throw new InvalidOperationException($"The server was written after the truth was read (list at rv {truthRv}, server now at rv {_emulator.ResourceVersion}): the harness compared the informers with a stale state");
+            }
 
             if (Environment.GetEnvironmentVariable("KI_RELIABILITY_VERBOSE") == "1")
             {
@@ -317,17 +323,19 @@ public sealed class ConvergenceRun
             case CreateStep c:
                 {
                     var cm = NewConfigMap(c.Namespace, c.Gold, c.Data);
+                    V1ConfigMap? answer = null;
                     await RetryAsync(async () =>
                     {
                         try
                         {
-                            await _ops.CoreV1.CreateNamespacedConfigMapAsync(cm, cm.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
+                            answer = await _ops.CoreV1.CreateNamespacedConfigMapAsync(cm, cm.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
                         }
                         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
                         {
                             // An earlier attempt got through but its answer was lost (connection dropped).
                         }
                     }, cancellationToken).ConfigureAwait(false);
+                    _model.Created(cm, answer);
                     _live.Add(new Live(cm.Metadata.NamespaceProperty, cm.Metadata.Name, c.Gold));
                     _operations++;
                     break;
@@ -336,8 +344,11 @@ public sealed class ConvergenceRun
             case UpdateStep u when _live.Count > 0:
                 {
                     var target = _live[u.Target % _live.Count];
-                    var patch = new V1Patch("{\"data\":{\"v\":\"" + u.Data.ToString(CultureInfo.InvariantCulture) + "\"}}", V1Patch.PatchType.MergePatch);
-                    await RetryAsync(() => _ops.CoreV1.PatchNamespacedConfigMapAsync(patch, target.Name, target.Namespace, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+                    var data = u.Data.ToString(CultureInfo.InvariantCulture);
+                    var patch = new V1Patch("{\"data\":{\"v\":\"" + data + "\"}}", V1Patch.PatchType.MergePatch);
+                    V1ConfigMap answer = null!;
+                    await RetryAsync(async () => answer = await _ops.CoreV1.PatchNamespacedConfigMapAsync(patch, target.Name, target.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    _model.Patched(target.Namespace + "/" + target.Name, tier: null, data, answer);
                     _operations++;
                     break;
                 }
@@ -347,8 +358,11 @@ public sealed class ConvergenceRun
                     var index = r.Target % _live.Count;
                     var target = _live[index] with { Gold = !_live[index].Gold };
                     _live[index] = target;
-                    var patch = new V1Patch("{\"metadata\":{\"labels\":{\"tier\":\"" + (target.Gold ? "gold" : "silver") + "\"}}}", V1Patch.PatchType.MergePatch);
-                    await RetryAsync(() => _ops.CoreV1.PatchNamespacedConfigMapAsync(patch, target.Name, target.Namespace, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+                    var tier = target.Gold ? "gold" : "silver";
+                    var patch = new V1Patch("{\"metadata\":{\"labels\":{\"tier\":\"" + tier + "\"}}}", V1Patch.PatchType.MergePatch);
+                    V1ConfigMap answer = null!;
+                    await RetryAsync(async () => answer = await _ops.CoreV1.PatchNamespacedConfigMapAsync(patch, target.Name, target.Namespace, cancellationToken: cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+                    _model.Patched(target.Namespace + "/" + target.Name, tier, data: null, answer);
                     _operations++;
                     break;
                 }
@@ -369,6 +383,7 @@ public sealed class ConvergenceRun
                             // An earlier attempt got through but its answer was lost.
                         }
                     }, cancellationToken).ConfigureAwait(false);
+                    _model.Deleted(target.Namespace + "/" + target.Name);
                     _operations++;
                     break;
                 }
@@ -490,7 +505,7 @@ public sealed class ConvergenceRun
         lock (_fillers)
         {
             var cm = NewConfigMap(2, gold: true, data: -1, prefix: "filler");
-            _emulator.Seed(cm);
+            _model.Created(cm, _emulator.Seed(cm));
             _fillers.Add(cm.Metadata.NamespaceProperty + "/" + cm.Metadata.Name);
         }
     }
@@ -532,43 +547,25 @@ public sealed class ConvergenceRun
         _ => ex.InnerException is { } inner && IsTransient(inner),
     };
 
-    private async Task<Dictionary<string, V1ConfigMap>> ListTruthAsync(CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, V1ConfigMap> Truth, string ResourceVersion)> ListTruthAsync(CancellationToken cancellationToken)
     {
         V1ConfigMapList list = null!;
         await RetryAsync(async () => list = await _ops.CoreV1.ListConfigMapForAllNamespacesAsync(cancellationToken: cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return list.Items.ToDictionary(o => o.Metadata.NamespaceProperty + "/" + o.Metadata.Name, StringComparer.Ordinal);
+        return (list.Items.ToDictionary(o => o.Metadata.NamespaceProperty + "/" + o.Metadata.Name, StringComparer.Ordinal), list.Metadata.ResourceVersion);
     }
 
-    /// <summary>The emulator must hold exactly what the scenario wrote (plus fillers): otherwise it is the emulator that is wrong.</summary>
+    /// <summary>
+    /// The emulator must hold exactly what the scenario wrote (plus fillers), as the independent <see cref="ServerModel"/>
+    /// computes it from the writes and their answers: otherwise it is the emulator that is wrong.
+    /// </summary>
     private void CheckEmulatorAgainstModel(Dictionary<string, V1ConfigMap> truth)
     {
-        var problems = new List<string>();
-        foreach (var l in _live)
-        {
-            var key = l.Namespace + "/" + l.Name;
-            if (!truth.TryGetValue(key, out var obj))
-            {
-                problems.Add($"{key} was written and not deleted but the emulator does not list it");
-            }
-            else if ((Tier(obj) == "gold") != l.Gold)
-            {
-                problems.Add($"{key} should be {(l.Gold ? "gold" : "silver")} but the emulator has tier={Tier(obj)}");
-            }
-        }
-
-        var expected = _live.Select(l => l.Namespace + "/" + l.Name).ToHashSet(StringComparer.Ordinal);
-        lock (_fillers)
-        {
-            problems.AddRange(truth.Keys.Where(k => !expected.Contains(k) && !_fillers.Contains(k)).Select(k => $"{k} is listed by the emulator but was deleted (or never created)"));
-        }
-
+        var problems = _model.Compare(truth);
         if (problems.Count > 0)
         {
-            throw new InvalidOperationException("The emulator's state differs from the operations applied to it:\n  " + string.Join("\n  ", problems));
+            throw new InvalidOperationException("The emulator's state differs from the model of the writes applied to it:\n  " + string.Join("\n  ", problems));
         }
     }
-
-    private static string? Tier(V1ConfigMap obj) => obj.Metadata.Labels is { } l && l.TryGetValue("tier", out var t) ? t : null;
 
     private static List<string> Differences(Running r, Dictionary<string, V1ConfigMap> truth)
     {
@@ -622,10 +619,10 @@ public sealed class ConvergenceRun
         return problems;
     }
 
-    private string Describe(Dictionary<string, V1ConfigMap> truth)
+    private string Describe(Dictionary<string, V1ConfigMap> truth, string truthRv)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"not converged (server rv {_emulator.ResourceVersion}, {truth.Count} objects, open watches {_emulator.Faults.OpenWatchCount}):");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"not converged (truth listed at rv {truthRv} with {truth.Count} objects; server now at rv {_emulator.ResourceVersion}, open watches {_emulator.Faults.OpenWatchCount}):");
         foreach (var r in _running)
         {
             var diff = Differences(r, truth);

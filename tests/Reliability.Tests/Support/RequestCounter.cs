@@ -3,6 +3,8 @@ namespace KubeInformers.Reliability.Tests.Support;
 /// <summary>
 /// A client-side HTTP handler that counts the API requests an informer or reflector sends (by kind) and can run a hook
 /// before a request is sent (e.g. compact the server's history when a list asks for its next page). Thread-safe.
+/// A hook runs on the thread sending the request; <see cref="ClearHooksAsync"/> completes only once no hook is running,
+/// so a caller that clears the hooks and then reads the server sees every write a hook made.
 /// </summary>
 public sealed class RequestCounter : DelegatingHandler
 {
@@ -11,6 +13,8 @@ public sealed class RequestCounter : DelegatingHandler
     private readonly List<(DateTimeOffset At, string Kind)> _log = [];
     private int _inFlight;
     private int _truncated;
+    private int _hooksRunning;
+    private TaskCompletionSource? _hooksIdle;
 
     /// <summary>Responses cut so far.</summary>
     public int Truncated => Volatile.Read(ref _truncated);
@@ -53,13 +57,23 @@ public sealed class RequestCounter : DelegatingHandler
         }
     }
 
-    /// <summary>Removes the hooks and truncations not yet used.</summary>
-    public void ClearHooks()
+    /// <summary>
+    /// Removes the hooks and truncations not yet used; the task completes once no hook taken before is still running
+    /// (a hook is taken when its request is sent and may still be writing to the server when this is called).
+    /// </summary>
+    public Task ClearHooksAsync()
     {
         lock (_lock)
         {
             _hooks.Clear();
             _truncations.Clear();
+            if (_hooksRunning == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _hooksIdle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _hooksIdle.Task;
         }
     }
 
@@ -101,10 +115,29 @@ public sealed class RequestCounter : DelegatingHandler
             {
                 hook = _hooks[i].Action;
                 _hooks.RemoveAt(i);
+                _hooksRunning++;
             }
         }
 
-        hook?.Invoke();
+        if (hook is not null)
+        {
+            try
+            {
+                hook();
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (--_hooksRunning == 0 && _hooksIdle is { } idle)
+                    {
+                        _hooksIdle = null;
+                        idle.TrySetResult();
+                    }
+                }
+            }
+        }
+
         Interlocked.Increment(ref _inFlight);
         try
         {
