@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsCheck;
+using KubeInformers.Reliability.Harness;
 using Xunit.Abstractions;
 
 namespace KubeInformers.Reliability.Tests.Convergence;

@@ -1,5 +1,5 @@
 using System.Net;
-using KubeInformers.Reliability.Tests.Support;
+using KubeInformers.Reliability.Harness;
 
 namespace KubeInformers.Reliability.Tests.Harness;
 

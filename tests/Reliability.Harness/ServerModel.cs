@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace KubeInformers.Reliability.Tests.Convergence;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// What the API server should hold, computed only from the writes the harness made and the answers it got: per key the

@@ -1,4 +1,4 @@
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// A client-side HTTP handler that counts the API requests an informer or reflector sends (by kind) and can run a hook
@@ -13,6 +13,7 @@ public sealed class RequestCounter : DelegatingHandler
     private readonly List<(DateTimeOffset At, string Kind)> _log = [];
     private int _inFlight;
     private int _truncated;
+    private int _count;
     private int _hooksRunning;
     private TaskCompletionSource? _hooksIdle;
 
@@ -26,16 +27,17 @@ public sealed class RequestCounter : DelegatingHandler
     /// <summary>Requests sent but not yet answered.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _log.Count;
-            }
-        }
-    }
+    /// <summary>Requests sent so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Where each request (its query: the watch cut points) and its answer's status are recorded; null: nowhere.</summary>
+    public Journal? Journal { get; init; }
+
+    /// <summary>The name the journal shows for this counter's requests.</summary>
+    public string Name { get; init; } = "client";
+
+    /// <summary>Whether each request's time and kind is kept for <see cref="Log"/> (default true; a soak turns it off so nothing grows).</summary>
+    public bool KeepLog { get; init; } = true;
 
     public IReadOnlyList<(DateTimeOffset At, string Kind)> Log
     {
@@ -109,7 +111,12 @@ public sealed class RequestCounter : DelegatingHandler
         Action? hook = null;
         lock (_lock)
         {
-            _log.Add((_clock.GetUtcNow(), kind));
+            Interlocked.Increment(ref _count);
+            if (KeepLog)
+            {
+                _log.Add((_clock.GetUtcNow(), kind));
+            }
+
             var i = _hooks.FindIndex(h => h.Match(request));
             if (i >= 0)
             {
@@ -141,7 +148,9 @@ public sealed class RequestCounter : DelegatingHandler
         Interlocked.Increment(ref _inFlight);
         try
         {
+            Journal?.Add(Name, null, "sent " + kind + " " + query);
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            Journal?.Add(Name, null, "answered " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) + " to " + kind);
             (Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)? cut = null;
             if (response.IsSuccessStatusCode)
             {
