@@ -82,7 +82,7 @@ public static class SoakCommand
             var started = Stopwatch.StartNew();
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             stopLoad.CancelAfter(options.Duration);
-            var churn = ChurnAsync(stopLoad.Token);
+            var churn = ChurnAsync(stopLoad.Token, cancellationToken);
             var faults = FaultsAsync(stopLoad.Token);
             using (var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.SampleSeconds)))
             {
@@ -152,26 +152,31 @@ public static class SoakCommand
             return code;
         }
 
-        private async Task ChurnAsync(CancellationToken cancellationToken)
+        /// <summary>
+        /// Writes at the fixed rate until <paramref name="stopLoad"/>. A write that has started is finished (only
+        /// <paramref name="abort"/> cancels it): a write cancelled in flight may or may not have reached the server, and
+        /// the model could not know which (the end-of-run check then reported a difference the harness had made).
+        /// </summary>
+        private async Task ChurnAsync(CancellationToken stopLoad, CancellationToken abort)
         {
             var started = Stopwatch.StartNew();
             var interval = TimeSpan.FromSeconds(1.0 / options.ChurnPerSecond);
             try
             {
-                for (long i = 0; !cancellationToken.IsCancellationRequested; i++)
+                for (long i = 0; !stopLoad.IsCancellationRequested; i++)
                 {
                     var due = interval * i;
                     var wait = due - started.Elapsed;
                     if (wait > TimeSpan.Zero)
                     {
-                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(wait, stopLoad).ConfigureAwait(false);
                     }
 
-                    await _rig.ExecuteAsync(NextWrite(), cancellationToken).ConfigureAwait(false);
+                    await _rig.ExecuteAsync(NextWrite(), abort).ConfigureAwait(false);
                     Interlocked.Increment(ref _writes);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopLoad.IsCancellationRequested)
             {
             }
         }

@@ -104,7 +104,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         }
         catch (Exception ex)
         {
-            throw new Xunit.Sdk.XunitException($"Scenario with seed {seed} failed. Replay it with KI_RELIABILITY_SEED={seed}\n{ex.Message}");
+            throw new Xunit.Sdk.XunitException($"Scenario with seed {seed} failed. Replay it with KI_RELIABILITY_SEED={seed}\n{ex.Message}\n---- {ex.InnerException?.GetType().Name}: {ex.InnerException?.Message}\n{ex.InnerException?.StackTrace}");
         }
     }
 
