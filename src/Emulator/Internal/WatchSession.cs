@@ -51,7 +51,18 @@ internal sealed class WatchSession
         }
     }
 
-    public void Abort() => _context.Abort();
+    public void Abort()
+    {
+        try
+        {
+            _context.Abort();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request already ended (its context is disposed before the session leaves FaultState.Watches, and a
+            // fault may have listed it just before): there is no connection left to reset.
+        }
+    }
 
     public void InjectMalformedLine()
     {

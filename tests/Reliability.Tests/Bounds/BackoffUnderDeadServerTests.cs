@@ -2,8 +2,7 @@ using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using KubeInformers.Emulator;
-using KubeInformers.Reliability.Tests.Convergence;
-using KubeInformers.Reliability.Tests.Support;
+using KubeInformers.Reliability.Harness;
 using Xunit.Abstractions;
 
 namespace KubeInformers.Reliability.Tests.Bounds;
@@ -147,7 +146,7 @@ public sealed class BackoffUnderDeadServerTests(ITestOutputHelper output)
         var counters = Enumerable.Range(0, reflectors).Select(_ => new RequestCounter(time)).ToArray();
         var clients = counters.Select(c => new Kubernetes(config, c)).ToArray();
         using var stop = new CancellationTokenSource();
-        var runs = clients.Select(c => new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(c, ConvergenceRun.ConfigMaps), new NullStore(), new ReflectorOptions(), time)
+        var runs = clients.Select(c => new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(c, ReliabilityRig.ConfigMaps), new NullStore(), new ReflectorOptions(), time)
             {
                 // A resync timer of its own keeps the count of timers an idle reflector holds fixed (resync + backoff).
                 ResyncPeriod = TimeSpan.FromSeconds(1),

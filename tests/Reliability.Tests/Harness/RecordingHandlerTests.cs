@@ -1,5 +1,5 @@
 using k8s.Models;
-using KubeInformers.Reliability.Tests.Support;
+using KubeInformers.Reliability.Harness;
 
 namespace KubeInformers.Reliability.Tests.Harness;
 

@@ -2,8 +2,7 @@ using System.Globalization;
 using k8s;
 using k8s.Models;
 using KubeInformers.Emulator;
-using KubeInformers.Reliability.Tests.Convergence;
-using KubeInformers.Reliability.Tests.Support;
+using KubeInformers.Reliability.Harness;
 
 namespace KubeInformers.Reliability.Tests.Isolation;
 
@@ -26,8 +25,8 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         _emulator = await KubernetesEmulator.StartAsync();
         _client = _emulator.CreateClient();
         _informer = new SharedIndexInformer<V1ConfigMap>(
-            new HttpListWatch<V1ConfigMap>(_client, ConvergenceRun.ConfigMaps),
-            new SharedIndexInformerOptions<V1ConfigMap> { Resource = ConvergenceRun.ConfigMaps },
+            new HttpListWatch<V1ConfigMap>(_client, ReliabilityRig.ConfigMaps),
+            new SharedIndexInformerOptions<V1ConfigMap> { Resource = ReliabilityRig.ConfigMaps },
             _logs.Factory("isolation"));
     }
 

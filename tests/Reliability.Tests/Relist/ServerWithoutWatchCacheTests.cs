@@ -1,8 +1,7 @@
 using k8s;
 using k8s.Models;
 using KubeInformers.Emulator;
-using KubeInformers.Reliability.Tests.Convergence;
-using KubeInformers.Reliability.Tests.Support;
+using KubeInformers.Reliability.Harness;
 
 namespace KubeInformers.Reliability.Tests.Relist;
 
@@ -30,7 +29,7 @@ public sealed class ServerWithoutWatchCacheTests
         using var client = new Kubernetes(emulator.CreateClientConfiguration());
         var store = new ReplaceRecordingStore();
         var errors = new List<Exception>();
-        var reflector = new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(client, ConvergenceRun.ConfigMaps, new ListWatchOptions { Namespace = "rel" }), store,
+        var reflector = new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(client, ReliabilityRig.ConfigMaps, new ListWatchOptions { Namespace = "rel" }), store,
             new ReflectorOptions { PageSize = 2, WatchIdleTimeout = null })
         {
             WatchErrorHandler = e => { lock (errors) errors.Add(e); },

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that also knows which timers are pending and when they are due, so a test can wait

@@ -1,4 +1,4 @@
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// A read-only stream that passes through the first <c>limit</c> bytes of another and then ends, either cleanly (EOF,

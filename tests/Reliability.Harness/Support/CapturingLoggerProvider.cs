@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// Keeps the last few hundred log lines of the runtime and emulator in memory so that a failing scenario can print what

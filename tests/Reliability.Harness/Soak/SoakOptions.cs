@@ -25,9 +25,15 @@ public sealed record SoakOptions
     /// <summary>Seed of the random choices (<c>--seed</c>). Default 1.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>File the samples are written to as CSV, one line per sample (<c>--csv</c>). Default none.</summary>
+    public string? CsvPath { get; init; }
+
+    /// <summary>PNG the samples are plotted to at the end (<c>--plot</c>). Default none.</summary>
+    public string? PlotPath { get; init; }
+
     /// <summary>The usage text.</summary>
     public const string Usage =
-        "soak [--minutes M | --seconds S] [--objects N] [--churn WRITES_PER_S] [--fault-seconds F] [--sample-seconds P] [--seed K]";
+        "soak [--minutes M | --seconds S] [--objects N] [--churn WRITES_PER_S] [--fault-seconds F] [--sample-seconds P] [--seed K] [--csv FILE] [--plot FILE.png]";
 
     /// <summary>Parses the arguments after <c>soak</c>.</summary>
     /// <exception cref="ArgumentException">An unknown option, a missing value, or a value out of range.</exception>
@@ -57,6 +63,8 @@ public sealed record SoakOptions
                 "--fault-seconds" => o with { FaultSeconds = Positive(name, value) },
                 "--sample-seconds" => o with { SampleSeconds = Positive(name, value) },
                 "--seed" => o with { Seed = (int)Positive(name, value) },
+                "--csv" => o with { CsvPath = value },
+                "--plot" => o with { PlotPath = value },
                 _ => throw new ArgumentException($"Unknown option {name}. Usage: {Usage}"),
             };
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using k8s.Models;
 
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// A handler that checks the informer's delivery contract as it receives notifications and keeps, per key, the last
@@ -17,6 +17,7 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
     private readonly HashSet<string> _deletedKeys = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];
     private int _inside;
+    private int _violationCount;
     private volatile bool _removed;
 
     public RecordingHandler(string name) => Name = name;
@@ -36,6 +37,18 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
 
     /// <summary>Whether <see cref="MarkRemoved"/> was called.</summary>
     public bool Removed => _removed;
+
+    /// <summary>
+    /// Whether deleted keys are remembered for <see cref="DeletedKeys"/> (default true). A soak turns it off: over an hour
+    /// of churn the set would grow with every delete.
+    /// </summary>
+    public bool TrackDeletedKeys { get; init; } = true;
+
+    /// <summary>Violations seen (all of them; <see cref="Violations"/> keeps the first 50).</summary>
+    public int ViolationCount => Volatile.Read(ref _violationCount);
+
+    /// <summary>Where each notification is recorded (kind, key, resourceVersion) for a failure report; null: nowhere.</summary>
+    public Journal? Journal { get; init; }
 
     /// <summary>Optional extra work inside each call (blocking or throwing handlers in the isolation tests).</summary>
     public Action<string>? OnEach { get; init; }
@@ -90,7 +103,11 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
             Violation($"tombstone of {key} carries @{Rv(obj)} but the handler last saw @{seen}");
         }
 
-        _deletedKeys.Add(key);
+        if (TrackDeletedKeys)
+        {
+            _deletedKeys.Add(key);
+        }
+
         Deletes++;
         if (finalStateUnknown)
         {
@@ -149,6 +166,7 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
                 record();
             }
 
+            Journal?.Add(Name, Key(obj), kind + " @" + Rv(obj));
             OnEach?.Invoke(Key(obj));
         }
         finally
@@ -159,6 +177,7 @@ public sealed class RecordingHandler : IResourceEventHandler<V1ConfigMap>
 
     private void Violation(string message)
     {
+        Interlocked.Increment(ref _violationCount);
         if (_violations.Count < 50)
         {
             _violations.Add($"[{Name}] {message}");

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>A reflector store that keeps nothing: the backoff tests only count requests.</summary>
 public sealed class NullStore : IReflectorStore<V1ConfigMap>

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// Waits for a condition by polling it until a deadline; never a fixed sleep. On timeout it fails with the message the

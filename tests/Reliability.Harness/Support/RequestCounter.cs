@@ -1,8 +1,10 @@
-namespace KubeInformers.Reliability.Tests.Support;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>
 /// A client-side HTTP handler that counts the API requests an informer or reflector sends (by kind) and can run a hook
 /// before a request is sent (e.g. compact the server's history when a list asks for its next page). Thread-safe.
+/// A hook runs on the thread sending the request; <see cref="ClearHooksAsync"/> completes only once no hook is running,
+/// so a caller that clears the hooks and then reads the server sees every write a hook made.
 /// </summary>
 public sealed class RequestCounter : DelegatingHandler
 {
@@ -11,6 +13,9 @@ public sealed class RequestCounter : DelegatingHandler
     private readonly List<(DateTimeOffset At, string Kind)> _log = [];
     private int _inFlight;
     private int _truncated;
+    private int _count;
+    private int _hooksRunning;
+    private TaskCompletionSource? _hooksIdle;
 
     /// <summary>Responses cut so far.</summary>
     public int Truncated => Volatile.Read(ref _truncated);
@@ -22,16 +27,17 @@ public sealed class RequestCounter : DelegatingHandler
     /// <summary>Requests sent but not yet answered.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _log.Count;
-            }
-        }
-    }
+    /// <summary>Requests sent so far.</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Where each request (its query: the watch cut points) and its answer's status are recorded; null: nowhere.</summary>
+    public Journal? Journal { get; init; }
+
+    /// <summary>The name the journal shows for this counter's requests.</summary>
+    public string Name { get; init; } = "client";
+
+    /// <summary>Whether each request's time and kind is kept for <see cref="Log"/> (default true; a soak turns it off so nothing grows).</summary>
+    public bool KeepLog { get; init; } = true;
 
     public IReadOnlyList<(DateTimeOffset At, string Kind)> Log
     {
@@ -53,13 +59,23 @@ public sealed class RequestCounter : DelegatingHandler
         }
     }
 
-    /// <summary>Removes the hooks and truncations not yet used.</summary>
-    public void ClearHooks()
+    /// <summary>
+    /// Removes the hooks and truncations not yet used; the task completes once no hook taken before is still running
+    /// (a hook is taken when its request is sent and may still be writing to the server when this is called).
+    /// </summary>
+    public Task ClearHooksAsync()
     {
         lock (_lock)
         {
             _hooks.Clear();
             _truncations.Clear();
+            if (_hooksRunning == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _hooksIdle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _hooksIdle.Task;
         }
     }
 
@@ -95,20 +111,46 @@ public sealed class RequestCounter : DelegatingHandler
         Action? hook = null;
         lock (_lock)
         {
-            _log.Add((_clock.GetUtcNow(), kind));
+            Interlocked.Increment(ref _count);
+            if (KeepLog)
+            {
+                _log.Add((_clock.GetUtcNow(), kind));
+            }
+
             var i = _hooks.FindIndex(h => h.Match(request));
             if (i >= 0)
             {
                 hook = _hooks[i].Action;
                 _hooks.RemoveAt(i);
+                _hooksRunning++;
             }
         }
 
-        hook?.Invoke();
+        if (hook is not null)
+        {
+            try
+            {
+                hook();
+            }
+            finally
+            {
+                lock (_lock)
+                {
+                    if (--_hooksRunning == 0 && _hooksIdle is { } idle)
+                    {
+                        _hooksIdle = null;
+                        idle.TrySetResult();
+                    }
+                }
+            }
+        }
+
         Interlocked.Increment(ref _inFlight);
         try
         {
+            Journal?.Add(Name, null, "sent " + kind + " " + query);
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            Journal?.Add(Name, null, "answered " + ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) + " to " + kind);
             (Func<HttpRequestMessage, bool> Match, Func<long, long> Limit, bool Throw)? cut = null;
             if (response.IsSuccessStatusCode)
             {

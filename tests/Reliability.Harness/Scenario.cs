@@ -1,6 +1,6 @@
 using CsCheck;
 
-namespace KubeInformers.Reliability.Tests.Convergence;
+namespace KubeInformers.Reliability.Harness;
 
 /// <summary>The faults the convergence scenarios inject, each through the emulator's fault API.</summary>
 public enum FaultKind
