@@ -224,30 +224,6 @@ public sealed class IndexerTests
         Assert.NotNull(indexer.GetByKey("cluster"));
     }
 
-    [Fact] // 31 while running
-    public async Task AddIndexers_WhileAnotherThreadWrites_IndexesEveryObject()
-    {
-        var indexer = new Indexer<Obj>(Obj.Key);
-        for (var i = 0; i < 1000; i++)
-        {
-            indexer.Add(new Obj("k" + i, i, ["v" + (i % 4)]));
-        }
-
-        var writer = Task.Run(() =>
-        {
-            for (var i = 1000; i < 3000; i++)
-            {
-                indexer.Add(new Obj("k" + i, i, ["v" + (i % 4)]));
-            }
-        });
-        indexer.AddIndexers(new Dictionary<string, IndexFunc<Obj>> { [ByValue] = o => o.Values ?? [] });
-        await KubeInformers.Tests.TestSupport.FlowWait.CompletesAsync(writer, "the writer");
-
-        Assert.Equal(3000, indexer.Count);
-        Assert.Equal(3000, indexer.ListIndexFuncValues(ByValue).Sum(v => indexer.IndexKeys(ByValue, v).Count));
-        Assert.Equal(750, indexer.ByIndex(ByValue, "v1").Count);
-    }
-
     [Fact]
     public async Task ConcurrentReadersWhileAWriterWrites_AlwaysSeeConsistentIndexes()
     {

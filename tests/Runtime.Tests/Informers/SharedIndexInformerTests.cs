@@ -367,6 +367,30 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         Assert.Throws<ArgumentException>(() => informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { [StandardIndexes.Namespace] = _ => [] }));
     }
 
+    [Fact] // SEMANTICS 31 while running: the informer serializes AddIndexers with the writes of its reflector
+    public async Task Indexers_added_while_the_watch_delivers_changes_index_every_object()
+    {
+        var watch = FlowFakeWatch<V1ConfigMap>.Open();
+        _source.List("1000", Enumerable.Range(0, 1000).Select(i => Cm("k" + i, (i + 1).ToString(), data: "v" + (i % 4))).ToArray()).Watch(watch);
+        var informer = Create();
+        Run();
+        await informer.WaitForCacheSyncAsync();
+
+        var writer = Task.Run(() =>
+        {
+            for (var i = 1000; i < 3000; i++)
+            {
+                watch.Send(new WatchEvent<V1ConfigMap>(k8s.WatchEventType.Added, Cm("k" + i, (i + 1).ToString(), data: "v" + (i % 4))));
+            }
+        });
+        informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["value"] = cm => cm.Data is { } d ? [d["value"]] : [] });
+        await FlowWait.CompletesAsync(writer, "the watch events to be sent");
+        await FlowWait.UntilAsync(() => informer.CacheCount == 3000, "every object in the cache");
+
+        Assert.Equal(3000, informer.Indexer.ListIndexFuncValues("value").Sum(v => informer.Indexer.IndexKeys("value", v).Count));
+        Assert.Equal(750, informer.Indexer.ByIndex("value", "v1").Count);
+    }
+
     [Fact]
     public async Task The_watch_error_handler_is_set_before_start_only_and_receives_errors()
     {
