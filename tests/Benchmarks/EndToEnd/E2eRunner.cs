@@ -48,8 +48,9 @@ public sealed class E2eRunner
         {
             var warmMix = _options.Mixes[0];
             var listBody = RealisticPods.ListJson(n, warmMix, StaticPodServer.ListResourceVersion);
-            await using (var server = await StaticPodServer.StartAsync(listBody, [], 0, ct).ConfigureAwait(false))
+            if (_options.Warm)
             {
+                await using var server = await StaticPodServer.StartAsync(listBody, [], 0, ct).ConfigureAwait(false);
                 Warm(server, listBody, n, ct);
                 await TransferAsync(server, n, ct).ConfigureAwait(false);
                 foreach (var path in SyncPaths.All)
