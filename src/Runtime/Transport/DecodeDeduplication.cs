@@ -294,7 +294,7 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
     }
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, value.GetType(), options);
+        JsonSerializer.Serialize(writer, value, options.GetTypeInfo(value.GetType()));
 }
 
 /// <summary>

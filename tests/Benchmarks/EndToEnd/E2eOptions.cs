@@ -17,10 +17,14 @@ public sealed record E2eOptions
     public IReadOnlyList<PodMix> Mixes { get; init; } = [PodMix.ReplicaSets, PodMix.AllUnique];
     /// <summary>The paths measured in fresh processes, interleaved per repetition.</summary>
     public IReadOnlyList<string> ColdPaths { get; init; } = ["floor", "naive", "ours", "ours-lean", "projection", "metadata-only", "client-node"];
+    /// <summary>The cold paths for the all-unique mix (null: the same as <see cref="ColdPaths"/>).</summary>
+    public IReadOnlyList<string>? AllUniquePaths { get; init; }
     /// <summary>Also measure in the harness's own process after a warm-up (on by default; <c>--no-warm</c>).</summary>
     public bool Warm { get; init; } = true;
     /// <summary>A Native AOT build of samples/AotWatcher to run as the cold path <c>aot</c> (null: none).</summary>
     public string? AotBinary { get; init; }
+    /// <summary>A sentence for the report about the run's conditions (for example, a loaded machine).</summary>
+    public string? Note { get; init; }
     /// <summary>Where to write the JSON results (null: nowhere).</summary>
     public string? JsonPath { get; init; }
     /// <summary>Where to write the markdown report and chart (null: nowhere).</summary>
@@ -43,15 +47,21 @@ public sealed record E2eOptions
                 case "--json": o = o with { JsonPath = Next() }; break;
                 case "--mix": o = o with { Mixes = Next().Split(',').Select(ParseMix).ToArray() }; break;
                 case "--cold-paths": o = o with { ColdPaths = Next().Split(',') }; break;
+                case "--all-unique-paths": o = o with { AllUniquePaths = Next().Split(',') }; break;
+                case "--note": o = o with { Note = Next() }; break;
                 case "--no-warm": o = o with { Warm = false }; break;
                 case "--no-peer": o = o with { ColdPaths = o.ColdPaths.Where(p => p != "client-node").ToArray() }; break;
                 case "--aot": o = o with { AotBinary = Path.GetFullPath(Next()), ColdPaths = o.ColdPaths.Where(p => p != "aot").Append("aot").ToArray() }; break;
                 case "--docs": o = o with { DocsDirectory = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --no-peer --no-warm --aot BINARY --quick --json FILE --docs DIR");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --note TEXT --quick --json FILE --docs DIR");
             }
         }
         return o;
     }
+
+    /// <summary>The cold paths measured for <paramref name="mix"/>.</summary>
+    public IReadOnlyList<string> ColdPathsFor(PodMix mix) =>
+        mix == PodMix.AllUnique && AllUniquePaths is { } unique ? unique.Where(ColdPaths.Contains).ToArray() : ColdPaths;
 
     /// <summary>The name of a mix on the command line and in the report.</summary>
     public static string MixName(PodMix mix) => mix == PodMix.AllUnique ? "all-unique" : "replica-sets";

@@ -84,10 +84,11 @@ public sealed class E2eRunner
         if (!File.Exists(listFile) || new FileInfo(listFile).Length != listBody.Length) await File.WriteAllBytesAsync(listFile, listBody, ct).ConfigureAwait(false);
         var kubeconfig = server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "kubeinformers-bench"));
         var runs = Math.Max(1, _options.Runs);
-        var results = _options.ColdPaths.ToDictionary(p => p, _ => new List<ColdResult>());
+        var paths = _options.ColdPathsFor(mix);
+        var results = paths.ToDictionary(p => p, _ => new List<ColdResult>());
         for (var r = 0; r < runs; r++)
         {
-            foreach (var path in _options.ColdPaths)
+            foreach (var path in paths)
             {
                 var result = await RunColdAsync(path, kubeconfig, listFile, n, server.WatchEvents, ct).ConfigureAwait(false);
                 results[path].Add(result);
@@ -95,7 +96,7 @@ public sealed class E2eRunner
             }
         }
         var mixName = E2eOptions.MixName(mix);
-        foreach (var path in _options.ColdPaths)
+        foreach (var path in paths)
         {
             var rs = results[path];
             Add("sync", path, n, "cold", Median(rs.Select(x => x.SyncMs)), "ms", runs, mixName);
@@ -134,8 +135,10 @@ public sealed class E2eRunner
                 psi = ClientNodePeer.StartInfo(kubeconfig, n, events);
                 break;
             case "aot":
-                psi = new ProcessStartInfo(_options.AotBinary ?? throw new InvalidOperationException("the aot path needs --aot BINARY"));
+            case "aot-projection":
+                psi = new ProcessStartInfo(_options.AotBinary ?? throw new InvalidOperationException($"the {path} path needs --aot BINARY"));
                 foreach (var a in new[] { "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount }) psi.ArgumentList.Add(a);
+                if (path == "aot-projection") psi.ArgumentList.Add("--projection");
                 break;
             default:
                 psi = ChildStartInfo("e2e-child", "--path", path, "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount, "--list-file", listFile);

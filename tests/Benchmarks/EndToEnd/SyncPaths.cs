@@ -24,6 +24,9 @@ public static class SyncPaths
         "ours-lean" => "KubeInformers informer, managedFields dropped by a transform",
         "projection" => "KubeInformers projection informer: 4 fields (nodeName, phase, labels, container images) + identity, generated reader",
         "metadata-only" => "KubeInformers metadata-only projection informer (name, namespace, uid, resourceVersion)",
+        "client-node" => "@kubernetes/client-node 1.4.0 `makeInformer` on Node.js (tests/Benchmarks/Peers/client-node), the peer",
+        "aot" => "KubeInformers informer (default options) in samples/AotWatcher published with Native AOT; kubeconfig loaded by KubernetesClient.Aot",
+        "aot-projection" => "the 4-field projection informer in the same Native AOT binary",
         _ => path,
     };
 
