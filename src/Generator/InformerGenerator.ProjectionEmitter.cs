@@ -424,7 +424,7 @@ public sealed partial class InformerGenerator
             w.Line();
             w.Open($"public StringReader({Options} options)");
             w.Line("Options = options;");
-            w.Line("_converter = options.GetConverter(typeof(string)) as global::System.Text.Json.Serialization.JsonConverter<string>;");
+            w.Line("_converter = options.GetTypeInfo(typeof(string)).Converter as global::System.Text.Json.Serialization.JsonConverter<string>;");
             w.Close();
             w.Line();
             w.Line($"public {Options} Options {{ get; }}");

@@ -35,6 +35,8 @@ public static class Program
                 return await Soak.SoakCommand.RunAsync(rest);
             case "e2e-watch-child":
                 return await EndToEnd.E2eRunner.WatchChildAsync(rest);
+            case "e2e-kubeconfig-probe":
+                return await EndToEnd.KubeconfigProbe.RunAsync(rest);
             case "e2e-child":
                 return await EndToEnd.ColdChild.RunAsync(rest);
             case "serve":

@@ -1,43 +1,146 @@
+using System.Globalization;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
 
 namespace KubeInformers.Benchmarks;
 
+/// <summary>How the benchmark Pods share what a cluster's Pods share.</summary>
+public enum PodMix
+{
+    /// <summary>
+    /// As a cluster writes them: Pods come in ReplicaSets of 3–10 replicas (sizes from a fixed seed). The replicas of
+    /// one set share the ownerReference uid, the controller's managedFields entry (which names that uid) and the
+    /// pod-template-hash; everything a kubelet writes about one Pod is its own.
+    /// </summary>
+    ReplicaSets,
+
+    /// <summary>The pessimistic end: every Pod its own ReplicaSet, so no managedFields document repeats.</summary>
+    AllUnique,
+}
+
 /// <summary>
 /// Builds Pods shaped like a real cluster's: two containers with probes, resources and env, volumes, six labels,
-/// four annotations, an ownerReference and two managedFields entries (about 6.6 KB of JSON, a quarter of it
-/// managedFields). Deterministic for a given index so every run and every path sees the same bytes.
+/// four annotations, an ownerReference and two managedFields entries (about 6.9 KB of JSON, a quarter of it
+/// managedFields). Deterministic for a given index and mix, so every run and every path sees the same bytes.
+/// <list type="bullet">
+/// <item>Unique per Pod: name, uid, resourceVersion, podIP(s), hostIP, startTime, containerIDs, the projected
+/// token volume's name, and the kubelet's managedFields entry (keyed by the Pod's own IP, <c>k:{"ip":"…"}</c>).</item>
+/// <item>Shared by the replicas of one ReplicaSet: the ownerReference (name and uid), the controller's managedFields
+/// entry (which names that uid), the pod-template-hash, the app version, the creation-time annotation.</item>
+/// <item>Shared cluster-wide: images and image IDs (one per app), node names (a pool of 200), namespaces (8), label
+/// and annotation keys, probes, resources, tolerations.</item>
+/// </list>
+/// Thread-safe: the grouping of Pods into ReplicaSets is computed once per size and then only read.
 /// </summary>
 public static class RealisticPods
 {
     private static readonly string[] Namespaces = ["default", "kube-system", "payments", "search", "frontend", "batch", "monitoring", "ingress"];
     private static readonly string[] Apps = ["checkout", "cart", "catalog", "indexer", "web", "worker", "prometheus", "nginx"];
+    private const int NodePool = 200;
+    private const int Seed = 20261201;
+    private static readonly DateTime Epoch = new(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+    private static readonly object Gate = new();
+    private static int[] _setOfPod = [];
+    private static int[] _ordinalInSet = [];
+
+    /// <summary>The mix every caller that does not name one gets (the benchmark's default).</summary>
+    public static PodMix DefaultMix { get; set; } = PodMix.ReplicaSets;
+
+    /// <summary>The ReplicaSet (index) and the replica's ordinal in it of Pod <paramref name="i"/>.</summary>
+    public static (int Set, int Ordinal) ReplicaSetOf(int i, PodMix mix)
+    {
+        if (mix == PodMix.AllUnique) return (i, 0);
+        var sets = Volatile.Read(ref _setOfPod);
+        if (i >= sets.Length)
+        {
+            lock (Gate)
+            {
+                if (i >= _setOfPod.Length) Grow(Math.Max(i + 1, _setOfPod.Length * 2));
+                sets = _setOfPod;
+            }
+        }
+        return (sets[i], Volatile.Read(ref _ordinalInSet)[i]);
+    }
+
+    private static void Grow(int count)
+    {
+        // Set sizes 3..10 drawn from one fixed seed: the grouping of the first k Pods never depends on the size asked for.
+        var sets = new int[count];
+        var ordinals = new int[count];
+        var random = new Random(Seed);
+        int set = 0, left = random.Next(3, 11), ordinal = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (left == 0) { set++; left = random.Next(3, 11); ordinal = 0; }
+            sets[i] = set;
+            ordinals[i] = ordinal++;
+            left--;
+        }
+        _ordinalInSet = ordinals;
+        Volatile.Write(ref _setOfPod, sets);
+    }
+
+    private static uint Mix32(uint x)
+    {
+        x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; x *= 0x846ca68b; x ^= x >> 16;
+        return x;
+    }
+
+    private static string Hex(uint a, int chars) => a.ToString("x8", CultureInfo.InvariantCulture)[..chars];
+
+    // 64 hex digits, distinct for every (i, salt) with salt in 0..3: Mix32 is a bijection and its inputs never repeat.
+    private static string Hex64(int i, uint salt)
+    {
+        var sb = new System.Text.StringBuilder(64);
+        for (uint k = 0; k < 8; k++) sb.Append(Mix32(((uint)i << 5) | (salt << 3) | k).ToString("x8", CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    private readonly record struct SetIdentity(string App, string Namespace, string Hash, string Name, string Uid, string Version, DateTime Created);
+
+    private static SetIdentity Set(int s)
+    {
+        var h = Mix32((uint)s + 0x9e3779b9u);
+        var app = Apps[(int)(h % (uint)Apps.Length)];
+        var hash = Hex(Mix32(h), 8)[..6] + Hex(Mix32(h + 1), 4);
+        return new SetIdentity(app, Namespaces[(int)(Mix32(h + 2) % (uint)Namespaces.Length)], hash, $"{app}-{hash}",
+            Guid(s + 1_000_000), "1.4." + (h % 7), Epoch.AddMinutes(s));
+    }
 
     /// <summary>The namespace and name of the Pod with index <paramref name="i"/>, without building the Pod.</summary>
-    public static (string Namespace, string Name) Key(int i)
+    public static (string Namespace, string Name) Key(int i) => Key(i, DefaultMix);
+
+    /// <summary>The namespace and name of the Pod with index <paramref name="i"/> in <paramref name="mix"/>.</summary>
+    public static (string Namespace, string Name) Key(int i, PodMix mix)
     {
-        var (_, hash, rs) = Identity(i);
-        return (Namespaces[i % Namespaces.Length], PodName(rs, hash, i));
+        var set = Set(ReplicaSetOf(i, mix).Set);
+        return (set.Namespace, PodName(set, i));
     }
 
-    private static string PodName(string replicaSet, string hash, int i) => $"{replicaSet}-{hash[2..7]}{i % 10}";
+    // The five characters a ReplicaSet appends, from the Pod's index so names never collide within a namespace.
+    private static string PodName(SetIdentity set, int i) => $"{set.Name}-{Hex(Mix32((uint)i ^ 0x51ed270bu), 5)}{i % 10}";
 
-    private static (string App, string Hash, string ReplicaSet) Identity(int i)
-    {
-        var app = Apps[(i / 3) % Apps.Length];
-        var hash = ((uint)(i * 2654435761u)).ToString("x8");
-        return (app, hash, $"{app}-{hash[..6]}");
-    }
+    /// <summary>The Pod with index <paramref name="i"/> in the default mix.</summary>
+    public static V1Pod Create(int i, string? resourceVersion = null) => Create(i, DefaultMix, resourceVersion);
 
-    /// <summary>The Pod with index <paramref name="i"/>.</summary>
-    public static V1Pod Create(int i, string? resourceVersion = null)
+    /// <summary>The Pod with index <paramref name="i"/> in <paramref name="mix"/>.</summary>
+    public static V1Pod Create(int i, PodMix mix, string? resourceVersion = null)
     {
-        var (app, hash, rs) = Identity(i);
-        var ns = Namespaces[i % Namespaces.Length];
-        var name = PodName(rs, hash, i);
-        var node = $"node-{i % 200:D3}.cluster.internal";
-        var created = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc).AddSeconds(i);
+        var (s, ordinal) = ReplicaSetOf(i, mix);
+        var set = Set(s);
+        var (app, ns, hash, rs) = (set.App, set.Namespace, set.Hash, set.Name);
+        var name = PodName(set, i);
+        var node = $"node-{Mix32((uint)i + 17) % NodePool:D3}.cluster.internal";
+        var created = set.Created.AddSeconds(ordinal);
+        var started = Epoch.AddSeconds(i * 3 + 2);
+        var podIp = $"10.{244 + (i >> 16) % 8}.{(i >> 8) & 255}.{i & 255}";
+        var hostIp = $"10.{(i >> 16) % 250 + 1}.{(i >> 8) & 255}.{(i & 255) ^ 1}";
+        var containerIds = (App: Hex64(i, 0), Sidecar: Hex64(i, 1));
+        var appImage = $"registry.example.com/{app}:1.4.0";
+        var appImageId = $"registry.example.com/{app}@sha256:{Hex64(Array.IndexOf(Apps, app), 2)}";
+        const string sidecarImage = "docker.io/envoyproxy/envoy:v1.31.0";
+        var sidecarImageId = "docker.io/envoyproxy/envoy@sha256:" + Hex64(99, 2);
         return new V1Pod
         {
             ApiVersion = "v1",
@@ -47,7 +150,7 @@ public static class RealisticPods
                 Name = name,
                 NamespaceProperty = ns,
                 Uid = Guid(i),
-                ResourceVersion = resourceVersion ?? (1000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ResourceVersion = resourceVersion ?? (1000 + i).ToString(CultureInfo.InvariantCulture),
                 CreationTimestamp = created,
                 GenerateName = rs + "-",
                 Labels = new Dictionary<string, string>
@@ -55,8 +158,8 @@ public static class RealisticPods
                     ["app"] = app,
                     ["app.kubernetes.io/name"] = app,
                     ["app.kubernetes.io/instance"] = app + "-prod",
-                    ["app.kubernetes.io/version"] = "1.4." + (i % 7),
-                    ["pod-template-hash"] = hash[..6],
+                    ["app.kubernetes.io/version"] = set.Version,
+                    ["pod-template-hash"] = hash,
                     ["tier"] = i % 2 == 0 ? "backend" : "frontend",
                 },
                 Annotations = new Dictionary<string, string>
@@ -64,13 +167,13 @@ public static class RealisticPods
                     ["kubernetes.io/psp"] = "restricted",
                     ["prometheus.io/scrape"] = "true",
                     ["prometheus.io/port"] = "9090",
-                    ["kubectl.kubernetes.io/restartedAt"] = created.ToString("O"),
+                    ["kubectl.kubernetes.io/restartedAt"] = set.Created.ToString("O", CultureInfo.InvariantCulture),
                 },
                 OwnerReferences =
                 [
                     new V1OwnerReference
                     {
-                        ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = rs, Uid = Guid(i / 3 + 1_000_000),
+                        ApiVersion = "apps/v1", Kind = "ReplicaSet", Name = rs, Uid = set.Uid,
                         Controller = true, BlockOwnerDeletion = true,
                     },
                 ],
@@ -78,15 +181,15 @@ public static class RealisticPods
                 [
                     new V1ManagedFieldsEntry
                     {
-                        Manager = "kube-controller-manager", Operation = "Update", ApiVersion = "v1", Time = created, FieldsType = "FieldsV1",
+                        Manager = "kube-controller-manager", Operation = "Update", ApiVersion = "v1", Time = set.Created, FieldsType = "FieldsV1",
                         FieldsV1 = JsonDocument.Parse(
-                            """{"f:metadata":{"f:generateName":{},"f:labels":{".":{},"f:app":{},"f:app.kubernetes.io/instance":{},"f:app.kubernetes.io/name":{},"f:app.kubernetes.io/version":{},"f:pod-template-hash":{},"f:tier":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"x\"}":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:livenessProbe":{".":{},"f:httpGet":{".":{},"f:path":{},"f:port":{},"f:scheme":{}}},"f:name":{},"f:ports":{".":{},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:name":{},"f:protocol":{}}},"f:resources":{".":{},"f:limits":{".":{},"f:cpu":{},"f:memory":{}},"f:requests":{".":{},"f:cpu":{},"f:memory":{}}}}},"f:dnsPolicy":{},"f:enableServiceLinks":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{},"f:volumes":{".":{},"k:{\"name\":\"config\"}":{".":{},"f:configMap":{".":{},"f:defaultMode":{},"f:name":{}},"f:name":{}}}}}""").RootElement.Clone(),
+                            """{"f:metadata":{"f:generateName":{},"f:labels":{".":{},"f:app":{},"f:app.kubernetes.io/instance":{},"f:app.kubernetes.io/name":{},"f:app.kubernetes.io/version":{},"f:pod-template-hash":{},"f:tier":{}},"f:ownerReferences":{".":{},"k:{\"uid\":\"RSUID\"}":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:imagePullPolicy":{},"f:livenessProbe":{".":{},"f:httpGet":{".":{},"f:path":{},"f:port":{},"f:scheme":{}}},"f:name":{},"f:ports":{".":{},"k:{\"containerPort\":8080,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{},"f:name":{},"f:protocol":{}}},"f:resources":{".":{},"f:limits":{".":{},"f:cpu":{},"f:memory":{}},"f:requests":{".":{},"f:cpu":{},"f:memory":{}}}}},"f:dnsPolicy":{},"f:enableServiceLinks":{},"f:restartPolicy":{},"f:schedulerName":{},"f:securityContext":{},"f:terminationGracePeriodSeconds":{},"f:volumes":{".":{},"k:{\"name\":\"config\"}":{".":{},"f:configMap":{".":{},"f:defaultMode":{},"f:name":{}},"f:name":{}}}}}""".Replace("RSUID", set.Uid, StringComparison.Ordinal)).RootElement.Clone(),
                     },
                     new V1ManagedFieldsEntry
                     {
-                        Manager = "kubelet", Operation = "Update", ApiVersion = "v1", Time = created.AddSeconds(5), FieldsType = "FieldsV1", Subresource = "status",
+                        Manager = "kubelet", Operation = "Update", ApiVersion = "v1", Time = started.AddSeconds(7), FieldsType = "FieldsV1", Subresource = "status",
                         FieldsV1 = JsonDocument.Parse(
-                            """{"f:status":{"f:conditions":{"k:{\"type\":\"ContainersReady\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}},"k:{\"type\":\"Initialized\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}},"k:{\"type\":\"Ready\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}}},"f:containerStatuses":{},"f:hostIP":{},"f:phase":{},"f:podIP":{},"f:podIPs":{".":{},"k:{\"ip\":\"10.0.0.1\"}":{".":{},"f:ip":{}}},"f:startTime":{}}}""").RootElement.Clone(),
+                            """{"f:status":{"f:conditions":{"k:{\"type\":\"ContainersReady\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}},"k:{\"type\":\"Initialized\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}},"k:{\"type\":\"Ready\"}":{".":{},"f:lastProbeTime":{},"f:lastTransitionTime":{},"f:status":{},"f:type":{}}},"f:containerStatuses":{},"f:hostIP":{},"f:phase":{},"f:podIP":{},"f:podIPs":{".":{},"k:{\"ip\":\"PODIP\"}":{".":{},"f:ip":{}}},"f:startTime":{}}}""".Replace("PODIP", podIp, StringComparison.Ordinal)).RootElement.Clone(),
                     },
                 ],
             },
@@ -100,14 +203,14 @@ public static class RealisticPods
                 TerminationGracePeriodSeconds = 30,
                 EnableServiceLinks = true,
                 SecurityContext = new V1PodSecurityContext { RunAsNonRoot = true, RunAsUser = 1000, FsGroup = 2000 },
-                Containers = [Container("app", app, 8080, i), Container("sidecar", "envoy", 15000, i)],
+                Containers = [Container("app", app, appImage, 8080), Container("sidecar", "envoy", sidecarImage, 15000)],
                 Volumes =
                 [
                     new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = app + "-config", DefaultMode = 420 } },
                     new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() },
                     new V1Volume
                     {
-                        Name = "kube-api-access-" + hash[..5],
+                        Name = "kube-api-access-" + Hex(Mix32((uint)i ^ 0x2545f491u), 5),
                         Projected = new V1ProjectedVolumeSource
                         {
                             DefaultMode = 420,
@@ -128,30 +231,32 @@ public static class RealisticPods
             Status = new V1PodStatus
             {
                 Phase = "Running",
-                HostIP = $"10.1.{i % 200}.{i % 250 + 1}",
-                PodIP = $"10.244.{(i / 250) % 250}.{i % 250 + 1}",
-                StartTime = created.AddSeconds(2),
+                HostIP = hostIp,
+                HostIPs = [new V1HostIP { Ip = hostIp }],
+                PodIP = podIp,
+                PodIPs = [new V1PodIP { Ip = podIp }],
+                StartTime = started,
                 QosClass = "Burstable",
                 Conditions =
                 [
-                    new V1PodCondition { Type = "Initialized", Status = "True", LastTransitionTime = created.AddSeconds(2) },
-                    new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = created.AddSeconds(9) },
-                    new V1PodCondition { Type = "ContainersReady", Status = "True", LastTransitionTime = created.AddSeconds(9) },
-                    new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = created.AddSeconds(1) },
+                    new V1PodCondition { Type = "Initialized", Status = "True", LastTransitionTime = started },
+                    new V1PodCondition { Type = "Ready", Status = "True", LastTransitionTime = started.AddSeconds(7) },
+                    new V1PodCondition { Type = "ContainersReady", Status = "True", LastTransitionTime = started.AddSeconds(7) },
+                    new V1PodCondition { Type = "PodScheduled", Status = "True", LastTransitionTime = started.AddSeconds(-1) },
                 ],
                 ContainerStatuses =
                 [
-                    new V1ContainerStatus { Name = "app", Ready = true, Started = true, RestartCount = i % 3, Image = $"registry.example.com/{app}:1.4.{i % 7}", ImageID = "registry.example.com/" + app + "@sha256:" + hash + hash + hash + hash + hash + hash + hash + hash, ContainerID = "containerd://" + hash + hash + hash + hash + hash + hash + hash + hash, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = created.AddSeconds(4) } } },
-                    new V1ContainerStatus { Name = "sidecar", Ready = true, Started = true, RestartCount = 0, Image = "docker.io/envoyproxy/envoy:v1.31.0", ImageID = "docker.io/envoyproxy/envoy@sha256:" + hash + hash + hash + hash + hash + hash + hash + hash, ContainerID = "containerd://" + hash + hash + hash + hash + hash + hash + hash + hash, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = created.AddSeconds(3) } } },
+                    new V1ContainerStatus { Name = "app", Ready = true, Started = true, RestartCount = i % 7 == 0 ? 1 : 0, Image = appImage, ImageID = appImageId, ContainerID = "containerd://" + containerIds.App, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = started.AddSeconds(2) } } },
+                    new V1ContainerStatus { Name = "sidecar", Ready = true, Started = true, RestartCount = 0, Image = sidecarImage, ImageID = sidecarImageId, ContainerID = "containerd://" + containerIds.Sidecar, State = new V1ContainerState { Running = new V1ContainerStateRunning { StartedAt = started.AddSeconds(1) } } },
                 ],
             },
         };
     }
 
-    private static V1Container Container(string name, string image, int port, int i) => new()
+    private static V1Container Container(string name, string app, string image, int port) => new()
     {
         Name = name,
-        Image = name == "app" ? $"registry.example.com/{image}:1.4.{i % 7}" : "docker.io/envoyproxy/envoy:v1.31.0",
+        Image = image,
         ImagePullPolicy = "IfNotPresent",
         Args = ["--port=" + port, "--log-level=info"],
         Ports = [new V1ContainerPort { Name = "http", ContainerPort = port, Protocol = "TCP" }],
@@ -170,7 +275,7 @@ public static class RealisticPods
         ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/ready", Port = port, Scheme = "HTTP" }, PeriodSeconds = 5, TimeoutSeconds = 1, SuccessThreshold = 1, FailureThreshold = 3 },
         VolumeMounts =
         [
-            new V1VolumeMount { Name = "config", MountPath = "/etc/" + image, ReadOnlyProperty = true },
+            new V1VolumeMount { Name = "config", MountPath = "/etc/" + app, ReadOnlyProperty = true },
             new V1VolumeMount { Name = "tmp", MountPath = "/tmp" },
         ],
         TerminationMessagePath = "/dev/termination-log",
@@ -188,10 +293,13 @@ public static class RealisticPods
     }
 
     /// <summary>The JSON of a <c>PodList</c> holding <paramref name="count"/> Pods, as the API server would send it.</summary>
-    public static byte[] ListJson(int count, string resourceVersion = "100000")
+    public static byte[] ListJson(int count, string resourceVersion = "100000") => ListJson(count, DefaultMix, resourceVersion);
+
+    /// <summary>The JSON of a <c>PodList</c> holding <paramref name="count"/> Pods of <paramref name="mix"/>.</summary>
+    public static byte[] ListJson(int count, PodMix mix, string resourceVersion = "100000")
     {
         var list = new V1PodList { ApiVersion = "v1", Kind = "PodList", Metadata = new V1ListMeta { ResourceVersion = resourceVersion }, Items = [] };
-        for (var i = 0; i < count; i++) list.Items.Add(Create(i));
+        for (var i = 0; i < count; i++) list.Items.Add(Create(i, mix));
         return System.Text.Encoding.UTF8.GetBytes(KubernetesJson.Serialize(list));
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace KubeInformers;
 
@@ -57,8 +58,8 @@ public sealed class CompiledReaderContext
 
         try
         {
-            if (options.GetConverter(typeof(string)) is not DeduplicatingStringConverter strings
-                || options.GetConverter(typeof(object)) is not DeduplicatingObjectConverter objects)
+            if (options.GetTypeInfo(typeof(string)).Converter is not DeduplicatingStringConverter strings
+                || options.GetTypeInfo(typeof(object)).Converter is not DeduplicatingObjectConverter objects)
             {
                 return null;
             }
@@ -66,7 +67,7 @@ public sealed class CompiledReaderContext
             var builtIn = typeof(JsonSerializer).Assembly;
             foreach (var primitive in (Type[])[typeof(bool), typeof(int), typeof(long), typeof(double)])
             {
-                if (options.GetConverter(primitive).GetType().Assembly != builtIn)
+                if (options.GetTypeInfo(primitive).Converter.GetType().Assembly != builtIn)
                 {
                     return null;
                 }
@@ -80,8 +81,12 @@ public sealed class CompiledReaderContext
         }
     }
 
-    /// <summary>The converter the options use for <typeparamref name="T"/> (options converters, then the type's <c>[JsonConverter]</c>, then the built-in one).</summary>
-    public JsonConverter<T> GetConverter<T>() => (JsonConverter<T>)Options.GetConverter(typeof(T));
+    /// <summary>
+    /// The converter the options use for <typeparamref name="T"/> (options converters, then the type's
+    /// <c>[JsonConverter]</c>, then the built-in one), taken from the type's JSON metadata rather than
+    /// <c>GetConverter(Type)</c> so that a source-generated resolver serves it under Native AOT.
+    /// </summary>
+    public JsonConverter<T> GetConverter<T>() => (JsonConverter<T>)Options.GetTypeInfo(typeof(T)).Converter;
 
     /// <summary>The converter for <typeparamref name="T"/> made from a property's <c>[JsonConverter]</c> (a converter or a factory).</summary>
     public JsonConverter<T> ResolveConverter<T>(JsonConverter converter) => converter switch
@@ -271,7 +276,10 @@ public sealed class CompiledReaderContext
         return result;
     }
 
-    /// <summary>A value of a type compiled readers do not know, through <c>JsonSerializer</c> with the options.</summary>
+    /// <summary>
+    /// A value of a type compiled readers do not know, through <c>JsonSerializer</c> with the type's metadata from the
+    /// options' resolver (KubernetesClient's source-generated context first), which works under Native AOT.
+    /// </summary>
     public CompiledReadResult ReadDelegated<T>(ref Utf8JsonReader reader, out T? value)
     {
         value = default;
@@ -281,7 +289,7 @@ public sealed class CompiledReaderContext
             return CompiledReadResult.NeedMoreData;
         }
 
-        value = JsonSerializer.Deserialize<T>(ref copy, Options);
+        value = JsonSerializer.Deserialize(ref copy, (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T)));
         return CompiledReadResult.Done;
     }
 

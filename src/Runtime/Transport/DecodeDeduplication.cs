@@ -15,18 +15,22 @@ namespace KubeInformers;
 /// across objects (namespaces, label keys and values, image names, node names, condition types, identical
 /// <c>managedFields</c> documents of one ReplicaSet's Pods) come back as one shared instance, so a cache of many similar
 /// objects keeps one copy; unique values (uids, names) just pass through. Memory is bounded by the table size whatever
-/// the input, so nothing grows under churn. Thread-safe: entries are immutable and a race only costs a cache miss.
+/// the input, so nothing grows under churn. With <c>admitOnSecondSight</c>, a value is only stored once its bytes have
+/// been seen before (a 32-bit fingerprint per slot remembers the last key that missed there), so values that never
+/// repeat are never kept alive by the cache. Thread-safe: entries are immutable and a race only costs a cache miss.
 /// </summary>
 internal sealed class Utf8ValueCache<TValue> where TValue : class
 {
     private readonly Entry?[] _slots;
+    private readonly uint[]? _seen;
     private readonly int _mask;
     private readonly int _maxLength;
 
-    public Utf8ValueCache(int slots, int maxLength)
+    public Utf8ValueCache(int slots, int maxLength, bool admitOnSecondSight = false)
     {
         if (slots <= 0 || (slots & (slots - 1)) != 0) throw new ArgumentOutOfRangeException(nameof(slots), "must be a power of two");
         _slots = new Entry?[slots];
+        _seen = admitOnSecondSight ? new uint[slots] : null;
         _mask = slots - 1;
         _maxLength = maxLength;
     }
@@ -53,13 +57,32 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         return false;
     }
 
-    /// <summary>Caches <paramref name="value"/> for <paramref name="utf8"/> (replacing the slot's previous value); ignored for keys longer than <see cref="MaxLength"/>.</summary>
+    /// <summary>
+    /// Caches <paramref name="value"/> for <paramref name="utf8"/> (replacing the slot's previous value); ignored for
+    /// keys longer than <see cref="MaxLength"/>, and, when the cache admits on second sight, for keys whose slot has
+    /// not seen them miss before (the slot then remembers this key's fingerprint instead).
+    /// </summary>
     public void Set(ReadOnlySpan<byte> utf8, TValue value)
     {
-        if (utf8.Length <= _maxLength)
+        if (utf8.Length > _maxLength)
         {
-            Volatile.Write(ref _slots[(int)(Hash(utf8) & (uint)_mask)], new Entry(utf8.ToArray(), value));
+            return;
         }
+
+        var hash = Hash(utf8);
+        var index = (int)(hash & (uint)_mask);
+        if (_seen is not null)
+        {
+            // Zero marks an empty slot: a key hashing to zero is remembered as one, which only admits it a sight late.
+            var fingerprint = hash | 1u;
+            if (Volatile.Read(ref _seen[index]) != fingerprint)
+            {
+                Volatile.Write(ref _seen[index], fingerprint);
+                return;
+            }
+        }
+
+        Volatile.Write(ref _slots[index], new Entry(utf8.ToArray(), value));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -168,11 +191,14 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
 /// <summary>
 /// Decodes <c>object</c>-typed values (in Kubernetes models: <c>managedFields[].fieldsV1</c>, which KubernetesClient
 /// keeps as a <see cref="JsonElement"/>) through a <see cref="Utf8ValueCache{TValue}"/>, so identical documents, such as
-/// the managed-fields sets of the Pods of one ReplicaSet, share one read-only <see cref="JsonElement"/>.
+/// the controller's managed-fields entry of the Pods of one ReplicaSet, share one read-only <see cref="JsonElement"/>.
+/// Documents are admitted on second sight: the kubelet's entry names the Pod's own IP and never repeats, and a
+/// document seen once is not kept alive by the cache (not even when a transform drops managedFields from every object);
+/// the first object with a repeated document keeps its own copy and the second and later ones share.
 /// </summary>
 internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
 {
-    private readonly Utf8ValueCache<object> _cache = new(slots: 4_096, maxLength: 16 * 1024);
+    private readonly Utf8ValueCache<object> _cache = new(slots: 4_096, maxLength: 16 * 1024, admitOnSecondSight: true);
 
     public override bool HandleNull => false;
 
@@ -268,7 +294,7 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
     }
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, value.GetType(), options);
+        JsonSerializer.Serialize(writer, value, options.GetTypeInfo(value.GetType()));
 }
 
 /// <summary>

@@ -170,13 +170,13 @@ internal static class KubernetesJsonCodec
             options.Converters.Insert(0, new DeduplicatingObjectConverter());
 
             // Repeated quantities are parsed once and shared.
-            if (global.GetConverter(typeof(k8s.Models.ResourceQuantity)) is JsonConverter<k8s.Models.ResourceQuantity> quantities)
+            if (global.GetTypeInfo(typeof(k8s.Models.ResourceQuantity)).Converter is JsonConverter<k8s.Models.ResourceQuantity> quantities)
             {
                 options.Converters.Insert(0, new DeduplicatingQuantityConverter(quantities));
             }
 
             // API-server timestamps are parsed from their bytes; anything else goes to KubernetesClient's converter.
-            if (global.GetConverter(typeof(DateTime)) is JsonConverter<DateTime> dates)
+            if (global.GetTypeInfo(typeof(DateTime)).Converter is JsonConverter<DateTime> dates)
             {
                 options.Converters.Insert(0, new KubernetesTimestampConverter(dates));
             }

@@ -6,13 +6,25 @@ public sealed record E2eOptions
     /// <summary>Object counts to sync.</summary>
     public IReadOnlyList<int> Objects { get; init; } = [1_000, 10_000, 50_000];
     /// <summary>Watch events for the throughput measurement.</summary>
-    public int Events { get; init; } = 50_000;
+    public int Events { get; init; } = 20_000;
     /// <summary>Also measure in fresh processes (cold start).</summary>
     public bool Cold { get; init; }
     /// <summary>Fresh processes per cold figure (the median is reported).</summary>
     public int Runs { get; init; } = 5;
     /// <summary>Smoke mode for CI: tiny sizes, one run, no files written unless asked.</summary>
     public bool Quick { get; init; }
+    /// <summary>The Pod mixes the cold runs measure (the warm runs use the first).</summary>
+    public IReadOnlyList<PodMix> Mixes { get; init; } = [PodMix.ReplicaSets, PodMix.AllUnique];
+    /// <summary>The paths measured in fresh processes, interleaved per repetition.</summary>
+    public IReadOnlyList<string> ColdPaths { get; init; } = ["floor", "naive", "ours", "ours-lean", "projection", "metadata-only", "client-node"];
+    /// <summary>The cold paths for the all-unique mix (null: the same as <see cref="ColdPaths"/>).</summary>
+    public IReadOnlyList<string>? AllUniquePaths { get; init; }
+    /// <summary>Also measure in the harness's own process after a warm-up (on by default; <c>--no-warm</c>).</summary>
+    public bool Warm { get; init; } = true;
+    /// <summary>A Native AOT build of samples/AotWatcher to run as the cold path <c>aot</c> (null: none).</summary>
+    public string? AotBinary { get; init; }
+    /// <summary>A sentence for the report about the run's conditions (for example, a loaded machine).</summary>
+    public string? Note { get; init; }
     /// <summary>Where to write the JSON results (null: nowhere).</summary>
     public string? JsonPath { get; init; }
     /// <summary>Where to write the markdown report and chart (null: nowhere).</summary>
@@ -31,12 +43,33 @@ public sealed record E2eOptions
                 case "--events": o = o with { Events = int.Parse(Next()) }; break;
                 case "--cold": o = o with { Cold = true }; break;
                 case "--runs": o = o with { Runs = int.Parse(Next()) }; break;
-                case "--quick": o = o with { Quick = true, Objects = [200], Events = 1_000, Runs = 1 }; break;
+                case "--quick": o = o with { Quick = true, Objects = [200], Events = 1_000, Runs = 1, Mixes = [PodMix.ReplicaSets] }; break;
                 case "--json": o = o with { JsonPath = Next() }; break;
+                case "--mix": o = o with { Mixes = Next().Split(',').Select(ParseMix).ToArray() }; break;
+                case "--cold-paths": o = o with { ColdPaths = Next().Split(',') }; break;
+                case "--all-unique-paths": o = o with { AllUniquePaths = Next().Split(',') }; break;
+                case "--note": o = o with { Note = Next() }; break;
+                case "--no-warm": o = o with { Warm = false }; break;
+                case "--no-peer": o = o with { ColdPaths = o.ColdPaths.Where(p => p != "client-node").ToArray() }; break;
+                case "--aot": o = o with { AotBinary = Path.GetFullPath(Next()), ColdPaths = o.ColdPaths.Where(p => p != "aot").Append("aot").ToArray() }; break;
                 case "--docs": o = o with { DocsDirectory = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --quick --json FILE --docs DIR");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --note TEXT --quick --json FILE --docs DIR");
             }
         }
         return o;
     }
+
+    /// <summary>The cold paths measured for <paramref name="mix"/>.</summary>
+    public IReadOnlyList<string> ColdPathsFor(PodMix mix) =>
+        mix == PodMix.AllUnique && AllUniquePaths is { } unique ? unique.Where(ColdPaths.Contains).ToArray() : ColdPaths;
+
+    /// <summary>The name of a mix on the command line and in the report.</summary>
+    public static string MixName(PodMix mix) => mix == PodMix.AllUnique ? "all-unique" : "replica-sets";
+
+    private static PodMix ParseMix(string name) => name switch
+    {
+        "replica-sets" => PodMix.ReplicaSets,
+        "all-unique" => PodMix.AllUnique,
+        _ => throw new ArgumentException($"Unknown mix '{name}'. Mixes: replica-sets, all-unique"),
+    };
 }

@@ -7,7 +7,7 @@ using k8s.Models;
 namespace KubeInformers.Benchmarks.EndToEnd;
 
 /// <summary>One measured figure.</summary>
-public sealed record Figure(string Measure, string Path, int Objects, string Mode, double Value, string Unit, int Runs);
+public sealed record Figure(string Measure, string Path, int Objects, string Mode, double Value, string Unit, int Runs, string Mix = "replica-sets");
 
 /// <summary>
 /// The end-to-end harness: time to synced, retained memory per object and watch throughput, for our informer beside
@@ -36,25 +36,33 @@ public sealed class E2eRunner
     public async Task RunAsync(CancellationToken ct)
     {
         _out.WriteLine($"KubeInformers end-to-end benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
-        var sample = RealisticPods.ListJson(100);
-        _out.WriteLine(FormattableString.Invariant($"Pod JSON: {sample.Length / 100.0 / 1024:F2} KB on average"));
+        foreach (var mix in _options.Mixes)
+        {
+            var sample = RealisticPods.ListJson(1000, mix);
+            _out.WriteLine(FormattableString.Invariant($"Pod JSON ({E2eOptions.MixName(mix)}): {sample.Length / 1000.0:F0} bytes on average"));
+        }
+        if (_options.Cold && _options.ColdPaths.Contains("client-node"))
+            await ClientNodePeer.EnsureInstalledAsync(_out, ct).ConfigureAwait(false);
 
         foreach (var n in _options.Objects)
         {
-            await using var server = await PodServer.StartAsync(n, ct).ConfigureAwait(false);
-            var listBody = RealisticPods.ListJson(n);
-            Warm(server, listBody, n, ct);
-            await TransferAsync(server, n, ct).ConfigureAwait(false);
-            foreach (var path in SyncPaths.All)
-                await WarmSyncAsync(server, path, listBody, n, ct).ConfigureAwait(false);
-            if (_options.Cold)
+            var warmMix = _options.Mixes[0];
+            var listBody = RealisticPods.ListJson(n, warmMix, StaticPodServer.ListResourceVersion);
+            if (_options.Warm)
             {
+                await using var server = await StaticPodServer.StartAsync(listBody, [], 0, ct).ConfigureAwait(false);
+                Warm(server, listBody, n, ct);
+                await TransferAsync(server, n, ct).ConfigureAwait(false);
                 foreach (var path in SyncPaths.All)
-                    await ColdSyncAsync(server, path, listBody, n, ct).ConfigureAwait(false);
-
-                // The start-up settings docs/performance.md suggests, for the floor and our two main paths.
-                foreach (var path in new[] { "floor", "ours", "projection" })
-                    await ColdSyncAsync(server, path, listBody, n, ct, TunedEnvironment, "cold-tuned").ConfigureAwait(false);
+                    await WarmSyncAsync(server, path, listBody, n, ct).ConfigureAwait(false);
+            }
+            if (!_options.Cold) continue;
+            foreach (var mix in _options.Mixes)
+            {
+                var body = mix == warmMix ? listBody : RealisticPods.ListJson(n, mix, StaticPodServer.ListResourceVersion);
+                var events = Math.Min(_options.Events, n * 10);
+                await using var server = await StaticPodServer.StartAsync(body, StaticPodServer.WatchBody(n, mix, events), events, ct).ConfigureAwait(false);
+                await ColdInterleavedAsync(server, body, n, mix, ct).ConfigureAwait(false);
             }
         }
 
@@ -62,15 +70,100 @@ public sealed class E2eRunner
         await WatchThroughputEmulatorAsync(ct).ConfigureAwait(false);
     }
 
-    private static void Warm(PodServer server, byte[] listBody, int n, CancellationToken ct)
+    /// <summary>One fresh process's figures.</summary>
+    private sealed record ColdResult(double SyncMs, double MainMs, double ConfigMs, double BytesPerObject, double EventsPerSecond);
+
+    /// <summary>
+    /// The cold paths in fresh processes, interleaved (every path once per repetition, in turn), so a load spike on
+    /// the machine falls on neighbouring runs of different paths alike; each path's ratio to the floor and to the
+    /// client-node peer is computed within a repetition and the median of those ratios reported.
+    /// </summary>
+    private async Task ColdInterleavedAsync(StaticPodServer server, byte[] listBody, int n, PodMix mix, CancellationToken ct)
+    {
+        var listFile = Path.Combine(Path.GetTempPath(), $"kubeinformers-bench-{E2eOptions.MixName(mix)}-{n}.json");
+        if (!File.Exists(listFile) || new FileInfo(listFile).Length != listBody.Length) await File.WriteAllBytesAsync(listFile, listBody, ct).ConfigureAwait(false);
+        var kubeconfig = server.WriteKubeconfig(Path.Combine(Path.GetTempPath(), "kubeinformers-bench"));
+        var runs = Math.Max(1, _options.Runs);
+        var paths = _options.ColdPathsFor(mix);
+        var results = paths.ToDictionary(p => p, _ => new List<ColdResult>());
+        for (var r = 0; r < runs; r++)
+        {
+            foreach (var path in paths)
+            {
+                var result = await RunColdAsync(path, kubeconfig, listFile, n, server.WatchEvents, ct).ConfigureAwait(false);
+                results[path].Add(result);
+                _out.WriteLine(FormattableString.Invariant($"    run {r + 1}/{runs} {E2eOptions.MixName(mix)} n={n} {path,-14} launch→synced {result.SyncMs,8:F0} ms (Main at {result.MainMs:F0}, kubeconfig {result.ConfigMs:F0}) {result.BytesPerObject / 1024,6:F2} KB/object {result.EventsPerSecond,8:F0} events/s"));
+            }
+        }
+        var mixName = E2eOptions.MixName(mix);
+        foreach (var path in paths)
+        {
+            var rs = results[path];
+            Add("sync", path, n, "cold", Median(rs.Select(x => x.SyncMs)), "ms", runs, mixName);
+            Add("main", path, n, "cold", Median(rs.Select(x => x.MainMs)), "ms", runs, mixName);
+            if (path != "floor" && path != "client-node") Add("kubeconfig", path, n, "cold", Median(rs.Select(x => x.ConfigMs)), "ms", runs, mixName);
+            Add("retained", path, n, "cold", Median(rs.Select(x => x.BytesPerObject)) / 1024.0, "KB/object", runs, mixName);
+            if (rs.All(x => !double.IsNaN(x.EventsPerSecond)))
+                Add("watch", path, n, "cold", Median(rs.Select(x => x.EventsPerSecond)), "events/s", runs, mixName);
+            foreach (var reference in new[] { "floor", "client-node" })
+            {
+                if (!results.TryGetValue(reference, out var refs) || reference == path) continue;
+                var suffix = reference == "floor" ? "×floor" : "×client-node";
+                Add("sync" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.SyncMs / b.SyncMs)), "ratio", runs, mixName);
+                if (reference == "client-node")
+                {
+                    Add("retained" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.BytesPerObject / b.BytesPerObject)), "ratio", runs, mixName);
+                    if (rs.All(x => !double.IsNaN(x.EventsPerSecond)))
+                        Add("watch" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.EventsPerSecond / b.EventsPerSecond)), "ratio", runs, mixName);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one cold path in a fresh process. The launch instant is read from the wall clock just before
+    /// <c>Process.Start</c>; the child reports the instants of <c>Main</c> and of synced from the same clock.
+    /// </summary>
+    private async Task<ColdResult> RunColdAsync(string path, string kubeconfig, string listFile, int n, int events, CancellationToken ct)
+    {
+        var objects = n.ToString(CultureInfo.InvariantCulture);
+        var eventCount = events.ToString(CultureInfo.InvariantCulture);
+        ProcessStartInfo psi;
+        switch (path)
+        {
+            case "client-node":
+                psi = ClientNodePeer.StartInfo(kubeconfig, n, events);
+                break;
+            case "aot":
+            case "aot-projection":
+                psi = new ProcessStartInfo(_options.AotBinary ?? throw new InvalidOperationException($"the {path} path needs --aot BINARY"));
+                foreach (var a in new[] { "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount }) psi.ArgumentList.Add(a);
+                if (path == "aot-projection") psi.ArgumentList.Add("--projection");
+                break;
+            default:
+                psi = ChildStartInfo("e2e-child", "--path", path, "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount, "--list-file", listFile);
+                break;
+        }
+        var (launched, result) = await RunProcessAsync($"cold child for {path}", psi, ct).ConfigureAwait(false);
+        double Field(string name, double fallback = double.NaN)
+        {
+            var token = result.Split(' ').FirstOrDefault(x => x.StartsWith(name + "=", StringComparison.Ordinal));
+            return token is null ? fallback : double.Parse(token[(name.Length + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+        return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"));
+    }
+
+    private static Kubernetes ClientFor(StaticPodServer server) => new(new KubernetesClientConfiguration { Host = server.BaseUri.ToString() });
+
+    private static void Warm(StaticPodServer server, byte[] listBody, int n, CancellationToken ct)
     {
         // One untimed run of every path so the warm figures measure steady state, not JIT.
-        using var client = server.CreateClient();
+        using var client = ClientFor(server);
         foreach (var path in SyncPaths.All)
             MeasureOnce(path, client, listBody, n, ct);
     }
 
-    private async Task TransferAsync(PodServer server, int n, CancellationToken ct)
+    private async Task TransferAsync(StaticPodServer server, int n, CancellationToken ct)
     {
         using var http = new HttpClient();
         var times = new List<double>();
@@ -86,11 +179,11 @@ public sealed class E2eRunner
         Add("sync", "transfer", n, "warm", Median(times), "ms", times.Count);
     }
 
-    private Task WarmSyncAsync(PodServer server, string path, byte[] listBody, int n, CancellationToken ct)
+    private Task WarmSyncAsync(StaticPodServer server, string path, byte[] listBody, int n, CancellationToken ct)
     {
         var times = new List<double>();
         var bytes = new List<double>();
-        using var client = server.CreateClient();
+        using var client = ClientFor(server);
         for (var r = 0; r < Math.Max(1, _options.Runs); r++)
         {
             var (ms, perObject) = MeasureOnce(path, client, listBody, n, ct);
@@ -120,47 +213,48 @@ public sealed class E2eRunner
         return (ms, (after - before) / (double)n);
     }
 
-    /// <summary>Tiered PGO off and a 64 MB gen0 budget: the start-up settings docs/performance.md measures and suggests.</summary>
-    private static readonly KeyValuePair<string, string>[] TunedEnvironment =
-        [new("DOTNET_TieredPGO", "0"), new("DOTNET_GCgen0size", "0x4000000")];
-
-    private async Task ColdSyncAsync(PodServer server, string path, byte[] listBody, int n, CancellationToken ct,
-        KeyValuePair<string, string>[]? environment = null, string mode = "cold")
+    /// <summary>
+    /// How to run this benchmark assembly again as a child (<paramref name="args"/> name the child mode): through its
+    /// apphost when there is one, as a user's program starts, else through <c>dotnet</c>.
+    /// </summary>
+    private static ProcessStartInfo ChildStartInfo(params string[] args)
     {
-        var listFile = Path.Combine(Path.GetTempPath(), $"kubeinformers-bench-{n}.json");
-        if (!File.Exists(listFile) || new FileInfo(listFile).Length != listBody.Length) await File.WriteAllBytesAsync(listFile, listBody, ct).ConfigureAwait(false);
-        var times = new List<double>();
-        for (var r = 0; r < Math.Max(1, _options.Runs); r++)
-        {
-            var result = await RunChildAsync($"cold child for {path}", environment ?? [], ct,
-                "e2e-child", "--path", path, "--url", server.BaseUri.ToString(), "--objects", n.ToString(CultureInfo.InvariantCulture), "--list-file", listFile).ConfigureAwait(false);
-            var ms = double.Parse(result.Split(' ').First(x => x.StartsWith("ms=", StringComparison.Ordinal))[3..], CultureInfo.InvariantCulture);
-            times.Add(ms);
-        }
-        Add("sync", path, n, mode, Median(times), "ms", times.Count);
+        var assembly = typeof(E2eRunner).Assembly.Location;
+        var apphost = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
+        var psi = File.Exists(apphost) ? new ProcessStartInfo(apphost) : new ProcessStartInfo("dotnet");
+        if (!File.Exists(apphost)) psi.ArgumentList.Add(assembly);
+        foreach (var a in args)
+            psi.ArgumentList.Add(a);
+        return psi;
     }
 
     /// <summary>
-    /// Runs this benchmark assembly again as a child (<paramref name="args"/> name the child mode) with the given
-    /// environment and returns the text after <c>RESULT </c> on its standard output; fails with its standard error.
-    /// Both streams are drained together so a chatty child cannot block on a full pipe.
+    /// Runs a child and returns the wall-clock instant (Unix ms) read just before it started and the text after
+    /// <c>RESULT </c> on its standard output; fails with its standard error. Both streams are drained together so a
+    /// chatty child cannot block on a full pipe.
     /// </summary>
-    private static async Task<string> RunChildAsync(string what, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken ct, params string[] args)
+    private static async Task<(double Launched, string Result)> RunProcessAsync(string what, ProcessStartInfo psi, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (name, value) in environment)
-            psi.Environment[name] = value;
-        psi.ArgumentList.Add(typeof(E2eRunner).Assembly.Location);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start a child process");
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        psi.UseShellExecute = false;
+        var launched = ColdChild.UnixMs(DateTime.UtcNow);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
         var stdoutTask = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = await p.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
         var stdout = await stdoutTask.ConfigureAwait(false);
         await p.WaitForExitAsync(ct).ConfigureAwait(false);
         var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"{what} failed ({p.ExitCode}): {stderr}");
-        return line["RESULT ".Length..].TrimEnd('\r');
+        return (launched, line["RESULT ".Length..].TrimEnd('\r'));
+    }
+
+    private static async Task<string> RunChildAsync(string what, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken ct, params string[] args)
+    {
+        var psi = ChildStartInfo(args);
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
+        return (await RunProcessAsync(what, psi, ct).ConfigureAwait(false)).Result;
     }
 
     private async Task WatchThroughputCannedAsync(CancellationToken ct)
@@ -241,14 +335,14 @@ public sealed class E2eRunner
     private static byte[] EmptyPodList() => System.Text.Encoding.UTF8.GetBytes(
         KubernetesJson.Serialize(new V1PodList { ApiVersion = "v1", Kind = "PodList", Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [] }));
 
-    private void Add(string measure, string path, int objects, string mode, double value, string unit, int runs)
+    private void Add(string measure, string path, int objects, string mode, double value, string unit, int runs, string mix = "replica-sets")
     {
-        var f = new Figure(measure, path, objects, mode, value, unit, runs);
+        var f = new Figure(measure, path, objects, mode, value, unit, runs, mix);
         _figures.Add(f);
-        _out.WriteLine(FormattableString.Invariant($"  {measure,-9} {mode,-8} {path,-10} n={objects,-7} {value,12:F1} {unit} (median of {runs})"));
+        _out.WriteLine(FormattableString.Invariant($"  {measure,-9} {mode,-8} {mix,-12} {path,-14} n={objects,-7} {value,12:F2} {unit} (median of {runs})"));
     }
 
-    private static double Median(List<double> xs)
+    private static double Median(IEnumerable<double> xs)
     {
         var s = xs.Order().ToArray();
         return s.Length == 0 ? double.NaN : s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;

@@ -19,33 +19,61 @@ public static class Report
         sb.AppendLine("# Benchmarks").AppendLine();
         sb.AppendLine(inv, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, with:").AppendLine();
         sb.AppendLine("```sh").AppendLine(inv, $"dotnet run -c Release --project tests/Benchmarks -- {string.Join(' ', args)}").AppendLine("```").AppendLine();
-        sb.AppendLine("Every figure in a table comes from that one run; compare ratios, not absolute values, across machines.").AppendLine();
-        foreach (var path in SyncPaths.All) sb.AppendLine(inv, $"- `{path}`: {SyncPaths.Describe(path)}");
-        sb.AppendLine("- `transfer`: a raw GET of the list that only drains the body: the emulator's and loopback's own cost, included in every path above except `floor`.").AppendLine();
+        sb.AppendLine("Every figure comes from that one run; compare ratios, not absolute values, across machines.").AppendLine();
+        if (options.Note is { } note) sb.AppendLine(note).AppendLine();
 
-        sb.AppendLine("Modes: `warm` runs in the harness process after one untimed run of every path; `cold` is a fresh process per run, timed from process start (median); `cold-tuned` is the same with `DOTNET_TieredPGO=0` and `DOTNET_GCgen0size=0x4000000`, the start-up settings [performance.md](performance.md) discusses. The informer paths decode a list on up to four threads (`ListDecodeParallelism`, the processor count here); `ours-1thread`, `floor` and `naive` decode on one.").AppendLine();
-        sb.AppendLine("## Time to synced").AppendLine();
-        sb.AppendLine(inv, $"![time to synced]({chartFile})").AppendLine();
-        sb.AppendLine("| objects | mode | path | ms | × floor |").AppendLine("|---:|---|---|---:|---:|");
-        foreach (var g in figures.Where(f => f.Measure == "sync").GroupBy(f => (f.Objects, f.Mode)))
+        sb.AppendLine("## The data").AppendLine();
+        foreach (var mix in options.Mixes)
         {
-            var floor = g.FirstOrDefault(f => f.Path == "floor")?.Value;
+            var bytes = RealisticPods.ListJson(1000, mix).Length / 1000.0;
+            sb.AppendLine(string.Create(inv, $"- `{E2eOptions.MixName(mix)}`: {bytes:F0} bytes of JSON per Pod. ") + (mix == PodMix.AllUnique
+                ? "Every Pod is its own ReplicaSet: no managedFields document repeats (the pessimistic end)."
+                : "Pods come in ReplicaSets of 3–10 replicas (sizes from a fixed seed, 6.5 on average): the replicas of one set share the ownerReference uid, the controller's managedFields entry (which names that uid) and the pod-template-hash."));
+        }
+        sb.AppendLine("- Unique per Pod in both: name, uid, resourceVersion, podIP(s), hostIP(s), startTime, containerIDs, the projected token volume's name, and the kubelet's managedFields entry, keyed by the Pod's own IP (`k:{\"ip\":\"10.244.3.17\"}`). Shared cluster-wide: images and image IDs (one per app), node names (a pool of 200), namespaces (8), label and annotation keys, probes, resources, tolerations. Built by `tests/Benchmarks/RealisticPods.cs`.").AppendLine();
+
+        sb.AppendLine("## Cold: a user's program, launch → synced").AppendLine();
+        sb.AppendLine("Each figure is a fresh process, written as a user writes it: kubeconfig file → `KubernetesClientConfiguration.BuildConfigFromConfigFile` → client → informer with default options → wait for sync. Timed from process launch: the harness reads the wall clock (UTC) just before `Process.Start`, the child reports the instant it synced from the same clock, so the figure includes the runtime's start and everything before `Main`. Then the child measures the heap its cache retains after a full collection (against a baseline taken at the top of `Main`; node: `global.gc()`, `heapUsed`), and the rate at which the server's watch events reach an update handler (counted from after that measurement). The server is neutral (`StaticPodServer`): it answers the list and the watch from precomputed bytes. Paths run interleaved (every path once per repetition, in turn) and each ratio is computed within a repetition; the table gives medians.").AppendLine();
+        foreach (var path in figures.Where(f => f.Mode == "cold").Select(f => f.Path).Distinct())
+            sb.AppendLine(inv, $"- `{path}`: {SyncPaths.Describe(path)}");
+        sb.AppendLine();
+        foreach (var g in figures.Where(f => f.Mode == "cold" && f.Measure == "sync").GroupBy(f => (f.Objects, f.Mix)))
+        {
+            sb.AppendLine(inv, $"### {g.Key.Objects:N0} Pods, {g.Key.Mix} ({g.First().Runs} repetitions)").AppendLine();
+            sb.AppendLine("| path | launch → synced ms | × client-node | × floor | Main at ms | kubeconfig ms | retained KB/Pod | × client-node | watch events/s | × client-node |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var f in g)
-                sb.AppendLine(inv, $"| {f.Objects:N0} | {f.Mode} | {f.Path} | {f.Value:F0} | {(floor is > 0 ? (f.Value / floor.Value).ToString("F2", inv) : "")} |");
+            {
+                string V(string measure, string format) => figures.FirstOrDefault(x => x.Mode == "cold" && x.Objects == f.Objects && x.Mix == f.Mix && x.Path == f.Path && x.Measure == measure) is { } v && !double.IsNaN(v.Value) ? v.Value.ToString(format, inv) : "";
+                sb.AppendLine(inv, $"| {f.Path} | {f.Value:F0} | {V("sync×client-node", "F2")} | {V("sync×floor", "F2")} | {V("main", "F0")} | {V("kubeconfig", "F0")} | {V("retained", "F2")} | {V("retained×client-node", "F2")} | {V("watch", "N0")} | {V("watch×client-node", "F2")} |");
+            }
+            sb.AppendLine();
         }
 
-        sb.AppendLine().AppendLine("## Retained memory per object (after a full GC)").AppendLine();
-        sb.AppendLine("| objects | path | KB/object | × naive |").AppendLine("|---:|---|---:|---:|");
-        foreach (var g in figures.Where(f => f.Measure == "retained").GroupBy(f => f.Objects))
+        if (figures.Any(f => f.Mode == "warm"))
         {
-            var naive = g.FirstOrDefault(f => f.Path == "naive")?.Value;
-            foreach (var f in g)
-                sb.AppendLine(inv, $"| {f.Objects:N0} | {f.Path} | {f.Value:F2} | {(naive is > 0 ? (f.Value / naive.Value).ToString("F2", inv) : "")} |");
+            sb.AppendLine("## Warm: in the harness's process").AppendLine();
+            sb.AppendLine("After one untimed run of every path, against the same server, with a client built from its URL; the informer paths decode a list on up to four threads (`ListDecodeParallelism`), `ours-1thread`, `floor` and `naive` on one. `transfer` is a raw GET that only drains the body.").AppendLine();
+            foreach (var path in SyncPaths.All)
+                sb.AppendLine(inv, $"- `{path}`: {SyncPaths.Describe(path)}");
+            sb.AppendLine();
+            sb.AppendLine("| objects | path | ms | × floor | retained KB/object | × naive |").AppendLine("|---:|---|---:|---:|---:|---:|");
+            foreach (var g in figures.Where(f => f.Mode == "warm" && f.Measure == "sync").GroupBy(f => f.Objects))
+            {
+                var floor = g.FirstOrDefault(f => f.Path == "floor")?.Value;
+                var naive = figures.FirstOrDefault(f => f.Mode == "warm" && f.Measure == "retained" && f.Objects == g.Key && f.Path == "naive")?.Value;
+                foreach (var f in g)
+                {
+                    var retained = figures.FirstOrDefault(x => x.Mode == "warm" && x.Measure == "retained" && x.Objects == f.Objects && x.Path == f.Path)?.Value;
+                    sb.AppendLine(inv, $"| {f.Objects:N0} | {f.Path} | {f.Value:F0} | {(floor is > 0 ? (f.Value / floor.Value).ToString("F2", inv) : "")} | {(retained is { } r ? r.ToString("F2", inv) : "")} | {(retained is { } r2 && naive is > 0 ? (r2 / naive.Value).ToString("F2", inv) : "")} |");
+                }
+            }
+            sb.AppendLine();
         }
 
-        sb.AppendLine().AppendLine("## Watch throughput").AppendLine();
+        sb.AppendLine("## Watch throughput in the harness's process").AppendLine();
         sb.AppendLine("| events | source | path | events/s |").AppendLine("|---:|---|---|---:|");
-        foreach (var f in figures.Where(f => f.Measure == "watch"))
+        foreach (var f in figures.Where(f => f.Measure == "watch" && f.Mode != "cold"))
             sb.AppendLine(inv, $"| {f.Objects:N0} | {f.Mode} | {f.Path} | {f.Value:N0} |");
         sb.AppendLine().AppendLine("`canned`: the watch stream is served from memory inside the client's HTTP pipeline (no server, no socket), so the figure is the client's own ceiling. `emulator`: label changes written over HTTP by four writers and delivered over a loopback watch; the emulator's write path bounds it. `canned-fresh` and `canned-gen0-64MB`: the canned stream in a fresh process after a warm-up pass, with the default GC budget and with `DOTNET_GCgen0size=0x4000000`.");
 
@@ -55,9 +83,9 @@ public static class Report
     private static void WriteChart(IReadOnlyList<Figure> figures, string file)
     {
         var plot = new Plot();
-        var sync = figures.Where(f => f.Measure == "sync" && f.Path != "transfer").ToList();
-        var groups = sync.Select(f => (f.Objects, f.Mode)).Distinct().ToList();
-        var paths = SyncPaths.All;
+        var sync = figures.Where(f => f.Measure == "sync" && f.Mode == "cold").ToList();
+        var groups = sync.Select(f => (f.Objects, Mode: f.Mix)).Distinct().ToList();
+        var paths = sync.Select(f => f.Path).Distinct().ToArray();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
         var ticks = new List<Tick>();
@@ -65,7 +93,7 @@ public static class Report
         {
             for (var pi = 0; pi < paths.Length; pi++)
             {
-                var f = sync.FirstOrDefault(x => x.Objects == groups[gi].Objects && x.Mode == groups[gi].Mode && x.Path == paths[pi]);
+                var f = sync.FirstOrDefault(x => x.Objects == groups[gi].Objects && x.Mix == groups[gi].Mode && x.Path == paths[pi]);
                 if (f is null) continue;
                 bars.Add(new Bar { Position = gi * (paths.Length + 1) + pi, Value = f.Value, FillColor = palette.GetColor(pi) });
             }
@@ -76,8 +104,8 @@ public static class Report
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = paths[pi], FillColor = palette.GetColor(pi) });
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Legend.Alignment = Alignment.UpperLeft;
-        plot.Axes.Left.Label.Text = "time to synced (ms)";
-        plot.Title("Time to synced: realistic Pods over loopback");
+        plot.Axes.Left.Label.Text = "launch → synced (ms)";
+        plot.Title("Cold: launch → synced, fresh processes, realistic Pods over loopback");
         plot.Axes.Margins(bottom: 0);
         plot.SavePng(file, 1000, 500);
     }

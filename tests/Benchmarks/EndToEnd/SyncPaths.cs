@@ -7,6 +7,9 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 /// <summary>The ways of getting N Pods from the server into a cache, measured side by side.</summary>
 public static class SyncPaths
 {
+    /// <summary>The paths whose informer delivers watch events to a handler (measured for events/s in a fresh process).</summary>
+    public static bool Watches(string path) => path is "ours" or "ours-1thread" or "ours-stj" or "ours-lean" or "projection" or "metadata-only";
+
     /// <summary>Every path the harness knows, in report order.</summary>
     public static readonly string[] All = ["floor", "naive", "ours", "ours-1thread", "ours-stj", "ours-lean", "projection", "metadata-only"];
 
@@ -21,6 +24,9 @@ public static class SyncPaths
         "ours-lean" => "KubeInformers informer, managedFields dropped by a transform",
         "projection" => "KubeInformers projection informer: 4 fields (nodeName, phase, labels, container images) + identity, generated reader",
         "metadata-only" => "KubeInformers metadata-only projection informer (name, namespace, uid, resourceVersion)",
+        "client-node" => "@kubernetes/client-node 1.4.0 `makeInformer` on Node.js (tests/Benchmarks/Peers/client-node), the peer",
+        "aot" => "KubeInformers informer (default options) in samples/AotWatcher published with Native AOT; kubeconfig loaded by KubernetesClient.Aot",
+        "aot-projection" => "the 4-field projection informer in the same Native AOT binary",
         _ => path,
     };
 
@@ -29,8 +35,9 @@ public static class SyncPaths
     /// <summary>
     /// Runs one path and returns the cache it built (kept alive by the caller for memory measurement).
     /// <paramref name="listBody"/> is used by the floor path only; the others talk to <paramref name="client"/>.
+    /// <paramref name="onUpdate"/>, when given, is called for every watch update an informer path delivers to a handler.
     /// </summary>
-    public static async Task<object> RunAsync(string path, Kubernetes client, byte[]? listBody, int expected, CancellationToken ct)
+    public static async Task<object> RunAsync(string path, Kubernetes? client, byte[]? listBody, int expected, CancellationToken ct, Action? onUpdate = null)
     {
         switch (path)
         {
@@ -42,6 +49,7 @@ public static class SyncPaths
             }
             case "naive":
             {
+                ArgumentNullException.ThrowIfNull(client);
                 var list = await client.CoreV1.ListPodForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false);
                 return ToDictionary(list.Items);
             }
@@ -50,6 +58,7 @@ public static class SyncPaths
             case "ours-stj":
             case "ours-lean":
             {
+                ArgumentNullException.ThrowIfNull(client);
                 var options = new SharedInformerFactoryOptions { CompiledReaders = path != "ours-stj" };
                 if (path == "ours-1thread")
                     options.ListDecodeParallelism = 1;
@@ -57,6 +66,7 @@ public static class SyncPaths
                     options.StripManagedFields = true;
                 var factory = new SharedInformerFactory(client, options);
                 var informer = factory.InformerFor<V1Pod>(Pods);
+                if (onUpdate is not null) informer.AddEventHandler(new ResourceEventHandler<V1Pod> { Updated = (_, _) => onUpdate() });
                 factory.Start();
                 if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
                     throw new InvalidOperationException("The informer did not sync.");
@@ -65,18 +75,19 @@ public static class SyncPaths
                 return new InformerHolder(factory, informer);
             }
             case "projection":
-                return await ProjectedAsync<BenchPodSummary>(client, expected, ct).ConfigureAwait(false);
+                return await ProjectedAsync<BenchPodSummary>(client ?? throw new ArgumentNullException(nameof(client)), expected, onUpdate, ct).ConfigureAwait(false);
             case "metadata-only":
-                return await ProjectedAsync<BenchPodMetadata>(client, expected, ct).ConfigureAwait(false);
+                return await ProjectedAsync<BenchPodMetadata>(client ?? throw new ArgumentNullException(nameof(client)), expected, onUpdate, ct).ConfigureAwait(false);
             default:
                 throw new ArgumentException($"Unknown path '{path}'. Known: {string.Join(", ", All)}");
         }
     }
 
-    private static async Task<object> ProjectedAsync<T>(Kubernetes client, int expected, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    private static async Task<object> ProjectedAsync<T>(Kubernetes client, int expected, Action? onUpdate, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var factory = new SharedInformerFactory(client);
         var informer = factory.InformerFor<T>(Pods);
+        if (onUpdate is not null) informer.AddEventHandler(new ResourceEventHandler<T> { Updated = (_, _) => onUpdate() });
         factory.Start();
         if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
             throw new InvalidOperationException("The projection informer did not sync.");

@@ -40,13 +40,15 @@ public sealed class DecodeDeduplicationTests
     }
 
     [Fact]
-    public void Identical_managed_fields_documents_are_shared_and_different_ones_are_not()
+    public void Identical_managed_fields_documents_are_shared_from_their_second_sight_and_different_ones_are_not()
     {
         const string fields = """{"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{}}}""";
+        var first = Decode<V1Pod>(PodJson("first", fields)); // seen once: remembered by fingerprint, not stored
         var a = Decode<V1Pod>(PodJson("a", fields));
         var b = Decode<V1Pod>(PodJson("b", fields));
         var c = Decode<V1Pod>(PodJson("c", """{"f:status":{}}"""));
 
+        Assert.NotSame(first.Metadata.ManagedFields[0].FieldsV1, a.Metadata.ManagedFields[0].FieldsV1);
         Assert.Same(a.Metadata.ManagedFields[0].FieldsV1, b.Metadata.ManagedFields[0].FieldsV1);
         Assert.NotSame(a.Metadata.ManagedFields[0].FieldsV1, c.Metadata.ManagedFields[0].FieldsV1);
         Assert.Equal(fields, ((JsonElement)b.Metadata.ManagedFields[0].FieldsV1).GetRawText());
@@ -56,6 +58,7 @@ public sealed class DecodeDeduplicationTests
     [Fact]
     public void Managed_fields_documents_differing_only_in_whitespace_are_shared_and_huge_ones_still_decode()
     {
+        _ = Decode<V1Pod>(PodJson("first", """{"f:spec":{"f:nodeName":{},"f:n":[1,2.5,"x\"y"]}}"""));
         var a = Decode<V1Pod>(PodJson("a", """{"f:spec":{"f:nodeName":{},"f:n":[1,2.5,"x\"y"]}}"""));
         var b = Decode<V1Pod>(PodJson("b", """{ "f:spec" : { "f:nodeName" : { } , "f:n" : [ 1 , 2.5 , "x\"y" ] } }"""));
         var c = Decode<V1Pod>(PodJson("c", """{"f:spec":{"f:nodeName":{},"f:n":[1,2.5,"x\"z"]}}"""));
@@ -69,6 +72,24 @@ public sealed class DecodeDeduplicationTests
         Assert.NotSame(d.Metadata.ManagedFields[0].FieldsV1, e.Metadata.ManagedFields[0].FieldsV1); // too large to cache
         Assert.Equal("node-7", e.Spec.NodeName); // the reader continued after the document
     }
+
+    [Fact]
+    public void A_managed_fields_document_seen_once_is_not_kept_alive_by_the_cache()
+    {
+        var unique = WeakFieldsOf("""{"f:status":{"f:podIPs":{"k:{\"ip\":\"10.99.1.2\"}":{}}},"f:seen-once":{}}""");
+        var repeated = """{"f:status":{"f:podIPs":{"k:{\"ip\":\"10.99.1.3\"}":{}}},"f:seen-twice":{}}""";
+        _ = WeakFieldsOf(repeated);
+        var second = WeakFieldsOf(repeated);
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(unique.IsAlive, "a document seen once stays only as long as its object");
+        Assert.True(second.IsAlive, "a document seen twice is held by the cache for the next object that repeats it");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference WeakFieldsOf(string fieldsV1) => new(Decode<V1Pod>(PodJson("w", fieldsV1)).Metadata.ManagedFields[0].FieldsV1);
 
     [Fact]
     public void Decoded_objects_equal_what_KubernetesClient_decodes()

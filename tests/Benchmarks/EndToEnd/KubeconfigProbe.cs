@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using k8s;
+using k8s.KubeConfigModels;
+
+namespace KubeInformers.Benchmarks.EndToEnd;
+
+/// <summary>
+/// Where <c>BuildConfigFromConfigFile</c>'s time goes in a fresh process: <c>e2e-kubeconfig-probe --kubeconfig F</c>
+/// times, in order, reading the file, the YAML deserialization (<c>KubernetesYaml</c>, including its type
+/// initializer), building the configuration from the parsed object, a second whole <c>BuildConfigFromConfigFile</c>
+/// (warm), and the client's constructor, each with the JIT time and methods compiled during it. One line:
+/// <c>RESULT step=ms/jitMs/jitMethods …</c>. Single-threaded.
+/// </summary>
+public static class KubeconfigProbe
+{
+    /// <summary>Runs the probe.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var file = args.Length == 2 && args[0] == "--kubeconfig" ? args[1] : null;
+        if (file is null) { Console.Error.WriteLine("usage: e2e-kubeconfig-probe --kubeconfig F"); return 2; }
+        var steps = new List<string>();
+        T Step<T>(string name, Func<T> action)
+        {
+            var jit = JitInfo.GetCompilationTime(currentThread: false);
+            var methods = JitInfo.GetCompiledMethodCount(currentThread: false);
+            var sw = Stopwatch.StartNew();
+            var result = action();
+            steps.Add(FormattableString.Invariant($"{name}={sw.Elapsed.TotalMilliseconds:F1}/{(JitInfo.GetCompilationTime(false) - jit).TotalMilliseconds:F1}/{JitInfo.GetCompiledMethodCount(false) - methods}"));
+            return result;
+        }
+
+        var text = Step("read", () => File.ReadAllText(file));
+        var parsed = Step("yaml", () => KubernetesYaml.Deserialize<K8SConfiguration>(text));
+        var config = Step("fromObject", () => KubernetesClientConfiguration.BuildConfigFromConfigObject(parsed));
+        _ = Step("wholeAgain", () => KubernetesClientConfiguration.BuildConfigFromConfigFile(file));
+        using var client = Step("client", () => new Kubernetes(config));
+        Console.WriteLine("RESULT " + string.Join(' ', steps) + FormattableString.Invariant($" sinceStart={(DateTime.Now - Process.GetCurrentProcess().StartTime).TotalMilliseconds:F0}"));
+        await Task.CompletedTask.ConfigureAwait(false);
+        return 0;
+    }
+}
