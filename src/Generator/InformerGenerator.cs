@@ -110,6 +110,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.GenerationModel);
 
         RegisterCompiledReaders(context);
+        RegisterCustomResourceDefinitions(context, model);
 
         var resources = model
             .SelectMany(static (m, _) => m.Resources)

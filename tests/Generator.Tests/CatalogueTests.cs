@@ -27,7 +27,7 @@ public class CatalogueTests
             }
             """;
         var run = TestCompilation.Run(Catalogue, usage).AssertClean();
-        Assert.Equal(93 + 2, run.Sources.Count); // one file per resource, plus the factory and the compiled readers
+        Assert.Equal(93 + 3, run.Sources.Count); // one file per resource, plus the factory, the compiled readers and the RBAC manifest
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Equal(93, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
     }
@@ -43,7 +43,7 @@ public class CatalogueTests
             [assembly: InformerIndex(typeof(V1Pod), "byNode", "spec.nodeName")]
             """;
         var run = TestCompilation.Run(source).AssertClean();
-        Assert.Equal(95, run.Sources.Count);
+        Assert.Equal(96, run.Sources.Count);
         Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
     }
 
@@ -57,7 +57,7 @@ public class CatalogueTests
             [assembly: GenerateInformer(typeof(V1Pod))]
             """;
         var run = TestCompilation.Run(source).AssertClean();
-        Assert.Equal(95, run.Sources.Count);
+        Assert.Equal(96, run.Sources.Count);
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Equal(1, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
         Assert.Contains("Register<global::k8s.Models.V1Pod>", readers);
