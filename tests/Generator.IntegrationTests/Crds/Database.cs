@@ -9,7 +9,8 @@ using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
 
-namespace KubeInformers.Generator.IntegrationTests.Crds;
+namespace KubeInformers.Generator.IntegrationTests.Crds
+{
 
 /// <summary>A managed database cluster.</summary>
 [KubernetesEntity(Group = "data.example.com", ApiVersion = "v1", Kind = "Database", PluralName = "databases")]
@@ -158,6 +159,11 @@ public sealed class DatabaseStatus
     public System.DateTime? LastTransitionTime { get; set; }
 }
 
+}
+
+// The informer generator names its types after the kind, so the second version lives in its own namespace.
+namespace KubeInformers.Generator.IntegrationTests.Crds.V1Beta1
+{
 /// <summary>The previous version: a single instance, sized by a plain string.</summary>
 [KubernetesEntity(Group = "data.example.com", ApiVersion = "v1beta1", Kind = "Database", PluralName = "databases")]
 [GenerateInformer]
@@ -185,4 +191,5 @@ public sealed class DatabaseV1Beta1Spec
 
     /// <summary>The volume size, e.g. <c>10Gi</c>.</summary>
     public string? Size { get; set; }
+}
 }
