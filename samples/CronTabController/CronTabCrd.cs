@@ -4,61 +4,18 @@ using k8s.Models;
 
 namespace CronTabController;
 
-/// <summary>Creates the CronTab CustomResourceDefinition (with the status subresource) if it does not exist.</summary>
+/// <summary>Installs the generated CronTab CustomResourceDefinition and creates CronTabs.</summary>
 public static class CronTabCrd
 {
-    /// <summary>The CRD's name.</summary>
-    public const string Name = CronTab.Plural + "." + CronTab.Group;
+    /// <summary>The CRD's name (generated from <see cref="CronTab"/>).</summary>
+    public const string Name = CronTabCustomResourceDefinition.Name;
 
-    /// <summary>Creates the CRD unless it exists.</summary>
+    /// <summary>Creates the generated CRD unless it exists (the schema, names and status subresource come from the C# types).</summary>
     public static async Task EnsureAsync(IKubernetes client, CancellationToken cancellationToken = default)
     {
-        var crd = new V1CustomResourceDefinition
-        {
-            ApiVersion = "apiextensions.k8s.io/v1",
-            Kind = "CustomResourceDefinition",
-            Metadata = new V1ObjectMeta { Name = Name },
-            Spec = new V1CustomResourceDefinitionSpec
-            {
-                Group = CronTab.Group,
-                Scope = "Namespaced",
-                Names = new V1CustomResourceDefinitionNames { Plural = CronTab.Plural, Singular = "crontab", Kind = "CronTab", ListKind = "CronTabList", ShortNames = ["ct"] },
-                Versions =
-                [
-                    new V1CustomResourceDefinitionVersion
-                    {
-                        Name = CronTab.Version,
-                        Served = true,
-                        Storage = true,
-                        Subresources = new V1CustomResourceSubresources { Status = new object() },
-                        Schema = new V1CustomResourceValidation
-                        {
-                            OpenAPIV3Schema = new V1JSONSchemaProps
-                            {
-                                Type = "object",
-                                Properties = new Dictionary<string, V1JSONSchemaProps>
-                                {
-                                    ["spec"] = new()
-                                    {
-                                        Type = "object",
-                                        Properties = new Dictionary<string, V1JSONSchemaProps>
-                                        {
-                                            ["cronSpec"] = new() { Type = "string" },
-                                            ["image"] = new() { Type = "string" },
-                                            ["replicas"] = new() { Type = "integer" },
-                                        },
-                                    },
-                                    ["status"] = new() { Type = "object", XKubernetesPreserveUnknownFields = true },
-                                },
-                            },
-                        },
-                    },
-                ],
-            },
-        };
         try
         {
-            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(crd, cancellationToken: cancellationToken);
+            await client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(CronTabCustomResourceDefinition.Create(), cancellationToken: cancellationToken);
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == System.Net.HttpStatusCode.Conflict)
         {

@@ -151,6 +151,42 @@ public static class DiagnosticDescriptors
         "The KubeInformers generator failed while {0} ({1}: {2}) and left that output out; this is a bug in KubeInformers, please report it with the declaration involved at https://github.com/kubeinformers/kubeinformers/issues",
         DiagnosticSeverity.Warning);
 
+    /// <summary>KI0100: a member's type has no CRD schema; the member is emitted as <c>x-kubernetes-preserve-unknown-fields</c>.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedSchemaType = Create(
+        "KI0100", "Member type has no CRD schema",
+        "'{0}' ({1}) has no OpenAPI schema: {2}; the CRD keeps it as x-kubernetes-preserve-unknown-fields, unchecked",
+        DiagnosticSeverity.Warning);
+
+    /// <summary>KI0101: a member the CRD schema cannot express exactly (recursion, non-string map keys, flags enums).</summary>
+    public static readonly DiagnosticDescriptor InexpressibleSchemaMember = Create(
+        "KI0101", "Member the CRD schema cannot express",
+        "'{0}': {1}; the CRD keeps it as x-kubernetes-preserve-unknown-fields, unchecked",
+        DiagnosticSeverity.Warning);
+
+    /// <summary>KI0102: two members of one type serialize under the same JSON name.</summary>
+    public static readonly DiagnosticDescriptor ConflictingJsonNames = Create(
+        "KI0102", "Conflicting JSON names",
+        "'{0}' and '{1}' of {2} both serialize as '{3}'; give one of them another [JsonPropertyName]",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0103: the versions of one custom resource kind disagree (storage version, names, scope).</summary>
+    public static readonly DiagnosticDescriptor InconsistentCrdVersions = Create(
+        "KI0103", "Inconsistent custom resource versions",
+        "The versions of {0} ({1}) {2}; no CustomResourceDefinition is generated for it",
+        DiagnosticSeverity.Error, WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>KI0104: a CRD attribute (or a DataAnnotations attribute) has an argument the CRD cannot take.</summary>
+    public static readonly DiagnosticDescriptor InvalidCrdAttribute = Create(
+        "KI0104", "Invalid custom resource attribute argument",
+        "{0}: {1}",
+        DiagnosticSeverity.Error);
+
+    /// <summary>KI0105: the generated schema breaks the API server's structural-schema rules.</summary>
+    public static readonly DiagnosticDescriptor NonStructuralSchema = Create(
+        "KI0105", "Schema is not structural",
+        "The CRD schema of '{0}' is not structural at {1}: {2}",
+        DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -158,6 +194,7 @@ public static class DiagnosticDescriptors
         DuplicateIndexName, DuplicateResource, AccessorCollision, UnsupportedDeclaration, InvalidIndexMethod,
         InvalidAttributeArgument, NotListable, RedundantDeclaration, IndexWithoutInformer, InvalidProjection,
         UnknownProjectionPath, ProjectionTypeMismatch, InvalidProjectionMember, ProjectionAccessorCollision,
-        JsonPathOutsideProjection, CustomResourceWithoutGroup, GeneratorInternalError,
+        JsonPathOutsideProjection, CustomResourceWithoutGroup, GeneratorInternalError, UnsupportedSchemaType, InexpressibleSchemaMember, ConflictingJsonNames,
+        InconsistentCrdVersions, InvalidCrdAttribute, NonStructuralSchema,
     };
 }

@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using KubeInformers.Generator.Crds;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
 using Microsoft.CodeAnalysis;
@@ -123,6 +124,7 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
 
         RegisterCompiledReaders(context, informers, catalogue);
         RegisterDeepCopies(context, informers, catalogue);
+        RegisterCustomResourceDefinitions(context, informers, model);
     }
 
     /// <summary>
@@ -191,10 +193,13 @@ public sealed partial class InformerGenerator : IIncrementalGenerator
             roots.Add(type);
         }
 
+        var crd = !onAssembly && ctx.TargetSymbol is INamedTypeSymbol target && !ctx.Attributes.IsDefaultOrEmpty
+            ? CrdParser.Parse(target, ctx.Attributes[0], known, CrdSymbols.For(compilation), new Reporter(), ct)
+            : null;
         return resources.Count == 0
-            ? InformerDeclaration.None(onAssembly)
+            ? InformerDeclaration.None(onAssembly) with { Crd = crd }
             : new InformerDeclaration(onAssembly, resources.ToEquatableArray(), ReaderGraphBuilder.Build(roots, compilation, ct),
-                DeepCopyGraphBuilder.Build(roots.OfType<INamedTypeSymbol>(), compilation, ct));
+                DeepCopyGraphBuilder.Build(roots.OfType<INamedTypeSymbol>(), compilation, ct), crd);
     }
 
     /// <summary>

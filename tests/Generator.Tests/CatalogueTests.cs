@@ -27,7 +27,7 @@ public class CatalogueTests
             }
             """;
         var run = TestCompilation.Run(Catalogue, usage).AssertClean();
-        Assert.Equal(93 + 3, run.Sources.Count); // one file per resource, plus the factory, the compiled readers and the deep copies
+        Assert.Equal(93 + 4, run.Sources.Count); // one file per resource, plus the factory, the compiled readers, the deep copies and the RBAC manifest
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Equal(93, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
     }
@@ -43,7 +43,7 @@ public class CatalogueTests
             [assembly: InformerIndex(typeof(V1Pod), "byNode", "spec.nodeName")]
             """;
         var run = TestCompilation.Run(source).AssertClean();
-        Assert.Equal(96, run.Sources.Count); // 95 + the deep copies
+        Assert.Equal(97, run.Sources.Count); // 95 + the deep copies and the RBAC manifest
         Assert.Contains("ByNode(string value)", run.Sources["TestApp.Informers.Core.V1.PodInformer.g.cs"]);
     }
 
@@ -59,7 +59,7 @@ public class CatalogueTests
             [assembly: GenerateInformer(typeof(V1Pod))]
             """;
         var run = TestCompilation.Run(source).AssertClean();
-        Assert.Equal(96, run.Sources.Count); // 95 + the deep copies
+        Assert.Equal(97, run.Sources.Count); // 95 + the deep copies and the RBAC manifest
         var readers = run.Sources["KubeInformers.CompiledReaders.g.cs"];
         Assert.Equal(1, readers.Split("CompiledReaderRegistry.Register<").Length - 1);
         Assert.Contains("Register<global::k8s.Models.V1Pod>", readers);
@@ -69,7 +69,7 @@ public class CatalogueTests
     public void TheCatalogueAloneEmitsNoReadersUnlessAskedFor()
     {
         var run = TestCompilation.Run("[assembly: KubeInformers.GenerateBuiltInInformers]").AssertClean();
-        Assert.Equal(93 + 2, run.Sources.Count); // one file per resource, the factory and the deep copies
+        Assert.Equal(93 + 3, run.Sources.Count); // one file per resource, the factory, the deep copies and the RBAC manifest
         Assert.DoesNotContain("KubeInformers.CompiledReaders.g.cs", run.Sources.Keys);
     }
 }

@@ -26,6 +26,8 @@ public class SourceGeneratorHarnessTests
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "TestApp.InformerFactory.g.cs", Read("CronTab.Factory")));
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "KubeInformers.CompiledReaders.g.cs", Read("CronTab.CompiledReaders")));
         test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "KubeInformers.DeepCopy.g.cs", Read("CronTab.DeepCopy")));
+        test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "MyApp.CronTabCustomResourceDefinition.g.cs", Read("CronTab.Crd")));
+        test.TestState.GeneratedSources.Add((typeof(InformerGenerator), "TestApp.InformerRbac.g.cs", Read("CronTab.Rbac")));
         await test.RunAsync();
     }
 

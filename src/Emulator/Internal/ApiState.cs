@@ -133,6 +133,7 @@ internal sealed partial class ApiState
                 ValidateCrd(rt, name, body);
             }
 
+            Validation.CustomResourceValidation.Apply(this, rt, name, body, creating: true);
             var rv = NextRv();
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Now();
@@ -342,6 +343,7 @@ internal sealed partial class ApiState
                 }
             }
 
+            Validation.CustomResourceValidation.Apply(this, rt, name, result, creating: false);
             var resultMeta = (JsonObject)result["metadata"]!;
             resultMeta["resourceVersion"] = RvString(old.ResourceVersion);
             if (JsonNode.DeepEquals(result, pristine))

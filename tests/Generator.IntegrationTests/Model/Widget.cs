@@ -12,6 +12,7 @@ namespace KubeInformers.Generator.IntegrationTests.Model;
 /// </summary>
 [KubernetesEntity(Group = "example.com", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
 [GenerateInformer]
+[CustomResource(GenerateDefinition = false)] // WidgetPart is recursive: no structural schema (KI0101)
 public sealed class Widget : IKubernetesObject<V1ObjectMeta>
 {
     /// <inheritdoc/>
