@@ -424,7 +424,8 @@ public sealed partial class InformerGenerator
             w.Line();
             w.Open($"public StringReader({Options} options)");
             w.Line("Options = options;");
-            w.Line("_converter = options.GetTypeInfo(typeof(string)).Converter as global::System.Text.Json.Serialization.JsonConverter<string>;");
+            w.Line("// Options without a resolver (made by hand, not yet used by JsonSerializer) have no converters to ask: read strings directly.");
+            w.Line("_converter = options.TypeInfoResolver is null ? null : options.GetTypeInfo(typeof(string)).Converter as global::System.Text.Json.Serialization.JsonConverter<string>;");
             w.Close();
             w.Line();
             w.Line($"public {Options} Options {{ get; }}");
