@@ -56,6 +56,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool ServeListsFromWatchCache { get; set; } = true;
 
+    /// <summary>
+    /// Largest request body accepted, in bytes; a bigger one is answered 413 <c>RequestEntityTooLarge</c> and nothing is
+    /// stored. Default 3 MiB, the real API server's limit.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
+
     /// <summary>The clock for timestamps, history ageing, bookmarks and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

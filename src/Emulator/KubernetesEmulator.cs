@@ -95,6 +95,7 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         {
             k.AddServerHeader = false;
             k.Limits.MinResponseDataRate = null;
+            k.Limits.MaxRequestBodySize = null; // ApiHandler enforces MaxRequestBodyBytes itself, answering 413 with a Status
             k.Listen(IPAddress.Loopback, options.Port, listen =>
             {
                 listen.Use(next => async connection =>

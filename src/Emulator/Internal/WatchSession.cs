@@ -13,7 +13,11 @@ internal sealed record WatchRequest(
     string? ResourceVersion,
     bool AllowBookmarks,
     bool? SendInitialEvents,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout)
+{
+    /// <summary>When set, each event's object is sent as a one-row Table (kubectl get -w).</summary>
+    public TableRequest? Table { get; init; }
+}
 
 /// <summary>
 /// One open watch stream: one JSON event per line, flushed per event, read from the resource's shared history
