@@ -153,7 +153,7 @@ internal sealed partial class ApiHandler
         switch (seg)
         {
             case []:
-                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version") }).ConfigureAwait(false);
+                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") }).ConfigureAwait(false);
                 return;
             case ["version"]:
                 await WriteJsonAsync(context, 200, Discovery.Version()).ConfigureAwait(false);
@@ -176,6 +176,15 @@ internal sealed partial class ApiHandler
                 return;
             case ["apis", var g, var v]:
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(types, g, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
+                return;
+            case ["openapi", "v2"]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V2(types)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3"]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V3Index(types)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3", .. var gv]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V3GroupVersion(types, string.Join("/", gv)) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
                 return;
             case ["api", var v, .. var rest]:
                 await ResourceAsync(context, string.Empty, v, rest).ConfigureAwait(false);
@@ -297,6 +306,7 @@ internal sealed partial class ApiHandler
             case ("POST", null):
                 {
                     var body = await ReadBodyAsync(context, _maxBodyBytes).ConfigureAwait(false);
+                    CheckFields(context, rt, body);
                     ServerSideApply.RecordUpdate(null, body, FieldManager(context), Now);
                     var created = Write(() => _state.Create(store, ns, body, dryRun));
                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
@@ -313,6 +323,7 @@ internal sealed partial class ApiHandler
                         return;
                     }
 
+                    CheckFields(context, rt, body);
                     if (sub is null && _state.Get(store, ns, name) is { } before)
                     {
                         ServerSideApply.RecordUpdate(before.ToNode(), body, FieldManager(context), Now);
@@ -388,6 +399,17 @@ internal sealed partial class ApiHandler
                         var patchOnly = apply;
                         var manager = FieldManager(context);
                         apply = current => ServerSideApply.RecordUpdate(current, patchOnly((JsonObject)current.DeepClone()), manager, Now);
+                    }
+
+                    if (sub is null)
+                    {
+                        var unchecked_ = apply;
+                        apply = current =>
+                        {
+                            var result = unchecked_(current);
+                            CheckFields(context, rt, result);
+                            return result;
+                        };
                     }
 
                     var patched = Write(() => _state.Patch(store, ns, name, apply, sub == "status", dryRun));
@@ -578,6 +600,41 @@ internal sealed partial class ApiHandler
         return int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i)
             ? i
             : throw ApiException.BadRequest($"invalid value for {name}: \"{value}\"");
+    }
+
+    /// <summary>Applies the request's <c>fieldValidation</c> directive (Strict: 400 on an unknown field; Warn: Warning headers).</summary>
+    private static void CheckFields(HttpContext context, ResourceType rt, JsonObject body)
+    {
+        var directive = context.Request.Query["fieldValidation"].ToString();
+        if (directive is not ("Strict" or "Warn"))
+        {
+            if (directive.Length > 0 && directive != "Ignore")
+            {
+                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
+            }
+
+            return;
+        }
+
+        var unknown = OpenApi.FieldValidation.UnknownFields(rt, body);
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        if (directive == "Strict")
+        {
+            var fields = string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""));
+            throw ApiException.BadRequest($"{rt.Kind} in version \"{rt.Version}\" cannot be handled as a {rt.Kind}: strict decoding error: {fields}");
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            foreach (var f in unknown)
+            {
+                context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{f}\\\"\"");
+            }
+        }
     }
 
     private DateTimeOffset Now => _state.Options.TimeProvider.GetUtcNow();

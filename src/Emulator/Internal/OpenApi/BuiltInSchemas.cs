@@ -46,7 +46,8 @@ internal static class BuiltInSchemas
         var attr = type.GetCustomAttribute<KubernetesEntityAttribute>();
         if (attr is null || string.IsNullOrEmpty(attr.Kind))
         {
-            return "io.k8s.models." + type.Name;
+            var m = System.Text.RegularExpressions.Regex.Match(type.Name, "^V(\\d+(?:alpha\\d+|beta\\d+)?)([A-Z].*)$");
+            return m.Success ? "io.k8s.models.v" + m.Groups[1].Value + "." + m.Groups[2].Value : "io.k8s.models." + type.Name;
         }
 
         var group = attr.Group ?? string.Empty;
