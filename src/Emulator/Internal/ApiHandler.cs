@@ -523,7 +523,7 @@ internal sealed partial class ApiHandler
             store,
             filter,
             q["resourceVersion"],
-            IsTrue(q["allowWatchBookmarks"]),
+            IsTrue(q["allowWatchBookmarks"]) && _state.Options.ServeListsFromWatchCache, // bookmarks come from the watch cache
             sendInitialEvents,
             timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null)
         {

@@ -794,7 +794,11 @@ internal sealed partial class ApiState
             }
             else
             {
-                stores = stores.Add(t.Id, new ResourceStore(t));
+                // Like the watch cache a real server starts for a new resource, its history begins now: a watch from an
+                // older resourceVersion is 410 Expired.
+                var created = new ResourceStore(t);
+                created.CompactAll(CurrentResourceVersion);
+                stores = stores.Add(t.Id, created);
             }
         }
 

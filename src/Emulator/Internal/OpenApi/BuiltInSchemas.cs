@@ -12,9 +12,9 @@ namespace KubeInformers.Emulator.Internal.OpenApi;
 /// The OpenAPI schemas of the built-in types, built by reflection over KubernetesClient's model types: each
 /// property's JSON name and CLR type give its schema (int → integer/int32, long → integer/int64, DateTime →
 /// string/date-time, <see cref="IntOrString"/> and <see cref="ResourceQuantity"/> → <c>x-kubernetes-int-or-string</c>,
-/// byte[] → string/byte, dictionaries → <c>additionalProperties</c>, lists → <c>items</c>), the constructor's
-/// parameters without a default say which are required, and KubernetesClient's XML documentation (when it sits next
-/// to its assembly) gives the descriptions. <see cref="SchemaFor"/> returns a self-contained
+/// byte[] → string/byte, dictionaries → <c>additionalProperties</c>, lists → <c>items</c>), and KubernetesClient's XML
+/// documentation (when it sits next to its assembly) gives the descriptions. The models carry no required-field or
+/// range information (no constructors, attributes or nullability annotations say it), so the schemas have none. <see cref="SchemaFor"/> returns a self-contained
 /// <see cref="V1JSONSchemaProps"/> (the currency of the structural-schema validator); <see cref="Definition"/> and
 /// <see cref="DefinitionName"/> serve the OpenAPI documents, which use references. Results are cached; thread-safe.
 /// </summary>
@@ -81,7 +81,6 @@ internal static class BuiltInSchemas
         }
 
         var properties = new Dictionary<string, V1JSONSchemaProps>(StringComparer.Ordinal);
-        var byClrName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var p in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var json = p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
@@ -93,14 +92,6 @@ internal static class BuiltInSchemas
             var s = PropertySchema(p.PropertyType, path, inline, refPrefix, referenced);
             s.Description ??= Doc("P:" + type.FullName + "." + p.Name);
             properties[json] = s;
-            byClrName[p.Name] = json;
-        }
-
-        var ctor = type.GetConstructors().OrderByDescending(c => c.GetParameters().Length).FirstOrDefault();
-        var required = ctor?.GetParameters().Where(a => !a.IsOptional && a.Name is not null && byClrName.ContainsKey(a.Name)).Select(a => byClrName[a.Name!]).ToList();
-        if (required is { Count: > 0 })
-        {
-            schema.Required = required;
         }
 
         schema.Properties = properties;
