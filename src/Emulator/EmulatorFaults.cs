@@ -49,6 +49,7 @@ public sealed class EmulatorFaults
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
         _state.FailNext(count, statusCode, retryAfterSeconds);
     }
 

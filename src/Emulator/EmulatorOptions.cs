@@ -14,8 +14,24 @@ public sealed class EmulatorOptions
     /// <summary>When set, every API request must carry <c>Authorization: Bearer {Token}</c>, else 401 Unauthorized.</summary>
     public string? Token { get; set; }
 
-    /// <summary>Serve HTTPS with a freshly generated self-signed certificate (the created client trusts it).</summary>
+    /// <summary>
+    /// Token the admin endpoint (<c>/emulator/…</c>, fault injection) requires as <c>Authorization: Bearer …</c>. When
+    /// null, the admin endpoint requires <see cref="Token"/> if that is set, and nothing otherwise.
+    /// </summary>
+    public string? AdminToken { get; set; }
+
+    /// <summary>
+    /// Serve HTTPS with a self-signed certificate (its own CA; the created client and the written kubeconfig trust it).
+    /// kubectl sends a bearer token only over HTTPS, so a <see cref="Token"/> needs TLS to be usable from kubectl.
+    /// </summary>
     public bool UseTls { get; set; }
+
+    /// <summary>
+    /// With <see cref="UseTls"/>: a directory holding the serving certificate (<c>tls.crt</c>, <c>tls.key</c>). It is
+    /// created there on first start and reused afterwards, so clients that trust it can reconnect after a restart of the
+    /// process. Null (the default): a new certificate at every start.
+    /// </summary>
+    public string? CertificateDirectory { get; set; }
 
     /// <summary>
     /// Most history events kept per resource for watch resume and consistent (exact/continue) lists. Older ones are
@@ -55,6 +71,12 @@ public sealed class EmulatorOptions
     /// bookmarks and <c>sendInitialEvents</c>) are the same either way.
     /// </summary>
     public bool ServeListsFromWatchCache { get; set; } = true;
+
+    /// <summary>
+    /// Largest request body accepted, in bytes; a bigger one is answered 413 <c>RequestEntityTooLarge</c> and nothing is
+    /// stored. Default 3 MiB, the real API server's limit.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 3 * 1024 * 1024;
 
     /// <summary>The clock for timestamps, history ageing, bookmarks and timeouts. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

@@ -38,6 +38,15 @@ public static class EmulatorProgram
                     case "--token":
                         options.Token = Next();
                         break;
+                    case "--token-file":
+                        options.Token = (await File.ReadAllTextAsync(Next(), cancellationToken).ConfigureAwait(false)).Trim();
+                        break;
+                    case "--admin-token":
+                        options.AdminToken = Next();
+                        break;
+                    case "--cert-dir":
+                        options.CertificateDirectory = Next();
+                        break;
                     case "--tls":
                         options.UseTls = true;
                         break;
@@ -51,12 +60,22 @@ public static class EmulatorProgram
                         throw new ArgumentException($"unknown argument '{args[i]}'");
                 }
             }
-            catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
+            catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException or IOException or UnauthorizedAccessException)
             {
                 await output.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
                 await output.WriteLineAsync(Usage).ConfigureAwait(false);
                 return 2;
             }
+        }
+
+        if (options.Token is null && Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment)
+        {
+            options.Token = fromEnvironment;
+        }
+
+        if (options.Token is { Length: > 0 } && !options.UseTls)
+        {
+            await output.WriteLineAsync("warning: --token without --tls: kubectl does not send a token over http; add --tls to use it from kubectl").ConfigureAwait(false);
         }
 
         await using var emulator = await KubernetesEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
@@ -94,5 +113,23 @@ public static class EmulatorProgram
         return 0;
     }
 
-    private const string Usage = "usage: KubeInformers.Emulator [--port N] [--kubeconfig FILE] [--seed FILE.yaml|json]... [--token T] [--tls] [--no-watch-cache]";
+    /// <summary>The environment variable the token is read from when neither <c>--token</c> nor <c>--token-file</c> is given.</summary>
+    public const string TokenVariable = "KUBE_EMULATOR_TOKEN";
+
+    private const string Usage = """
+        usage: kube-emulator [options]
+          --port N              TCP port on 127.0.0.1 (0 picks a free one; default 0)
+          --kubeconfig FILE     write a kubeconfig for the emulator (mode 0600)
+          --seed FILE           seed objects from a JSON or YAML file (repeatable)
+          --token T             require "Authorization: Bearer T" (also for the admin endpoint)
+          --token-file FILE     read the token from FILE (keeps it out of the process list)
+                                without --token/--token-file, the token is read from $KUBE_EMULATOR_TOKEN
+          --admin-token T       a separate token for /emulator/faults/* (default: the token)
+          --tls                 serve HTTPS with a self-signed certificate; kubectl sends a token only over
+                                HTTPS, so use --tls with --token when kubectl is the client
+          --cert-dir DIR        keep the TLS certificate in DIR (tls.crt, tls.key) and reuse it at the next start
+          --no-watch-cache      behave like a server run with --watch-cache=false (paginated lists at
+                                resourceVersion=0, exact-version relists, no BOOKMARK events)
+          --help                this text
+        """;
 }

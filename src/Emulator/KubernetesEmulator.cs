@@ -86,15 +86,20 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("KubeInformers.Emulator");
         var state = new ApiState(options);
         var faults = new FaultState();
-        var certificate = options.UseTls ? SelfSignedCertificate.Create(options.TimeProvider) : null;
+        var certificate = !options.UseTls ? null
+            : options.CertificateDirectory is { Length: > 0 } certDir ? SelfSignedCertificate.LoadOrCreate(certDir, options.TimeProvider)
+            : SelfSignedCertificate.Create(options.TimeProvider);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        // In-process, the emulator is a guest: its host keeps SIGTERM/SIGINT (no console lifetime hooks).
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, GuestHostLifetime>();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
             k.Limits.MinResponseDataRate = null;
+            k.Limits.MaxRequestBodySize = null; // ApiHandler enforces MaxRequestBodyBytes itself, answering 413 with a Status
             k.Listen(IPAddress.Loopback, options.Port, listen =>
             {
                 listen.Use(next => async connection =>
@@ -123,8 +128,23 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         string? serverAddress = null;
         app.Run(async context =>
         {
+            if (options.Token is not { Length: > 0 } && !IsLoopbackHost(context.Request.Host.Host))
+            {
+                // Without a token, a page in a browser could reach a loopback server through a DNS name that resolves
+                // to 127.0.0.1 (DNS rebinding): only loopback host names are served then.
+                await ApiHandler.WriteStatusAsync(context, new ApiException(403, "Forbidden", $"host \"{context.Request.Host.Host}\" is not allowed: without a token the emulator serves only 127.0.0.1, ::1 and localhost")).ConfigureAwait(false);
+                return;
+            }
+
             if (context.Request.Path.StartsWithSegments("/emulator", StringComparison.Ordinal))
             {
+                var adminToken = options.AdminToken is { Length: > 0 } a ? a : options.Token;
+                if (adminToken is { Length: > 0 } && context.Request.Headers.Authorization.ToString() != "Bearer " + adminToken)
+                {
+                    await ApiHandler.WriteStatusAsync(context, ApiException.Unauthorized()).ConfigureAwait(false);
+                    return;
+                }
+
                 await admin.HandleAsync(context).ConfigureAwait(false);
                 return;
             }
@@ -166,6 +186,9 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
         return emulator;
     }
 
+    private static bool IsLoopbackHost(string host) =>
+        host is "127.0.0.1" or "localhost" or "[::1]" or "::1" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Kubernetes emulator listening on {BaseUri}")]
     private static partial void LogStarted(ILogger logger, Uri baseUri);
 
@@ -189,7 +212,8 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
 
     /// <summary>Writes a kubeconfig file whose current context points at this emulator (usable by kubectl and any client).</summary>
     /// <param name="path">The file to write (its directory must exist).</param>
-    public void WriteKubeconfig(string path) => File.WriteAllText(path, Kubeconfig.Build(BaseUri, Options.Token, CertificateAuthorityPem));
+    /// <remarks>The file is written readable by its owner only (0600), as it may hold the token.</remarks>
+    public void WriteKubeconfig(string path) => PrivateFile.Write(path, Kubeconfig.Build(BaseUri, Options.Token, CertificateAuthorityPem));
 
     /// <summary>Stores a typed object directly (no HTTP), as a create would, and returns the stored object.</summary>
     /// <exception cref="InvalidOperationException">The type is not a served resource, or the create is invalid (e.g. it exists).</exception>
@@ -259,6 +283,8 @@ public sealed partial class KubernetesEmulator : IAsyncDisposable
 
     private async Task RestartAsync(string? exceptConnectionId)
     {
+        // A restarted server's watch cache starts at the current revision: older resourceVersions are gone for watches.
+        _state.CompactNow();
         var connections = _faults.Connections.Values.Where(c => c.ConnectionId != exceptConnectionId).ToList();
         LogRestart(_logger, connections.Count);
         foreach (var w in _faults.Watches.Keys)

@@ -408,16 +408,30 @@ public sealed class CrudTests
     }
 
     [Fact]
-    public async Task DryRun_is_refused_rather_than_silently_applied()
+    public async Task DryRun_All_answers_with_the_result_but_stores_nothing()
     {
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
+        var rvBefore = emu.ResourceVersion;
 
-        var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", dryRun: "All", cancellationToken: Timeout()));
-        var list = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+        var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", dryRun: "All", cancellationToken: Timeout());
+        var afterCreate = await client.CoreV1.ListNamespacedConfigMapAsync("default", cancellationToken: Timeout());
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("b"), "default", cancellationToken: Timeout());
+        var rvStored = emu.ResourceVersion;
+        var patched = await client.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"data":{"k":"changed"}}""", V1Patch.PatchType.MergePatch), "b", "default", dryRun: "All", cancellationToken: Timeout());
+        await client.CoreV1.DeleteNamespacedConfigMapAsync("b", "default", dryRun: "All", cancellationToken: Timeout());
+        var stillThere = await client.CoreV1.ReadNamespacedConfigMapAsync("b", "default", cancellationToken: Timeout());
+        var bad = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("c"), "default", dryRun: "Some", cancellationToken: Timeout()));
 
-        Assert.Equal(HttpStatusCode.BadRequest, ex.Response.StatusCode);
-        Assert.Empty(list.Items);
+        Assert.Equal("a", created.Metadata.Name);
+        Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
+        Assert.Null(created.Metadata.ResourceVersion);
+        Assert.Empty(afterCreate.Items);
+        Assert.Equal("changed", patched.Data["k"]);
+        Assert.Equal(rvStored, emu.ResourceVersion);
+        Assert.NotEqual(rvBefore, rvStored);
+        Assert.Null(stillThere.Data);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Response.StatusCode);
     }
 
     internal static V1Deployment Deployment(string name, int replicas) => new()

@@ -178,7 +178,7 @@ public sealed class FaultTests
     {
         await using var emu = await KubernetesEmulator.StartAsync(new EmulatorOptions { Token = "secret" });
         using var client = emu.CreateClient();
-        using var admin = Http(emu); // the admin endpoint needs no token
+        using var admin = Http(emu, "secret"); // the admin endpoint needs the token when one is set
 
         var (failCode, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/fail?count=1&status=429&retryAfter=2");
         var ex = await Assert.ThrowsAsync<HttpOperationException>(() => client.CoreV1.ListNamespaceAsync(cancellationToken: Timeout()));

@@ -119,6 +119,7 @@ public sealed class StandaloneTests
             var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "kube-system", cancellationToken: Timeout());
             var tabs = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<CronTabList>("stable.example.com", "v1", "default", "crontabs", cancellationToken: Timeout());
             using var raw = new HttpClient();
+            raw.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "tok"); // the admin endpoint needs the token too
             var statusJson = await raw.GetStringAsync(new Uri(ListeningUri(output.Text)!, "emulator/status"));
             stop.Cancel();
             var exit = await run.WaitAsync(Timeout());
@@ -165,7 +166,7 @@ public sealed class StandaloneTests
     [Fact]
     public async Task Built_executable_starts_and_serves_until_killed()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "KubeInformers.Emulator.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "KubeInformers.Emulator.Tool.dll");
         Assert.True(File.Exists(dll), dll);
         using var process = new Process
         {

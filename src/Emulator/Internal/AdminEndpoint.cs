@@ -59,9 +59,9 @@ internal sealed class AdminEndpoint
                     var count = Int(q["count"], 1);
                     var status = Int(q["status"], 503);
                     int? retry = string.IsNullOrEmpty(q["retryAfter"]) ? 1 : Int(q["retryAfter"], 1);
-                    if (count < 0 || status < 400)
+                    if (count < 0 || status is < 400 or > 599)
                     {
-                        await ApiHandler.WriteStatusAsync(context, ApiException.BadRequest("count must be >= 0 and status >= 400")).ConfigureAwait(false);
+                        await ApiHandler.WriteStatusAsync(context, ApiException.BadRequest("count must be >= 0 and status an HTTP error status (400-599)")).ConfigureAwait(false);
                         return;
                     }
 

@@ -19,8 +19,11 @@ internal sealed partial class ApiHandler
     private readonly FaultState _faults;
     private readonly ILogger _logger;
 
+    private readonly long _maxBodyBytes;
+
     public ApiHandler(ApiState state, FaultState faults, ILogger logger)
     {
+        _maxBodyBytes = state.Options.MaxRequestBodyBytes;
         _state = state;
         _faults = faults;
         _logger = logger;
@@ -102,15 +105,55 @@ internal sealed partial class ApiHandler
         await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The request path's segments, each percent-decoded on its own from the raw request target (Kestrel's decoded
+    /// path has already resolved <c>%2e%2e</c> to the parent, which would turn a name of <c>..</c> into another URL).
+    /// A <c>.</c> or <c>..</c> segment, or one that decodes to contain <c>/</c> or <c>%</c>, is rejected like the real
+    /// server rejects such names.
+    /// </summary>
+    internal static string[] PathSegments(HttpContext context)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        {
+            raw = context.Request.Path.Value ?? "/";
+        }
+
+        var q = raw.IndexOf('?', StringComparison.Ordinal);
+        if (q >= 0)
+        {
+            raw = raw[..q];
+        }
+
+        var parts = raw.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var decoded = Uri.UnescapeDataString(parts[i]);
+            if (decoded is "." or "..")
+            {
+                throw ApiException.BadRequest($"invalid resource name \"{decoded}\": [may not be '{decoded}']");
+            }
+
+            if (decoded.Contains('/', StringComparison.Ordinal) || decoded.Contains('%', StringComparison.Ordinal))
+            {
+                throw ApiException.BadRequest($"invalid resource name \"{decoded}\": [may not contain '{(decoded.Contains('/', StringComparison.Ordinal) ? "/" : "%")}']");
+            }
+
+            parts[i] = decoded;
+        }
+
+        return parts;
+    }
+
     private async Task DispatchAsync(HttpContext context, string serverAddress)
     {
-        var seg = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var seg = PathSegments(context);
         var method = context.Request.Method;
         var types = _state.ResourceTypes;
         switch (seg)
         {
             case []:
-                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version") }).ConfigureAwait(false);
+                await WriteJsonAsync(context, 200, new JsonObject { ["paths"] = new JsonArray("/api", "/api/v1", "/apis", "/healthz", "/livez", "/openapi/v2", "/openapi/v3", "/readyz", "/version") }).ConfigureAwait(false);
                 return;
             case ["version"]:
                 await WriteJsonAsync(context, 200, Discovery.Version()).ConfigureAwait(false);
@@ -133,6 +176,15 @@ internal sealed partial class ApiHandler
                 return;
             case ["apis", var g, var v]:
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(types, g, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
+                return;
+            case ["openapi", "v2"]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V2(types)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3"]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V3Index(types)).ConfigureAwait(false);
+                return;
+            case ["openapi", "v3", .. var gv]:
+                await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V3GroupVersion(types, string.Join("/", gv)) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
                 return;
             case ["api", var v, .. var rest]:
                 await ResourceAsync(context, string.Empty, v, rest).ConfigureAwait(false);
@@ -170,7 +222,7 @@ internal sealed partial class ApiHandler
         var rt = store.Type;
         var name = rest.Length > 1 ? rest[1] : null;
         var sub = rest.Length > 2 ? rest[2] : null;
-        if (sub is not null && (sub != "status" || !rt.HasStatusSubresource))
+        if (sub is not null && !(sub == "status" && rt.HasStatusSubresource) && !(sub == "scale" && rt.Scale is not null))
         {
             throw ApiException.NotFoundPath();
         }
@@ -192,11 +244,18 @@ internal sealed partial class ApiHandler
 
         var q = context.Request.Query;
         var ct = context.RequestAborted;
-        if (!string.IsNullOrEmpty(q["dryRun"]))
+        var dryRun = false;
+        foreach (var d in q["dryRun"])
         {
-            throw ApiException.BadRequest("dryRun is not supported by the KubeInformers emulator");
+            if (d != "All")
+            {
+                throw ApiException.BadRequest($"Invalid dryRun value \"{d}\": supported values: \"All\"");
+            }
+
+            dryRun = true;
         }
 
+        var table = TableRequest.From(context);
         switch (context.Request.Method, name)
         {
             case ("GET", null):
@@ -204,7 +263,7 @@ internal sealed partial class ApiHandler
                 var hasSelectors = !string.IsNullOrWhiteSpace(q["labelSelector"]) || !string.IsNullOrWhiteSpace(q["fieldSelector"]);
                 if (legacyWatch || IsTrue(q["watch"]))
                 {
-                    await WatchAsync(context, store, filter).ConfigureAwait(false);
+                    await WatchAsync(context, store, filter, table).ConfigureAwait(false);
                 }
                 else
                 {
@@ -214,26 +273,63 @@ internal sealed partial class ApiHandler
                     }
 
                     var page = await _state.ListAsync(store, filter, hasSelectors, q["resourceVersion"], q["resourceVersionMatch"], ParseInt(q["limit"], "limit"), q["continue"], ct).ConfigureAwait(false);
-                    await WriteListAsync(context, rt, page).ConfigureAwait(false);
+                    if (table is not null)
+                    {
+                        await WriteJsonAsync(context, 200, TableConverter.Build(rt, page.Items, table, _state.Options.TimeProvider.GetUtcNow(), page.ResourceVersion, page.Continue, page.RemainingItemCount)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteListAsync(context, rt, page).ConfigureAwait(false);
+                    }
                 }
 
                 return;
             case ("GET", _):
-                var found = _state.Get(store, ns, name) ?? throw ApiException.NotFound(rt, name);
-                await WriteRawAsync(context, 200, found.Json).ConfigureAwait(false);
-                return;
+                {
+                    var found = _state.Get(store, ns, name) ?? throw ApiException.NotFound(rt, name);
+                    if (sub == "scale")
+                    {
+                        await WriteJsonAsync(context, 200, ScaleConverter.ToScale(rt, found.ToNode())).ConfigureAwait(false);
+                    }
+                    else if (table is not null)
+                    {
+                        await WriteJsonAsync(context, 200, TableConverter.Build(rt, [found], table, _state.Options.TimeProvider.GetUtcNow(), null, null, null)).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteRawAsync(context, 200, found.Json).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
             case ("POST", null):
                 {
-                    var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var created = Write(() => _state.Create(store, ns, body));
+                    var body = await ReadBodyAsync(context, _maxBodyBytes).ConfigureAwait(false);
+                    CheckFields(context, rt, body);
+                    ServerSideApply.RecordUpdate(null, body, FieldManager(context), Now);
+                    var created = Write(() => _state.Create(store, ns, body, dryRun));
                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
                     return;
                 }
 
             case ("PUT", not null):
                 {
-                    var body = await ReadBodyAsync(context).ConfigureAwait(false);
-                    var updated = Write(() => _state.Update(store, ns, name, body, sub == "status"));
+                    var body = await ReadBodyAsync(context, _maxBodyBytes).ConfigureAwait(false);
+                    if (sub == "scale")
+                    {
+                        var scaled = Write(() => _state.Patch(store, ns, name, current => ScaleConverter.Apply(rt, current, body), statusOnly: false, dryRun));
+                        await WriteJsonAsync(context, 200, ScaleConverter.ToScale(rt, scaled.ToNode())).ConfigureAwait(false);
+                        return;
+                    }
+
+                    CheckFields(context, rt, body);
+                    if (sub is null && _state.Get(store, ns, name) is { } before)
+                    {
+                        ServerSideApply.RecordUpdate(before.ToNode(), body, FieldManager(context), Now);
+                    }
+
+                    var updated = Write(() => _state.Update(store, ns, name, body, sub == "status", dryRun));
                     await WriteRawAsync(context, 200, updated.Json).ConfigureAwait(false);
                     return;
                 }
@@ -245,17 +341,45 @@ internal sealed partial class ApiHandler
                     switch (contentType)
                     {
                         case "application/merge-patch+json":
+                            {
+                                var patch = await ReadJsonAsync(context, _maxBodyBytes).ConfigureAwait(false) as JsonObject ?? throw ApiException.BadRequest("a merge patch must be a JSON object");
+                                apply = current => (JsonObject)MergePatch.Apply(current, patch)!;
+                                break;
+                            }
+
                         case "application/strategic-merge-patch+json" when !rt.IsCustom:
                             {
-                                var patch = await ReadBodyAsync(context).ConfigureAwait(false);
-                                apply = current => (JsonObject)MergePatch.Apply(current, patch)!;
+                                var patch = await ReadJsonAsync(context, _maxBodyBytes).ConfigureAwait(false) as JsonObject ?? throw ApiException.BadRequest("a strategic merge patch must be a JSON object");
+                                apply = current => StrategicMergePatch.Apply(current, patch);
                                 break;
                             }
 
                         case "application/json-patch+json":
                             {
-                                var patch = await ReadJsonAsync(context).ConfigureAwait(false) as JsonArray ?? throw ApiException.BadRequest("json patch must be an array of operations");
+                                var patch = await ReadJsonAsync(context, _maxBodyBytes).ConfigureAwait(false) as JsonArray ?? throw ApiException.BadRequest("json patch must be an array of operations");
                                 apply = current => JsonPatch.Apply(current, patch);
+                                break;
+                            }
+
+                        case "application/apply-patch+yaml" or "application/apply-patch+json":
+                            {
+                                var bytes = await ReadBytesAsync(context, _maxBodyBytes).ConfigureAwait(false);
+                                var applied = ServerSideApply.Parse(bytes);
+                                var manager = q["fieldManager"].ToString();
+                                if (manager.Length == 0)
+                                {
+                                    throw ApiException.BadRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set");
+                                }
+
+                                var force = IsTrue(q["force"]);
+                                if (sub is null && _state.Get(store, ns, name) is null)
+                                {
+                                    var created = Write(() => _state.Create(store, ns, ServerSideApply.ForCreate(applied, manager, _state.Options.TimeProvider.GetUtcNow()), dryRun));
+                                    await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
+                                    return;
+                                }
+
+                                apply = current => ServerSideApply.Apply(current, applied, manager, force, _state.Options.TimeProvider.GetUtcNow());
                                 break;
                             }
 
@@ -263,24 +387,54 @@ internal sealed partial class ApiHandler
                             throw ApiException.UnsupportedMediaType(contentType ?? string.Empty);
                     }
 
-                    var patched = Write(() => _state.Patch(store, ns, name, apply, sub == "status"));
+                    if (sub == "scale")
+                    {
+                        var scaled = Write(() => _state.Patch(store, ns, name, current => ScaleConverter.Apply(rt, current, apply(ScaleConverter.ToScale(rt, current))), statusOnly: false, dryRun));
+                        await WriteJsonAsync(context, 200, ScaleConverter.ToScale(rt, scaled.ToNode())).ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (sub is null && contentType is not ("application/apply-patch+yaml" or "application/apply-patch+json"))
+                    {
+                        var patchOnly = apply;
+                        var manager = FieldManager(context);
+                        apply = current => ServerSideApply.RecordUpdate(current, patchOnly((JsonObject)current.DeepClone()), manager, Now);
+                    }
+
+                    if (sub is null)
+                    {
+                        var unchecked_ = apply;
+                        apply = current =>
+                        {
+                            var result = unchecked_(current);
+                            CheckFields(context, rt, result);
+                            return result;
+                        };
+                    }
+
+                    var patched = Write(() => _state.Patch(store, ns, name, apply, sub == "status", dryRun));
                     await WriteRawAsync(context, 200, patched.Json).ConfigureAwait(false);
                     return;
                 }
 
-            case ("DELETE", not null):
+            case ("DELETE", not null) when sub is null:
                 {
                     JsonObject? options = null;
                     if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
                     {
-                        var raw = await ReadBytesAsync(context).ConfigureAwait(false);
+                        var raw = await ReadBytesAsync(context, _maxBodyBytes).ConfigureAwait(false);
                         if (raw.Length > 0)
                         {
-                            options = ApiState.ParseObject(raw);
+                            options = IsProtobuf(context) ? Protobuf.ProtobufBody.Decode(raw) : ApiState.ParseObject(raw);
+                            if (options["dryRun"] is JsonArray { Count: > 0 })
+                            {
+                                dryRun = true;
+                            }
                         }
                     }
 
-                    var (obj, deleted) = _state.Delete(store, ns, name, options);
+                    var policy = q["propagationPolicy"].ToString();
+                    var (obj, deleted) = _state.Delete(store, ns, name, options, dryRun, policy.Length > 0 ? policy : null);
                     if (deleted && !ReturnsDeletedObject(rt))
                     {
                         await WriteJsonAsync(context, 200, SuccessStatus(rt, obj)).ConfigureAwait(false);
@@ -297,11 +451,12 @@ internal sealed partial class ApiHandler
                 {
                     var f = ObjectFilter.Create(rt, ns, q["labelSelector"], q["fieldSelector"]);
                     var page = await _state.ListAsync(store, f, true, null, null, null, null, ct).ConfigureAwait(false);
+                    var policy = q["propagationPolicy"].ToString();
                     foreach (var o in page.Items)
                     {
                         try
                         {
-                            _state.Delete(store, o.Namespace, o.Name, null);
+                            _state.Delete(store, o.Namespace, o.Name, null, dryRun, policy.Length > 0 ? policy : null);
                         }
                         catch (ApiException e) when (e.Code == 404)
                         {
@@ -343,7 +498,7 @@ internal sealed partial class ApiHandler
         return new JsonObject { ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details };
     }
 
-    private async Task WatchAsync(HttpContext context, ResourceStore store, ObjectFilter filter)
+    private async Task WatchAsync(HttpContext context, ResourceStore store, ObjectFilter filter, TableRequest? table)
     {
         var q = context.Request.Query;
         var sendInitial = q["sendInitialEvents"].ToString();
@@ -359,13 +514,21 @@ internal sealed partial class ApiHandler
         }
 
         var timeout = ParseInt(q["timeoutSeconds"], "timeoutSeconds");
+        if (timeout < 0)
+        {
+            throw ApiException.BadRequest($"invalid value for timeoutSeconds: \"{timeout}\": must be greater than or equal to 0");
+        }
+
         var request = new WatchRequest(
             store,
             filter,
             q["resourceVersion"],
-            IsTrue(q["allowWatchBookmarks"]),
+            IsTrue(q["allowWatchBookmarks"]) && _state.Options.ServeListsFromWatchCache, // bookmarks come from the watch cache
             sendInitialEvents,
-            timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null);
+            timeout is > 0 ? TimeSpan.FromSeconds(timeout.Value) : null)
+        {
+            Table = table,
+        };
         var session = new WatchSession(context, _state, _faults);
         await session.RunAsync(request, context.RequestAborted).ConfigureAwait(false);
     }
@@ -439,34 +602,129 @@ internal sealed partial class ApiHandler
             : throw ApiException.BadRequest($"invalid value for {name}: \"{value}\"");
     }
 
-    private static async Task<byte[]> ReadBytesAsync(HttpContext context)
+    /// <summary>Applies the request's <c>fieldValidation</c> directive (Strict: 400 on an unknown field; Warn: Warning headers).</summary>
+    private static void CheckFields(HttpContext context, ResourceType rt, JsonObject body)
     {
+        var directive = context.Request.Query["fieldValidation"].ToString();
+        if (directive is not ("Strict" or "Warn"))
+        {
+            if (directive.Length > 0 && directive != "Ignore")
+            {
+                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
+            }
+
+            return;
+        }
+
+        var unknown = OpenApi.FieldValidation.UnknownFields(rt, body);
+        if (unknown.Count == 0)
+        {
+            return;
+        }
+
+        if (directive == "Strict")
+        {
+            var fields = string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""));
+            throw ApiException.BadRequest($"{rt.Kind} in version \"{rt.Version}\" cannot be handled as a {rt.Kind}: strict decoding error: {fields}");
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            foreach (var f in unknown)
+            {
+                context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{f}\\\"\"");
+            }
+        }
+    }
+
+    private DateTimeOffset Now => _state.Options.TimeProvider.GetUtcNow();
+
+    /// <summary>The request's field manager: <c>fieldManager</c>, else the User-Agent's product name, as the real server derives it.</summary>
+    private static string FieldManager(HttpContext context)
+    {
+        var manager = context.Request.Query["fieldManager"].ToString();
+        if (manager.Length > 0)
+        {
+            return manager;
+        }
+
+        var agent = context.Request.Headers.UserAgent.ToString();
+        var slash = agent.IndexOf('/', StringComparison.Ordinal);
+        var product = (slash > 0 ? agent[..slash] : agent).Trim();
+        return product.Length > 0 ? product : "unknown";
+    }
+
+    private static bool IsProtobuf(HttpContext context) =>
+        string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), Protobuf.ProtobufBody.MediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Reads the whole body; one over <paramref name="limit"/> bytes is a 413 like the real server's limit.</summary>
+    internal static async Task<byte[]> ReadBytesAsync(HttpContext context, long limit)
+    {
+        if (context.Request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
         using var ms = new MemoryStream();
-        await context.Request.Body.CopyToAsync(ms, context.RequestAborted).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted).ConfigureAwait(false)) > 0)
+            {
+                if (ms.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
+
+                ms.Write(buffer, 0, read);
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == 413)
+        {
+            throw TooLarge(limit);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
         return ms.ToArray();
     }
 
-    private static async Task<JsonObject> ReadBodyAsync(HttpContext context)
+    private static ApiException TooLarge(long limit) =>
+        new(413, "RequestEntityTooLarge", $"Request entity too large: limit is {limit.ToString(CultureInfo.InvariantCulture)}");
+
+    private static async Task<JsonObject> ReadBodyAsync(HttpContext context, long limit)
     {
         var contentType = context.Request.ContentType?.Split(';')[0].Trim();
-        if (context.Request.Method is "POST" or "PUT" && contentType is not null && contentType.Length > 0
-            && !contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) && !contentType.Equals("*/*", StringComparison.Ordinal))
-        {
-            throw ApiException.UnsupportedMediaType(contentType);
-        }
-
-        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+        var bytes = await ReadBytesAsync(context, limit).ConfigureAwait(false);
         if (bytes.Length == 0)
         {
             throw ApiException.BadRequest("the request body is empty");
         }
 
-        return ApiState.ParseObject(bytes);
+        if (string.IsNullOrEmpty(contentType) || contentType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || contentType == "*/*")
+        {
+            return ApiState.ParseObject(bytes);
+        }
+
+        if (contentType.Equals(Protobuf.ProtobufBody.MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Protobuf.ProtobufBody.Decode(bytes);
+        }
+
+        if (contentType.Equals("application/yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            return ServerSideApply.Parse(bytes);
+        }
+
+        throw ApiException.UnsupportedMediaType(contentType);
     }
 
-    private static async Task<JsonNode?> ReadJsonAsync(HttpContext context)
+    private static async Task<JsonNode?> ReadJsonAsync(HttpContext context, long limit)
     {
-        var bytes = await ReadBytesAsync(context).ConfigureAwait(false);
+        var bytes = await ReadBytesAsync(context, limit).ConfigureAwait(false);
         try
         {
             return JsonNode.Parse(bytes);

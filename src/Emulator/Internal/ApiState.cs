@@ -85,7 +85,7 @@ internal sealed partial class ApiState
 
     // ---------------------------------------------------------------- create
 
-    public StoredObject Create(ResourceStore store, string? ns, JsonObject body)
+    public StoredObject Create(ResourceStore store, string? ns, JsonObject body, bool dryRun = false)
     {
         var rt = store.Type;
         PrepareTypeMeta(rt, body);
@@ -123,6 +123,7 @@ internal sealed partial class ApiState
             }
 
             ValidateName(rt, name);
+            CheckNamespaceAcceptsContent(rt, ns);
             if (store.Get(StoredObject.MakeKey(rt.Namespaced ? ns : null, name)) is not null)
             {
                 throw ApiException.AlreadyExists(rt, name);
@@ -134,7 +135,7 @@ internal sealed partial class ApiState
             }
 
             Validation.CustomResourceValidation.Apply(this, rt, name, body, creating: true);
-            var rv = NextRv();
+            var rv = dryRun ? 0 : NextRv();
             meta["uid"] = Guid.NewGuid().ToString();
             meta["creationTimestamp"] = Now();
             meta["resourceVersion"] = RvString(rv);
@@ -166,8 +167,15 @@ internal sealed partial class ApiState
                 body["status"] = CrdStatus(body);
             }
 
+            PrepareCreated(rt, body);
+            if (dryRun)
+            {
+                meta.Remove("resourceVersion");
+                return StoredObject.From(body, rt);
+            }
+
             var stored = StoredObject.From(body, rt);
-            store.Append(ChangeType.Added, null, stored, _time.GetUtcNow(), _options);
+            Append(store, ChangeType.Added, null, stored);
             if (rt.Group == "apiextensions.k8s.io" && rt.Plural == "customresourcedefinitions")
             {
                 RegisterCrd(body);
@@ -251,14 +259,14 @@ internal sealed partial class ApiState
     // ---------------------------------------------------------------- update / patch
 
     /// <summary>PUT: replaces the object (or only its status when <paramref name="statusOnly"/>).</summary>
-    public StoredObject Update(ResourceStore store, string? ns, string name, JsonObject body, bool statusOnly) =>
-        Modify(store, ns, name, _ => body, statusOnly, isPatch: false);
+    public StoredObject Update(ResourceStore store, string? ns, string name, JsonObject body, bool statusOnly, bool dryRun = false) =>
+        Modify(store, ns, name, _ => body, statusOnly, isPatch: false, dryRun);
 
     /// <summary>PATCH: <paramref name="patch"/> turns the current object into the desired one.</summary>
-    public StoredObject Patch(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly) =>
-        Modify(store, ns, name, old => patch(old.ToNode()), statusOnly, isPatch: true);
+    public StoredObject Patch(ResourceStore store, string? ns, string name, Func<JsonObject, JsonObject> patch, bool statusOnly, bool dryRun = false) =>
+        Modify(store, ns, name, old => patch(old.ToNode()), statusOnly, isPatch: true, dryRun);
 
-    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<StoredObject, JsonObject> desired, bool statusOnly, bool isPatch)
+    private StoredObject Modify(ResourceStore store, string? ns, string name, Func<StoredObject, JsonObject> desired, bool statusOnly, bool isPatch, bool dryRun)
     {
         var rt = store.Type;
         lock (Gate)
@@ -351,6 +359,12 @@ internal sealed partial class ApiState
                 return old; // a no-op update does not bump the resourceVersion
             }
 
+            PrepareUpdated(rt, result, pristine);
+            if (dryRun)
+            {
+                return StoredObject.From(result, rt);
+            }
+
             var rv = NextRv();
             resultMeta["resourceVersion"] = RvString(rv);
             var deleting = resultMeta["deletionTimestamp"] is not null;
@@ -358,13 +372,13 @@ internal sealed partial class ApiState
             if (deleting && (finalizers is null || finalizers.Count == 0))
             {
                 var gone = StoredObject.From(result, rt);
-                store.Append(ChangeType.Deleted, old, gone, _time.GetUtcNow(), _options);
+                Append(store, ChangeType.Deleted, old, gone);
                 AfterDelete(rt, gone);
                 return gone;
             }
 
             var stored = StoredObject.From(result, rt);
-            store.Append(ChangeType.Modified, old, stored, _time.GetUtcNow(), _options);
+            Append(store, ChangeType.Modified, old, stored);
             if (rt.Group == "apiextensions.k8s.io" && rt.Plural == "customresourcedefinitions")
             {
                 RegisterCrd(result);
@@ -399,7 +413,7 @@ internal sealed partial class ApiState
     // ---------------------------------------------------------------- delete
 
     /// <summary>Deletes, or marks for deletion when finalizers remain. Returns the object and whether it is gone.</summary>
-    public (StoredObject Object, bool Deleted) Delete(ResourceStore store, string? ns, string name, JsonObject? deleteOptions)
+    public (StoredObject Object, bool Deleted) Delete(ResourceStore store, string? ns, string name, JsonObject? deleteOptions, bool dryRun = false, string? propagationPolicy = null)
     {
         var rt = store.Type;
         lock (Gate)
@@ -422,7 +436,47 @@ internal sealed partial class ApiState
                 }
             }
 
-            if (meta["finalizers"] is JsonArray { Count: > 0 })
+            var hasFinalizers = meta["finalizers"] is JsonArray { Count: > 0 };
+            propagationPolicy ??= deleteOptions?["propagationPolicy"] is JsonValue pp && pp.TryGetValue<string>(out var pps) ? pps : null;
+            if (propagationPolicy is null && deleteOptions?["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out var orphan))
+            {
+                propagationPolicy = orphan ? "Orphan" : "Background";
+            }
+
+            if (propagationPolicy is not null and not ("Orphan" or "Background" or "Foreground"))
+            {
+                throw ApiException.BadRequest($"propagationPolicy: Unsupported value: \"{propagationPolicy}\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+            }
+
+            if (dryRun)
+            {
+                return (old, !hasFinalizers && propagationPolicy != "Foreground" && !IsNamespace(rt));
+            }
+
+            if (IsNamespace(rt))
+            {
+                if (meta["deletionTimestamp"] is null)
+                {
+                    return (BeginNamespaceTermination(store, old, current), false);
+                }
+
+                TryFinishNamespace(name);
+                return (store.Get(old.Key) ?? old, false);
+            }
+
+            if (propagationPolicy == "Orphan")
+            {
+                OrphanDependents(old);
+            }
+            else if (propagationPolicy == "Foreground" && meta["deletionTimestamp"] is null && HasDependents(old))
+            {
+                var list = meta["finalizers"] as JsonArray ?? new JsonArray();
+                list.Add("foregroundDeletion");
+                meta["finalizers"] = list;
+                hasFinalizers = true;
+            }
+
+            if (hasFinalizers)
             {
                 if (meta["deletionTimestamp"] is not null)
                 {
@@ -434,14 +488,15 @@ internal sealed partial class ApiState
                 meta["deletionGracePeriodSeconds"] = 0;
                 meta["resourceVersion"] = RvString(rv1);
                 var marked = StoredObject.From(current, rt);
-                store.Append(ChangeType.Modified, old, marked, _time.GetUtcNow(), _options);
-                return (marked, false);
+                Append(store, ChangeType.Modified, old, marked);
+                AfterMarked(store, marked);
+                return (store.Get(marked.Key) ?? marked, false);
             }
 
             var rv = NextRv();
             meta["resourceVersion"] = RvString(rv);
             var gone = StoredObject.From(current, rt);
-            store.Append(ChangeType.Deleted, old, gone, _time.GetUtcNow(), _options);
+            Append(store, ChangeType.Deleted, old, gone);
             AfterDelete(rt, gone);
             return (gone, true);
         }
@@ -449,21 +504,7 @@ internal sealed partial class ApiState
 
     private void AfterDelete(ResourceType rt, StoredObject gone)
     {
-        if (rt.Group.Length == 0 && rt.Plural == "namespaces")
-        {
-            // The namespace controller's job, done at once: delete (or mark, when finalized) everything inside.
-            foreach (var store in Volatile.Read(ref _stores).Values.Where(s => s.Type.Namespaced))
-            {
-                var items = store.Items;
-                var start = InsertionPoint(items, gone.Name + "/");
-                var end = InsertionPoint(items, gone.Name + "0");
-                for (var i = start; i < end; i++)
-                {
-                    Delete(store, gone.Name, items[i].Name, null);
-                }
-            }
-        }
-
+        CollectGarbage(rt, gone);
 
         if (rt.Group == "apiextensions.k8s.io" && rt.Plural == "customresourcedefinitions")
         {
@@ -693,6 +734,7 @@ internal sealed partial class ApiState
         var kind = names["kind"]!.GetValue<string>();
         var singular = names["singular"]?.GetValue<string>() ?? kind.ToLowerInvariant();
         var shortNames = (names["shortNames"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [];
+        var categories = (names["categories"] as JsonArray)?.Select(n => n!.GetValue<string>()).ToArray() ?? [];
         var namespaced = spec["scope"]?.GetValue<string>() != "Cluster";
         foreach (var v in (spec["versions"] as JsonArray ?? []).OfType<JsonObject>())
         {
@@ -724,6 +766,18 @@ internal sealed partial class ApiState
                 TracksGeneration = true,
                 IsCustom = true,
                 SelectableFields = fields,
+                Categories = categories,
+                Scale = v["subresources"]?["scale"] is JsonObject scale ? new ScaleSubresource(
+                    scale["specReplicasPath"]?.GetValue<string>()?.TrimStart('.') ?? "spec.replicas",
+                    scale["statusReplicasPath"]?.GetValue<string>()?.TrimStart('.') ?? "status.replicas",
+                    scale["labelSelectorPath"]?.GetValue<string>()?.TrimStart('.')) : null,
+                PrinterColumns = (v["additionalPrinterColumns"] as JsonArray ?? []).OfType<JsonObject>().Select(c => new PrinterColumn(
+                    c["name"]?.GetValue<string>() ?? string.Empty,
+                    c["type"]?.GetValue<string>() ?? "string",
+                    c["jsonPath"]?.GetValue<string>()?.TrimStart('.') ?? string.Empty,
+                    c["description"]?.GetValue<string>() ?? string.Empty,
+                    c["priority"]?.GetValue<int>() ?? 0)).ToArray(),
+                CustomSchema = v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject,
             };
         }
     }
@@ -742,7 +796,11 @@ internal sealed partial class ApiState
             }
             else
             {
-                stores = stores.Add(t.Id, new ResourceStore(t));
+                // Like the watch cache a real server starts for a new resource, its history begins now: a watch from an
+                // older resourceVersion is 410 Expired.
+                var created = new ResourceStore(t);
+                created.CompactAll(CurrentResourceVersion);
+                stores = stores.Add(t.Id, created);
             }
         }
 

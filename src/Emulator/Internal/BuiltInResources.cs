@@ -84,6 +84,11 @@ internal static class BuiltInResources
                 TracksGeneration = TracksGeneration(item, attr.Group ?? string.Empty, plural),
                 IsCustom = false,
                 SelectableFields = FieldsFor(attr.Group ?? string.Empty, plural),
+                ShortNames = BuiltInTraits.ShortNames(attr.Group ?? string.Empty, plural),
+                Categories = BuiltInTraits.Categories(attr.Group ?? string.Empty, plural),
+                Scale = BuiltInTraits.Scale(attr.Group ?? string.Empty, plural),
+                PrinterColumns = BuiltInTraits.Columns(attr.Group ?? string.Empty, plural),
+                ModelType = item,
             });
         }
 

@@ -10,10 +10,10 @@ internal static class Discovery
     public static JsonObject Version() => new()
     {
         ["major"] = "1",
-        ["minor"] = "37",
+        ["minor"] = "32",
         ["emulationMajor"] = "1",
-        ["emulationMinor"] = "37",
-        ["gitVersion"] = "v1.37.0-kubeinformers-emulator",
+        ["emulationMinor"] = "32",
+        ["gitVersion"] = "v1.32.0-kubeinformers-emulator",
         ["gitCommit"] = "0000000000000000000000000000000000000000",
         ["gitTreeState"] = "clean",
         ["buildDate"] = "2026-01-01T00:00:00Z",
@@ -103,6 +103,11 @@ internal static class Discovery
                 r["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
             }
 
+            if (t.Categories.Length > 0)
+            {
+                r["categories"] = new JsonArray(t.Categories.Select(s => (JsonNode)s).ToArray());
+            }
+
             resources.Add(r);
             if (t.HasStatusSubresource)
             {
@@ -112,6 +117,20 @@ internal static class Discovery
                     ["singularName"] = string.Empty,
                     ["namespaced"] = t.Namespaced,
                     ["kind"] = t.Kind,
+                    ["verbs"] = new JsonArray("get", "patch", "update"),
+                });
+            }
+
+            if (t.Scale is not null)
+            {
+                resources.Add(new JsonObject
+                {
+                    ["name"] = t.Plural + "/scale",
+                    ["singularName"] = string.Empty,
+                    ["namespaced"] = t.Namespaced,
+                    ["group"] = "autoscaling",
+                    ["version"] = "v1",
+                    ["kind"] = "Scale",
                     ["verbs"] = new JsonArray("get", "patch", "update"),
                 });
             }

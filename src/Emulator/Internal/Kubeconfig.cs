@@ -19,6 +19,12 @@ internal static class Kubeconfig
         {
             sb.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(caPem))}");
         }
+        else
+        {
+            // Plain http: there is no TLS to verify. client-node 1.x refuses an http server unless this is set; kubectl,
+            // client-go, KubernetesClient and python's client accept it.
+            sb.AppendLine("    insecure-skip-tls-verify: true");
+        }
 
         sb.AppendLine("contexts:");
         sb.AppendLine("- name: kubeinformers-emulator");

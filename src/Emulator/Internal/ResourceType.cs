@@ -18,6 +18,21 @@ internal sealed record ResourceType
     public required bool IsCustom { get; init; }
     public string[] ShortNames { get; init; } = [];
 
+    /// <summary>Discovery categories (<c>all</c> for the workload kinds kubectl's <c>get all</c> shows).</summary>
+    public string[] Categories { get; init; } = [];
+
+    /// <summary>The <c>scale</c> subresource, when the type has one.</summary>
+    public ScaleSubresource? Scale { get; init; }
+
+    /// <summary>Columns of <c>get</c>'s Table output after Name (Age is added last unless listed).</summary>
+    public IReadOnlyList<PrinterColumn> PrinterColumns { get; init; } = [];
+
+    /// <summary>The KubernetesClient model type of a built-in, or null for custom resources.</summary>
+    public Type? ModelType { get; init; }
+
+    /// <summary>The OpenAPI v3 schema of a custom resource version (<c>openAPIV3Schema</c>), or null.</summary>
+    public System.Text.Json.Nodes.JsonObject? CustomSchema { get; init; }
+
     /// <summary>Per-type field selector labels (beyond metadata.name/metadata.namespace) mapped to JSON paths.</summary>
     public IReadOnlyDictionary<string, string[]> SelectableFields { get; init; } = new Dictionary<string, string[]>();
 
@@ -29,3 +44,9 @@ internal sealed record ResourceType
 
 /// <summary>Identifies a served resource.</summary>
 internal readonly record struct ResourceId(string Group, string Version, string Plural);
+
+/// <summary>Where a type keeps what its <c>scale</c> subresource reads and writes (JSON paths without the leading dot).</summary>
+internal sealed record ScaleSubresource(string SpecReplicasPath, string StatusReplicasPath, string? LabelSelectorPath);
+
+/// <summary>One Table column: its header, type (string, integer, number, boolean, date) and the JSON path of its value.</summary>
+internal sealed record PrinterColumn(string Name, string Type, string JsonPath, string Description = "", int Priority = 0);

@@ -26,4 +26,23 @@ internal static class SelfSignedCertificate
     }
 
     public static string ToPem(X509Certificate2 cert) => cert.ExportCertificatePem();
+
+    /// <summary>Loads <c>tls.crt</c>/<c>tls.key</c> from <paramref name="directory"/>, or creates and saves them there (the key 0600).</summary>
+    public static X509Certificate2 LoadOrCreate(string directory, TimeProvider time)
+    {
+        var certFile = Path.Combine(directory, "tls.crt");
+        var keyFile = Path.Combine(directory, "tls.key");
+        if (File.Exists(certFile) && File.Exists(keyFile))
+        {
+            using var pem = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+
+        Directory.CreateDirectory(directory);
+        var cert = Create(time);
+        using var key = cert.GetECDsaPrivateKey()!;
+        PrivateFile.Write(keyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(certFile, cert.ExportCertificatePem());
+        return cert;
+    }
 }

@@ -12,8 +12,10 @@ internal sealed class StoredObject
 {
     private byte[]? _addedLine;
 
-    private StoredObject(string key, string? ns, string name, long rv, byte[] json, Dictionary<string, string>? labels, Dictionary<string, string> fields)
+    private StoredObject(string key, string? ns, string name, long rv, byte[] json, Dictionary<string, string>? labels, Dictionary<string, string> fields, string? uid = null, string[]? ownerUids = null)
     {
+        Uid = uid;
+        OwnerUids = ownerUids;
         Key = key;
         Namespace = ns;
         Name = name;
@@ -30,6 +32,12 @@ internal sealed class StoredObject
     public byte[] Json { get; }
     public Dictionary<string, string>? Labels { get; }
     public Dictionary<string, string> Fields { get; }
+
+    /// <summary>metadata.uid (null for a dry-run object that has none).</summary>
+    public string? Uid { get; }
+
+    /// <summary>The uids of metadata.ownerReferences, or null when there are none.</summary>
+    public string[]? OwnerUids { get; }
 
     /// <summary>A probe used only to search the sorted set by key.</summary>
     public static StoredObject Probe(string key) => new(key, null, string.Empty, 0, [], null, new Dictionary<string, string>());
@@ -63,8 +71,15 @@ internal sealed class StoredObject
             fields[label] = ReadPath(node, path);
         }
 
+        string[]? owners = null;
+        if (meta?["ownerReferences"] is JsonArray { Count: > 0 } refs)
+        {
+            owners = refs.OfType<JsonObject>().Select(r => r["uid"] is JsonValue u && u.TryGetValue<string>(out var us) ? us : null).OfType<string>().ToArray();
+        }
+
+        var uid = meta?["uid"] is JsonValue uv && uv.TryGetValue<string>(out var uidText) ? uidText : null;
         var json = JsonSerializer.SerializeToUtf8Bytes(node, JsonContext.Options);
-        return new StoredObject(MakeKey(ns, name), ns, name, rv, json, labels, fields);
+        return new StoredObject(MakeKey(ns, name), ns, name, rv, json, labels, fields, uid, owners is { Length: > 0 } ? owners : null);
     }
 
     private static string ReadPath(JsonObject node, string[] path)

@@ -13,7 +13,11 @@ internal sealed record WatchRequest(
     string? ResourceVersion,
     bool AllowBookmarks,
     bool? SendInitialEvents,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout)
+{
+    /// <summary>When set, each event's object is sent as a one-row Table (kubectl get -w).</summary>
+    public TableRequest? Table { get; init; }
+}
 
 /// <summary>
 /// One open watch stream: one JSON event per line, flushed per event, read from the resource's shared history
@@ -172,7 +176,7 @@ internal sealed class WatchSession
                     continue;
                 }
 
-                var line = o.AddedLine;
+                var line = AsTable(request, o.AddedLine);
                 output.Write(line);
                 unflushed += line.Length;
                 if (unflushed >= 32 * 1024)
@@ -238,6 +242,7 @@ internal sealed class WatchSession
                 var line = Select(ev, request.Filter);
                 if (line is not null)
                 {
+                    line = AsTable(request, line);
                     output.Write(line);
                     pending += line.Length;
                     if (pending >= 32 * 1024)
@@ -332,6 +337,26 @@ internal sealed class WatchSession
                     _ => null,
                 };
         }
+    }
+
+    /// <summary>For a Table watch (kubectl get -w), the event's object becomes a one-row Table; other lines pass unchanged.</summary>
+    private byte[] AsTable(WatchRequest request, byte[] line)
+    {
+        if (request.Table is null)
+        {
+            return line;
+        }
+
+        var node = JsonNode.Parse(line)!.AsObject();
+        var type = node["type"]?.GetValue<string>();
+        if (type is not ("ADDED" or "MODIFIED" or "DELETED") || node["object"] is not JsonObject obj)
+        {
+            return line;
+        }
+
+        var rt = request.Store.Type;
+        var table = TableConverter.Build(rt, [StoredObject.From(obj, rt)], request.Table, _state.Options.TimeProvider.GetUtcNow(), null, null, null);
+        return WatchLines.Build(type, JsonSerializer.SerializeToUtf8Bytes(table, JsonContext.Options));
     }
 
     private async Task WriteAsync(byte[] line, CancellationToken ct)

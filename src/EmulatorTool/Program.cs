@@ -1,3 +1,4 @@
+// The kube-emulator command: runs the standalone emulator until SIGINT/SIGTERM (see EmulatorProgram for the options).
 using System.Runtime.InteropServices;
 using KubeInformers.Emulator;
 

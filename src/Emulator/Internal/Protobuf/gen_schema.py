@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""Derives ProtobufSchema.txt (field numbers, JSON names, wire types and Go JSON flags of the Kubernetes messages
+kubectl's typed create commands send) from checkouts of k8s.io/api and k8s.io/apimachinery.
+
+usage: gen_schema.py API_GIT_DIR APIMACHINERY_GIT_DIR [REF] > ProtobufSchema.txt
+Only the facts of the wire format are kept (message, field number, name, type, and whether Go's JSON encoding
+inlines the field, treats it as a pointer or omits it when empty)."""
+import re, subprocess, sys
+
+api, mach = sys.argv[1], sys.argv[2]
+REF = sys.argv[3] if len(sys.argv) > 3 else "refs/heads/release-1.34"
+def show(repo, path):
+    return subprocess.run(["git", "--git-dir", repo, "show", REF + ":" + path], capture_output=True, text=True, check=True).stdout
+
+PKGS = {  # proto package -> (repo, dir)
+    "k8s.io.api.core.v1": (api, "core/v1"), "k8s.io.api.apps.v1": (api, "apps/v1"), "k8s.io.api.batch.v1": (api, "batch/v1"),
+    "k8s.io.api.rbac.v1": (api, "rbac/v1"), "k8s.io.api.networking.v1": (api, "networking/v1"), "k8s.io.api.policy.v1": (api, "policy/v1"),
+    "k8s.io.api.scheduling.v1": (api, "scheduling/v1"), "k8s.io.api.autoscaling.v1": (api, "autoscaling/v1"),
+    "k8s.io.apimachinery.pkg.apis.meta.v1": (mach, "pkg/apis/meta/v1"),
+}
+ROOTS = ["k8s.io.api.core.v1." + n for n in ["Namespace", "ConfigMap", "Secret", "Service", "ServiceAccount", "ResourceQuota", "Pod"]] + \
+    ["k8s.io.api.apps.v1.Deployment", "k8s.io.api.batch.v1.Job", "k8s.io.api.batch.v1.CronJob", "k8s.io.api.networking.v1.Ingress",
+     "k8s.io.api.policy.v1.PodDisruptionBudget", "k8s.io.api.scheduling.v1.PriorityClass", "k8s.io.api.autoscaling.v1.Scale",
+     "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"] + \
+    ["k8s.io.api.rbac.v1." + n for n in ["Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"]]
+WELL_KNOWN = {"k8s.io.apimachinery.pkg.apis.meta.v1.Time": "time", "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime": "time",
+              "k8s.io.apimachinery.pkg.apis.meta.v1.Duration": "duration", "k8s.io.apimachinery.pkg.api.resource.Quantity": "quantity",
+              "k8s.io.apimachinery.pkg.util.intstr.IntOrString": "intorstring", "k8s.io.apimachinery.pkg.runtime.RawExtension": "raw",
+              "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1": "raw"}
+
+messages = {}  # full name -> list of (num, name, type, label)
+for pkg, (repo, d) in PKGS.items():
+    text = show(repo, d + "/generated.proto")
+    text = re.sub(r"//[^\n]*", "", text)
+    for m in re.finditer(r"message (\w+) \{(.*?)\n\}", text, re.S):
+        fields = []
+        for f in re.finditer(r"^\s*(?:(optional|repeated)\s+)?(map<[\w.]+, ?[\w.]+>|[\w.]+)\s+(\w+) = (\d+);", m.group(2), re.M):
+            label, typ, name, num = f.group(1) or "opt", f.group(2).strip(), f.group(3), int(f.group(4))
+            fields.append((num, name, typ, "rep" if label == "repeated" else "opt"))
+        messages[pkg + "." + m.group(1)] = fields
+
+flags = {}  # (pkg, struct, num) -> flags
+for pkg, (repo, d) in PKGS.items():
+    text = show(repo, d + "/types.go")
+    for s in re.finditer(r"\ntype (\w+) struct \{(.*?)\n\}", text, re.S):
+        for line in s.group(2).split("\n"):
+            t = re.search(r'protobuf:"\w+,(\d+),', line)
+            if not t:
+                continue
+            code = line.split("`")[0].split()
+            j = re.search(r'json:"([^"]*)"', line)
+            jname = j.group(1) if j else ""
+            embedded = len(code) == 1
+            fl = ""
+            if embedded and (jname == "" or jname.startswith(",inline")):
+                fl += "i"
+            if not embedded and code[1].startswith("*"):
+                fl += "p"
+            if "omitempty" in jname:
+                fl += "o"
+            flags[(pkg, s.group(1), int(t.group(1)))] = fl
+
+def resolve(pkg, typ):
+    if typ.startswith("."):
+        return typ[1:]
+    if "." in typ:
+        return typ
+    return pkg + "." + typ
+
+out, seen, todo = [], set(), list(ROOTS)
+while todo:
+    full = todo.pop(0)
+    if full in seen or full in WELL_KNOWN:
+        continue
+    seen.add(full)
+    pkg, name = full.rsplit(".", 1)
+    out.append("M " + full)
+    for num, fname, typ, label in messages[full]:
+        mm = re.match(r"map<(\w+), ?([\w.]+)>", typ)
+        if mm:
+            v = mm.group(2)
+            if v not in ("string", "bytes", "int32", "int64", "bool"):
+                v = resolve(pkg, v)
+                if v not in WELL_KNOWN:
+                    todo.append(v)
+                else:
+                    v = WELL_KNOWN[v]
+            t = "map:" + v
+        elif typ in ("string", "bytes", "int32", "int64", "bool", "double", "float"):
+            t = typ
+        else:
+            r = resolve(pkg, typ)
+            if r in WELL_KNOWN:
+                t = WELL_KNOWN[r]
+            else:
+                t = r
+                todo.append(r)
+        fl = flags.get((pkg, name, num), "")
+        out.append(f"F {num} {fname} {t} {label} {fl or '-'}")
+print("# Generated by gen_schema.py from k8s.io/api and k8s.io/apimachinery: wire facts only.")
+print("\n".join(out))
