@@ -48,6 +48,22 @@ public class StructuralSchemaValidatorTests
     }
 
     [Fact]
+    public void NumbersBuiltInCodeAreJudgedByTheirValue()
+    {
+        // The emulator itself writes values as CLR numbers (the scale subresource sets spec.replicas to an int): they must
+        // be typed and range-checked exactly like the same numbers parsed from a request body.
+        var obj = Object("""{"engine": "Postgres", "version": "1"}""");
+        obj["spec"]!["replicas"] = 3;
+        obj["spec"]!["ratio"] = 0.5m;
+        Assert.Empty(Validator.Apply(obj));
+
+        obj["spec"]!["replicas"] = 12;
+        Assert.Contains(Validator.Apply(obj), e => e.Field == "spec.replicas");
+        obj["spec"]!["replicas"] = 2.5;
+        Assert.Contains(Validator.Apply(obj), e => e.Field == "spec.replicas" && e.Message.Contains("must be of type integer"));
+    }
+
+    [Fact]
     public void UnknownFieldsArePrunedUnlessPreserved()
     {
         var obj = Object("""{"engine": "Postgres", "version": "1", "bogus": true, "extensions": {"any": {"thing": [1]}}, "users": [{"name": "x", "extra": 1}]}""");

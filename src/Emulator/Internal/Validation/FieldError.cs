@@ -56,6 +56,13 @@ internal sealed record FieldError(string Field, string Reason, string Detail)
         _ => "null",
     };
 
-    internal static bool IsIntegral(JsonValue v) =>
-        v.TryGetValue<long>(out _) || (v.TryGetValue<double>(out var d) && Math.Floor(d) == d && !double.IsInfinity(d));
+    // Judged on the JSON text, not on the CLR value: a JsonValue built in code holds an int, a long or a double as it was
+    // created, and TryGetValue<long> fails for an int (the scale subresource writes spec.replicas that way).
+    internal static bool IsIntegral(JsonValue v)
+    {
+        var text = v.ToJsonString();
+        return long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+            || (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                && Math.Floor(d) == d && !double.IsInfinity(d));
+    }
 }

@@ -260,7 +260,7 @@ internal sealed class StructuralSchemaValidator
 
                 break;
             case JsonValue value when actual is "integer" or "number":
-                var number = value.GetValue<double>();
+                var number = double.Parse(value.ToJsonString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
                 if (Minimum is { } min && (ExclusiveMinimum ? number <= min : number < min))
                 {
                     errors.Add(FieldError.Invalid(path, FieldError.Show(node), $"{Name(path)} in body should be greater than {(ExclusiveMinimum ? string.Empty : "or equal to ")}{Format(min)}"));
