@@ -1,7 +1,8 @@
 namespace KubeInformers;
 
 /// <summary>
-/// What a <see cref="Reflector{T}"/> writes into: the <see cref="DeltaFifo{T}"/> in an informer, or any store in tests.
+/// What a <see cref="Reflector{T}"/> writes into: the cache writer of a <see cref="SharedIndexInformer{T}"/>, a standalone
+/// <see cref="DeltaFifo{T}"/>, or any store in tests.
 /// Calls come from the reflector's single loop, never concurrently.
 /// </summary>
 public interface IReflectorStore<T> where T : class

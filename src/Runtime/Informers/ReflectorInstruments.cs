@@ -13,7 +13,7 @@ public static class ReflectorInstruments
     /// <summary>The meter's name.</summary>
     public const string MeterName = "KubeInformers";
 
-    /// <summary>Counter: watch events received from the API server, before the DeltaFifo coalesces them. Tag <c>type</c>: <c>added</c>, <c>modified</c>, <c>deleted</c>, <c>bookmark</c>.</summary>
+    /// <summary>Counter: watch events received from the API server, as received (bookmarks included). Tag <c>type</c>: <c>added</c>, <c>modified</c>, <c>deleted</c>, <c>bookmark</c>.</summary>
     public const string WatchEvents = "kubeinformers.watch.events";
 
     /// <summary>Counter: watch (re)starts, by why the previous watch ended. Tag <c>reason</c>: <c>initial</c> (the first watch after a list), <c>closed</c> (server timeout), <c>very_short</c>, <c>idle</c> (watchdog), <c>decode_error</c>, <c>expired</c> (410), <c>error</c>, <c>request_failed</c>.</summary>
@@ -30,7 +30,7 @@ public static class ReflectorInstruments
 
     private static readonly Meter Meter = new(MeterName, typeof(ReflectorInstruments).Assembly.GetName().Version?.ToString());
 
-    internal static readonly Counter<long> WatchEventCounter = Meter.CreateCounter<long>(WatchEvents, "{event}", "Watch events received from the API server, by type, before the DeltaFifo coalesces them.");
+    internal static readonly Counter<long> WatchEventCounter = Meter.CreateCounter<long>(WatchEvents, "{event}", "Watch events received from the API server, by type, as received (bookmarks included).");
     internal static readonly Counter<long> WatchRestartCounter = Meter.CreateCounter<long>(WatchRestarts, "{watch}", "Watch (re)starts, by why the previous watch ended.");
     internal static readonly Counter<long> ListCounter = Meter.CreateCounter<long>(Lists, "{list}", "Full lists (initial lists and relists), by reason and outcome.");
     internal static readonly Histogram<double> ListDurationHistogram = Meter.CreateHistogram<double>(ListDuration, "s", "How long a full list took, all pages included.");
