@@ -10,6 +10,25 @@ namespace KubeInformers.Emulator.Tests;
 public sealed class CrudTests
 {
     [Fact]
+    public async Task A_patch_that_changes_nothing_keeps_the_resourceVersion_and_the_managed_fields()
+    {
+        // The server records field managers on every write; a write that changes no field must stay a no-op (the real
+        // server ignores managedFields timestamp changes), or watchers see a MODIFIED event for nothing.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var emu = await KubernetesEmulator.StartAsync(new EmulatorOptions { TimeProvider = time });
+        using var client = emu.CreateClient();
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a", value: "1"), "default", cancellationToken: Timeout());
+        var patch = new V1Patch("""{"data":{"v":"2"}}""", V1Patch.PatchType.MergePatch);
+        var first = await client.CoreV1.PatchNamespacedConfigMapAsync(patch, "a", "default", fieldManager: "tester", cancellationToken: Timeout());
+        time.Advance(TimeSpan.FromMinutes(1)); // a later write would stamp its managedFields entry with a later time
+
+        var again = await client.CoreV1.PatchNamespacedConfigMapAsync(patch, "a", "default", fieldManager: "tester", cancellationToken: Timeout());
+
+        Assert.Equal(first.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
+        Assert.Equal(KubernetesJson.Serialize(first.Metadata.ManagedFields), KubernetesJson.Serialize(again.Metadata.ManagedFields));
+    }
+
+    [Fact]
     public async Task Create_then_get_returns_the_object_with_server_set_metadata()
     {
         await using var emu = await KubernetesEmulator.StartAsync();

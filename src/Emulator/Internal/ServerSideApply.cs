@@ -104,6 +104,21 @@ internal static class ServerSideApply
         var oldFields = old is null ? [] : Fields(old);
         var newFields = Fields(updated);
         var changed = newFields.Where(p => old is null || !oldFields.Contains(p) || !JsonNode.DeepEquals(Read(old, p), Read(updated, p))).ToHashSet(StringComparer.Ordinal);
+        if (old is not null && changed.Count == 0 && oldFields.SetEquals(newFields))
+        {
+            // A write that changes no field keeps the ownership as it was, timestamps included, as the API server does
+            // (it ignores managedFields timestamp changes), so the update stays a no-op that does not bump the resourceVersion.
+            var meta = updated["metadata"] as JsonObject ?? new JsonObject();
+            updated["metadata"] = meta;
+            meta.Remove("managedFields");
+            if (old["metadata"]?["managedFields"] is JsonNode kept)
+            {
+                meta["managedFields"] = kept.DeepClone();
+            }
+
+            return updated;
+        }
+
         var entries = old is null ? Entries(updated) : Entries(old);
         foreach (var e in entries)
         {
