@@ -28,7 +28,18 @@ public static class ReflectorInstruments
     /// <summary>Counter: every list and watch error. Tag <c>reason</c>: the HTTP status and Kubernetes reason (<c>410 Expired</c>, <c>403 Forbidden</c>) or the exception type.</summary>
     public const string Errors = "kubeinformers.reflector.errors";
 
+    /// <summary>
+    /// Observable counter: runtime optimisations switched off because a dependency was not as expected (KubernetesClient's
+    /// private serializer options or HTTP/2 setting not found, a compiled reader failing on the running model). Tag
+    /// <c>feature</c>: <c>decode_options</c>, <c>http2_selection</c>, <c>type_info</c>, <c>compiled_reader</c>. Each is also
+    /// logged once per process as a warning (event id 1201). Decoding stays correct, only slower.
+    /// </summary>
+    public const string Degraded = "kubeinformers.runtime.degraded";
+
     private static readonly Meter Meter = new(MeterName, typeof(ReflectorInstruments).Assembly.GetName().Version?.ToString());
+
+    internal static readonly ObservableCounter<long> DegradedCounter = Meter.CreateObservableCounter(Degraded, RuntimeDegradations.Observe, "{feature}",
+        "Runtime optimisations switched off because a dependency was not as expected (each also logged once as a warning).");
 
     internal static readonly Counter<long> WatchEventCounter = Meter.CreateCounter<long>(WatchEvents, "{event}", "Watch events received from the API server, by type, as received (bookmarks included).");
     internal static readonly Counter<long> WatchRestartCounter = Meter.CreateCounter<long>(WatchRestarts, "{watch}", "Watch (re)starts, by why the previous watch ended.");

@@ -340,6 +340,12 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             _started = true;
         }
 
+        if (_loggerFactory is not NullLoggerFactory)
+        {
+            // Optimisations the runtime had to switch off (a KubernetesClient internal moved) are logged once per process.
+            RuntimeDegradations.AttachLogger(_loggerFactory.CreateLogger("KubeInformers.Runtime"));
+        }
+
         using var link = cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), _stopping);
         var stopping = _stopping.Token;
         // The reflector gets its own task: a source whose I/O completes synchronously (an in-memory handler, a cache

@@ -16,7 +16,7 @@ namespace KubeInformers;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class CompiledReaderContext
 {
-    private static readonly Lazy<CompiledReaderContext?> s_default = new(() => Create(KubernetesJsonCodec.Options), LazyThreadSafetyMode.PublicationOnly);
+    private static readonly Lazy<CompiledReaderContext?> s_default = new(CreateDefault, LazyThreadSafetyMode.PublicationOnly);
 
     private readonly DeduplicatingStringConverter _strings;
     private readonly DeduplicatingObjectConverter _objects;
@@ -32,6 +32,20 @@ public sealed class CompiledReaderContext
 
     /// <summary>The decoder's context, or null when its options are not the ones compiled readers reproduce.</summary>
     internal static CompiledReaderContext? Default => s_default.Value;
+
+    private static CompiledReaderContext? CreateDefault()
+    {
+        var options = KubernetesJsonCodec.Options;
+        var context = Create(options);
+        if (context is null && options is not null)
+        {
+            RuntimeDegradations.Report("compiled_readers",
+                "compiled readers are switched off and every object is decoded by JsonSerializer",
+                "KubernetesClient's serializer options differ from the ones compiled readers reproduce (naming policy, case sensitivity, number handling or another setting changed)");
+        }
+
+        return context;
+    }
 
     /// <summary>The options readers reproduce (and pass to converters).</summary>
     public JsonSerializerOptions Options { get; }

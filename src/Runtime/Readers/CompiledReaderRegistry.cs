@@ -44,6 +44,19 @@ public static class CompiledReaderRegistry
 
     internal static void CountFallback<T>() where T : class => Interlocked.Increment(ref Entry<T>.FallenBack);
 
+    /// <summary>
+    /// Switches the reader of <typeparamref name="T"/> off for the rest of the process because it failed on an object
+    /// <c>JsonSerializer</c> decoded (the model it was compiled against differs from the one running), and reports it.
+    /// </summary>
+    internal static void Disable<T>(string cause) where T : class
+    {
+        Entry<T>.Unusable = true;
+        Volatile.Write(ref Entry<T>.Reader, null);
+        RuntimeDegradations.Report("compiled_reader:" + typeof(T).Name,
+            $"the compiled reader of {typeof(T).FullName} is switched off and its objects are decoded by JsonSerializer, because it failed on an object JsonSerializer decoded (the app probably runs with another KubernetesClient model than it was built with)",
+            cause);
+    }
+
     private static class Entry<T> where T : class
     {
         public static Func<CompiledReaderContext, CompiledJsonReader<T>>? Factory;
@@ -62,6 +75,7 @@ public static class CompiledReaderRegistry
 
             if (CompiledReaderContext.Default is not { } context)
             {
+                // KubernetesJsonCodec has already reported why its options are missing.
                 Unusable = true;
                 return null;
             }
@@ -72,9 +86,12 @@ public static class CompiledReaderRegistry
                 Volatile.Write(ref Reader, reader);
                 return reader;
             }
-            catch (Exception)
+            catch (Exception error)
             {
                 Unusable = true;
+                RuntimeDegradations.Report("compiled_reader:" + typeof(T).Name,
+                    $"the compiled reader of {typeof(T).FullName} could not be created; its objects are decoded by JsonSerializer",
+                    error.GetType().Name + ": " + error.Message);
                 return null;
             }
         }

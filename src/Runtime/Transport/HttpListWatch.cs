@@ -206,21 +206,37 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
     /// Uses HTTP/2 where the client would (it gets keep-alive pings there), with fallback to HTTP/1.1, unless the client was
     /// configured with <c>DisableHttp2</c>.
     /// </summary>
-    private static (Version, HttpVersionPolicy) ChooseHttpVersion(Kubernetes client)
+    private static (Version, HttpVersionPolicy) ChooseHttpVersion(Kubernetes client) =>
+        ChooseHttpVersion(client, typeof(Kubernetes).GetProperty("DisableHttp2", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public));
+
+    /// <summary>The choice, given KubernetesClient's private <c>DisableHttp2</c> property as found (null when missing).</summary>
+    internal static (Version, HttpVersionPolicy) ChooseHttpVersion(Kubernetes client, PropertyInfo? disableHttp2)
     {
         try
         {
-            var disable = typeof(Kubernetes).GetProperty("DisableHttp2", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public)?.GetValue(client);
-            if (disable is false)
+            switch (disableHttp2?.GetValue(client))
             {
-                return (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower);
+                case false:
+                    return (HttpVersion.Version20, HttpVersionPolicy.RequestVersionOrLower);
+                case true:
+                    return (client.HttpClient.DefaultRequestVersion, client.HttpClient.DefaultVersionPolicy);
+                default:
+                    ReportHttp2Unknown(disableHttp2 is null
+                        ? "KubernetesClient's Kubernetes class has no DisableHttp2 property (it was renamed or removed)"
+                        : "KubernetesClient's DisableHttp2 property is not a bool");
+                    break;
             }
         }
-        catch (Exception)
+        catch (Exception error)
         {
-            // Fall through to the client's defaults.
+            ReportHttp2Unknown(error.GetType().Name + ": " + error.Message);
         }
 
         return (client.HttpClient.DefaultRequestVersion, client.HttpClient.DefaultVersionPolicy);
     }
+
+    private static void ReportHttp2Unknown(string cause) =>
+        RuntimeDegradations.Report("http2_selection",
+            "list and watch requests use the HttpClient's default HTTP version instead of HTTP/2 with fallback (no HTTP/2 keep-alive pings on watches)",
+            cause);
 }

@@ -21,6 +21,10 @@ internal static class KubernetesJsonCodec
 {
     private static readonly Lazy<JsonSerializerOptions?> s_options = new(LoadOptions, LazyThreadSafetyMode.PublicationOnly);
 
+    /// <summary>The last exception a compiled reader threw on this thread, until the fallback decode of that object ends.</summary>
+    [ThreadStatic]
+    private static (Type Type, Exception Error)? t_compiledFailure;
+
     /// <summary>KubernetesClient's global options, or null when they cannot be reached.</summary>
     public static JsonSerializerOptions? Options => s_options.Value;
 
@@ -44,6 +48,25 @@ internal static class KubernetesJsonCodec
             reader = saved;
         }
 
+        // A compiled reader that threw on this object (here or in the caller just before) while JsonSerializer decodes
+        // it does not match the model the app runs with: switch it off instead of paying for the exception every time.
+        var failure = t_compiledFailure;
+        if (failure is not null)
+        {
+            t_compiledFailure = null;
+        }
+
+        var decoded = DeserializeWithoutCompiled<T>(ref reader);
+        if (failure is { } failed && failed.Type == typeof(T))
+        {
+            CompiledReaderRegistry.Disable<T>(failed.Error.GetType().Name + ": " + failed.Error.Message);
+        }
+
+        return decoded;
+    }
+
+    private static T DeserializeWithoutCompiled<T>(ref Utf8JsonReader reader) where T : class
+    {
         if (ProjectionCache<T>.Converter is { } projection && reader.TokenType == JsonTokenType.StartObject)
         {
             // A generated projection reader: the value is complete in the buffer, so skip JsonSerializer's scoping pass.
@@ -144,21 +167,30 @@ internal static class KubernetesJsonCodec
 
             return result;
         }
-        catch (Exception)
+        catch (Exception error)
         {
             // A converter threw: JsonSerializer, called on the saved reader, throws the same error with its usual wrapping.
+            // Should JsonSerializer succeed instead, the reader does not match the running model (see NoteFallbackDecoded).
             value = null;
+            t_compiledFailure = (typeof(T), error);
             return CompiledReadResult.Unsupported;
         }
     }
 
-    private static JsonSerializerOptions? LoadOptions()
+    private static JsonSerializerOptions? LoadOptions() =>
+        BuildOptions(() => typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)?.GetValue(null));
+
+    /// <summary>
+    /// The decoder's options, made from KubernetesClient's global options as <paramref name="readGlobal"/> finds them; null,
+    /// reported as a degradation, when they are missing or unusable.
+    /// </summary>
+    internal static JsonSerializerOptions? BuildOptions(Func<object?> readGlobal)
     {
         try
         {
-            var field = typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static);
-            if (field?.GetValue(null) is not JsonSerializerOptions global)
+            if (readGlobal() is not JsonSerializerOptions global)
             {
+                ReportOptionsMissing("KubernetesClient's KubernetesJson has no static JsonSerializerOptions field (it was renamed or removed)");
                 return null;
             }
 
@@ -183,11 +215,17 @@ internal static class KubernetesJsonCodec
 
             return options;
         }
-        catch (Exception)
+        catch (Exception error)
         {
+            ReportOptionsMissing(error.GetType().Name + ": " + error.Message);
             return null;
         }
     }
+
+    private static void ReportOptionsMissing(string cause) =>
+        RuntimeDegradations.Report("decode_options",
+            "decoding goes through JsonDocument and KubernetesJson.Deserialize: slower, no sharing of repeated strings and managedFields documents, no compiled readers",
+            cause);
 
     private static class TypeInfoCache<T>
     {
@@ -199,8 +237,11 @@ internal static class KubernetesJsonCodec
             {
                 return Options?.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>;
             }
-            catch (Exception)
+            catch (Exception error)
             {
+                RuntimeDegradations.Report("type_info:" + typeof(T).Name,
+                    $"objects of {typeof(T).FullName} are decoded through JsonDocument and KubernetesJson.Deserialize (slower)",
+                    error.GetType().Name + ": " + error.Message);
                 return null;
             }
         }

@@ -7,7 +7,7 @@ namespace KubeInformers.Tests.Readers;
 
 /// <summary>
 /// The runtime side of compiled readers, with hand-written readers standing in for generated ones: the registry keeps the
-/// first reader of a type, the decoder uses it and counts it, hands whatever it reports unsupported (or throws on) to
+/// first reader of a type, the decoder uses it and counts it, hands whatever it reports unsupported to
 /// JsonSerializer, and readers are only used with the options they were generated for.
 /// </summary>
 public sealed class CompiledReaderRuntimeTests
@@ -62,11 +62,6 @@ public sealed class CompiledReaderRuntimeTests
             }
         }
 
-        if (name == "throw")
-        {
-            throw new InvalidOperationException("a converter failed");
-        }
-
         value = create(name is null ? null : "compiled:" + name);
         return CompiledReadResult.Done;
     }
@@ -102,14 +97,14 @@ public sealed class CompiledReaderRuntimeTests
     }
 
     [Fact]
-    public void WhatAReaderLeavesOrThrowsOnIsDecodedByJsonSerializer()
+    public void WhatAReaderLeavesIsDecodedByJsonSerializer()
     {
         CompiledReaderRegistry.Register<Second>(static c => (ref Utf8JsonReader r, out Second? v) => ReadName(c, ref r, n => new Second { Name = n }, out v));
 
         Assert.Equal("plain", Decode<Second>("""{"other":1,"name":"plain"}""").Name); // unsupported: JsonSerializer
-        Assert.Equal("throw", Decode<Second>("""{"name":"throw"}""").Name);           // threw: JsonSerializer
         Assert.Equal("compiled:ok", Decode<Second>("""{"name":"ok"}""").Name);
-        Assert.Equal(new CompiledReaderStatistics(1, 2), CompiledReaderRegistry.GetStatistics<Second>());
+        Assert.Equal(new CompiledReaderStatistics(1, 1), CompiledReaderRegistry.GetStatistics<Second>());
+        // (A reader that throws on an object JsonSerializer decodes is switched off: RuntimeDegradationsTests.)
 
         // A wrong token: the reader gives up, and JsonSerializer throws exactly what it throws without compiled readers.
         var withReader = Assert.ThrowsAny<Exception>(() => Decode<Second>("""{"name":5}"""));
