@@ -340,6 +340,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             _started = true;
         }
 
+        CompiledReaderRegistry.Prepare<T>();
         if (_loggerFactory is not NullLoggerFactory)
         {
             // Optimisations the runtime had to switch off (a KubernetesClient internal moved) are logged once per process.
