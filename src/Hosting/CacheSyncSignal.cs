@@ -14,6 +14,6 @@ public sealed class CacheSyncSignal
     /// <summary>Waits until every informer has synced.</summary>
     public Task WaitAsync(CancellationToken cancellationToken = default) => _synced.Task.WaitAsync(cancellationToken);
 
-    /// <summary>Marks the caches as synced (called by the hosted service).</summary>
-    public void SetSynced() => _synced.TrySetResult();
+    /// <summary>Marks the caches as synced. Only the hosted service may: releasing controllers early would let them read empty caches.</summary>
+    internal void SetSynced() => _synced.TrySetResult();
 }

@@ -11,7 +11,7 @@ public interface IInformerSource
 }
 
 /// <summary>An <see cref="IInformerSource"/> over a <see cref="SharedInformerFactory"/>.</summary>
-public sealed class FactoryInformerSource : IInformerSource
+internal sealed class FactoryInformerSource : IInformerSource
 {
     private readonly SharedInformerFactory _factory;
 

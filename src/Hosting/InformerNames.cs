@@ -1,7 +1,7 @@
 namespace KubeInformers.Hosting;
 
 /// <summary>How hosting names an informer in messages, health reports and metric tags.</summary>
-public static class InformerNames
+internal static class InformerNames
 {
     /// <summary>The informer's name: its group-qualified resource and version, e.g. <c>deployments.apps/v1</c>.</summary>
     public static string Of(ISharedInformer informer)

@@ -14,7 +14,7 @@ namespace KubeInformers.Hosting;
 /// Registered by <c>AddKubeInformers</c>, before any controller, so it starts first and stops last.
 /// </summary>
 /// <typeparam name="TFactory">The informer factory type.</typeparam>
-public sealed partial class KubeInformersHostedService<TFactory> : IHostedService, IAsyncDisposable where TFactory : SharedInformerFactory
+internal sealed partial class KubeInformersHostedService<TFactory> : IHostedService, IAsyncDisposable where TFactory : SharedInformerFactory
 {
     private readonly IServiceProvider _services;
     private readonly KubeInformersOptions<TFactory> _options;

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics.Metrics;
 using k8s;
 using k8s.Models;
@@ -93,7 +94,7 @@ public sealed class HostIntegrationTests : IAsyncLifetime
         Assert.Contains("Forbidden", ex.Message);
         Assert.Contains("timed out after 00:00:02", ex.Message);
         var unsynced = Assert.Single(ex.Unsynced);
-        Assert.Equal(403, Assert.IsType<KubernetesApiException>(unsynced.LastError).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, Assert.IsType<KubernetesApiException>(unsynced.LastError).StatusCode);
         _emulator.Faults.Clear();
     }
 

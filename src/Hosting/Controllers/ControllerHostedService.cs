@@ -9,7 +9,7 @@ namespace KubeInformers.Hosting.Controllers;
 /// runs the workers until the term ends (leadership lost: reconciles are cancelled at once) and waits for the next.
 /// On host stop, drains: no new keys, reconciles in flight finish within the host's shutdown timeout.
 /// </summary>
-public sealed partial class ControllerHostedService : BackgroundService
+internal sealed partial class ControllerHostedService : BackgroundService
 {
     private readonly IReadOnlyList<IControllerRunner> _runners;
     private readonly ILeadership _leadership;

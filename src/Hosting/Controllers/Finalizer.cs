@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -97,11 +98,11 @@ public sealed partial class Finalizer<T> where T : class, IKubernetesObject<V1Ob
                 }
                 return FinalizerOutcome.Continue;
             }
-            catch (KubernetesApiException ex) when (ex.StatusCode == 404)
+            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
             {
                 return cleaned ? FinalizerOutcome.Finalized : FinalizerOutcome.NothingToDo;
             }
-            catch (KubernetesApiException ex) when (ex.StatusCode == 409)
+            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
             {
                 if (attempt >= MaxConflictRetries)
                 {

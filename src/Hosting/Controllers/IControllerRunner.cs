@@ -1,7 +1,7 @@
 namespace KubeInformers.Hosting.Controllers;
 
 /// <summary>A controller registered with <c>AddKubeController</c>, run by the controller hosted service.</summary>
-public interface IControllerRunner : IFactorySetup
+internal interface IControllerRunner : IFactorySetup
 {
     /// <summary>The controller's name.</summary>
     string Name { get; }
@@ -15,7 +15,7 @@ public interface IControllerRunner : IFactorySetup
 
 /// <summary>Binds a <see cref="Controller{TKey}"/> of cache keys to the informers it watches.</summary>
 /// <typeparam name="TFactory">The informer factory type.</typeparam>
-public sealed class ControllerRunner<TFactory> : IControllerRunner where TFactory : SharedInformerFactory
+internal sealed class ControllerRunner<TFactory> : IControllerRunner where TFactory : SharedInformerFactory
 {
     private readonly Action<TFactory, Controller<string>> _watch;
 

@@ -35,7 +35,7 @@ internal sealed class ObjectWrites
         {
             return await SendAsync<T>(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (KubernetesApiException ex) when (ex.StatusCode == 404)
+        catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }

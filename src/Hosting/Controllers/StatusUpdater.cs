@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -64,7 +65,7 @@ public sealed partial class StatusUpdater<T> where T : class, IKubernetesObject<
                 return await _writes.ReplaceAsync(_resource, copy.Metadata.NamespaceProperty, copy.Metadata.Name, copy, "status", cancellationToken)
                     .ConfigureAwait(false);
             }
-            catch (KubernetesApiException ex) when (ex.StatusCode == 409)
+            catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
             {
                 var key = CacheKeys.MetaNamespaceKey(current);
                 if (attempt >= MaxConflictRetries)

@@ -163,7 +163,7 @@ public sealed class KubeInformersMetrics : IDisposable
 
     private void RecordError(ISharedInformer informer, Exception error)
     {
-        var reason = error is KubernetesApiException api ? $"{api.StatusCode} {api.Reason}" : error.GetType().Name;
+        var reason = error is KubernetesApiException api ? $"{(int)api.StatusCode} {api.Reason}" : error.GetType().Name;
         _errors.Add(1, new("informer", InformerNames.Of(informer)), new("reason", reason));
     }
 

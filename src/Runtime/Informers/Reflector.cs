@@ -427,7 +427,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
                 _store.Delete(watchEvent.Object);
                 break;
             default:
-                throw new WatchDecodeException($"The watch of {Name} sent an event of type {watchEvent.Type}, which is not a change.");
+                throw new KubernetesDecodeException($"The watch of {Name} sent an event of type {watchEvent.Type}, which is not a change.");
         }
     }
 
@@ -574,8 +574,8 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
 
     private static string Describe(Exception error) => error switch
     {
-        KubernetesApiException api => $"{api.StatusCode} {api.Reason}: {api.Status.Message}",
-        WatchDecodeException decode => decode.Message,
+        KubernetesApiException api => $"{(int)api.StatusCode} {api.Reason}: {api.Status.Message}",
+        KubernetesDecodeException decode => decode.Message,
         _ => $"{error.GetType().Name}: {error.Message}",
     };
 }

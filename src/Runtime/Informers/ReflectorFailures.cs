@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace KubeInformers;
@@ -12,9 +13,9 @@ internal static class ReflectorFailures
         KubernetesApiException { IsExpired: true } => ReflectorFailure.Expired,
         KubernetesApiException { IsResourceVersionTooLarge: true } => ReflectorFailure.ResourceVersionTooLarge,
         KubernetesApiException { IsTooManyRequests: true } => ReflectorFailure.Throttled,
-        KubernetesApiException { StatusCode: >= 500 and not 501 } => ReflectorFailure.ServerError,
+        KubernetesApiException { StatusCode: >= HttpStatusCode.InternalServerError and not HttpStatusCode.NotImplemented } => ReflectorFailure.ServerError,
         KubernetesApiException => ReflectorFailure.Rejected,
-        WatchDecodeException => ReflectorFailure.Decode,
+        KubernetesDecodeException => ReflectorFailure.Decode,
         TimeoutException or OperationCanceledException => ReflectorFailure.Timeout,
         HttpRequestException or IOException or SocketException => ReflectorFailure.Connection,
         _ => ReflectorFailure.Unexpected,

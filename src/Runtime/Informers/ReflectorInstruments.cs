@@ -57,7 +57,7 @@ public static class ReflectorInstruments
 
     internal static string ErrorReason(Exception error) => error switch
     {
-        KubernetesApiException api => api.StatusCode + " " + (api.Reason ?? "Unknown"),
+        KubernetesApiException api => (int)api.StatusCode + " " + (api.Reason ?? "Unknown"),
         _ => error.GetType().Name,
     };
 }

@@ -49,5 +49,5 @@ internal readonly record struct ReflectorOutcome(
     public static ReflectorOutcome Waited() => new(ReflectorOutcomeKind.Waited);
 
     private static ReflectorOutcome Failed(ReflectorOutcomeKind kind, Exception error, ReflectorFailure failure) =>
-        new(kind, failure, error, (error as KubernetesApiException)?.RetryAfter, (error as KubernetesApiException)?.StatusCode);
+        new(kind, failure, error, (error as KubernetesApiException)?.RetryAfter, (int?)(error as KubernetesApiException)?.StatusCode);
 }

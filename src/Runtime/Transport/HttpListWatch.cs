@@ -16,7 +16,7 @@ namespace KubeInformers;
 /// It does not use KubernetesClient's <c>Watcher</c> or <c>WatchList*Async</c>: those drop an ERROR event unless an error
 /// callback is set, throw on a watch that ends without events, and wait for the first event before returning.
 /// Here a watch returns as soon as the server has answered, a clean end is a clean end, an ERROR event is a
-/// <see cref="KubernetesApiException"/> and a line that cannot be decoded is a <see cref="WatchDecodeException"/>.
+/// <see cref="KubernetesApiException"/> and a line that cannot be decoded is a <see cref="KubernetesDecodeException"/>.
 /// It sets no timeouts of its own: the caller's token bounds each request. The reflector bounds every list page with
 /// <see cref="ReflectorOptions.ListTimeout"/>, a watch request with <see cref="ReflectorOptions.WatchStartTimeout"/> and an
 /// open watch with its watchdog (<see cref="ReflectorOptions.WatchIdleTimeout"/>); the server ends watches after

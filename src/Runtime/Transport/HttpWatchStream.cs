@@ -76,7 +76,7 @@ internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKub
                 {
                     if (buffer.Length >= MaxLineBytes)
                     {
-                        throw new WatchDecodeException($"Watch line {lineNumber + 1} (stream byte {bufferOffset}) of {_resource} is longer than {MaxLineBytes} bytes.");
+                        throw new KubernetesDecodeException($"Watch line {lineNumber + 1} (stream byte {bufferOffset}) of {_resource} is longer than {MaxLineBytes} bytes.");
                     }
 
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);

@@ -1,3 +1,4 @@
+using System.Net;
 using k8s.Models;
 
 namespace KubeInformers;
@@ -19,8 +20,8 @@ public sealed class KubernetesApiException : Exception
     /// <summary>The status the server sent (or one built from the HTTP response when the body was not a Status).</summary>
     public V1Status Status { get; }
 
-    /// <summary>The HTTP status code (from <see cref="V1Status.Code"/>).</summary>
-    public int StatusCode => Status.Code ?? 0;
+    /// <summary>The HTTP status code (from <see cref="V1Status.Code"/>; 0 when the status carries none).</summary>
+    public HttpStatusCode StatusCode => (HttpStatusCode)(Status.Code ?? 0);
 
     /// <summary>The machine-readable reason, such as <c>Expired</c>, <c>NotFound</c>, <c>Forbidden</c>.</summary>
     public string? Reason => Status.Reason;
@@ -29,7 +30,7 @@ public sealed class KubernetesApiException : Exception
     public TimeSpan? RetryAfter { get; }
 
     /// <summary>410 Gone / reason Expired: the requested resourceVersion or continue token is too old; relist.</summary>
-    public bool IsExpired => StatusCode == 410 || Reason is "Expired" or "Gone";
+    public bool IsExpired => StatusCode == HttpStatusCode.Gone || Reason is "Expired" or "Gone";
 
     /// <summary>The requested resourceVersion is newer than the server has seen ("Too large resource version").</summary>
     public bool IsResourceVersionTooLarge =>
@@ -37,18 +38,11 @@ public sealed class KubernetesApiException : Exception
         || (Status.Message?.Contains("Too large resource version", StringComparison.OrdinalIgnoreCase) ?? false);
 
     /// <summary>429 Too Many Requests.</summary>
-    public bool IsTooManyRequests => StatusCode == 429;
+    public bool IsTooManyRequests => StatusCode == HttpStatusCode.TooManyRequests;
 
     private static string FormatMessage(V1Status status)
     {
         var code = status.Code is { } c ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?";
         return $"The Kubernetes API server answered {code} {status.Reason}: {status.Message}";
     }
-}
-
-/// <summary>A watch line or list body that is not valid JSON for the expected type. Nothing is lost: the watch resumes from the last good resourceVersion.</summary>
-public sealed class WatchDecodeException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public WatchDecodeException(string message, Exception? innerException = null) : base(message, innerException) { }
 }

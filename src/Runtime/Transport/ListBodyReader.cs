@@ -70,7 +70,7 @@ internal static class ListBodyReader
                     continue;
                 }
 
-                WatchDecodeException? error = null;
+                KubernetesDecodeException? error = null;
                 try
                 {
                     var consumed = parser.Feed(buffer.AsSpan(start, end - start), final);
@@ -79,18 +79,18 @@ internal static class ListBodyReader
                 }
                 catch (JsonException ex)
                 {
-                    error = new WatchDecodeException(
+                    error = new KubernetesDecodeException(
                         $"The list response of {resource} is not valid JSON near byte {parser.ErrorPosition(ex)} (path {ex.Path ?? "$"}).", ex);
                 }
                 catch (Exception ex) when (DecodeErrors.IsConversionError(ex))
                 {
-                    error = new WatchDecodeException(
+                    error = new KubernetesDecodeException(
                         $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {parser.Consumed}.", ex);
                 }
 
                 if (error is null && final && !parser.Done)
                 {
-                    error = new WatchDecodeException($"The list response of {resource} ended early, after {parser.Consumed} bytes.");
+                    error = new KubernetesDecodeException($"The list response of {resource} ended early, after {parser.Consumed} bytes.");
                 }
 
                 if (error is not null)
@@ -302,12 +302,12 @@ internal static class ListBodyReader
                 {
                     var path = ex.Path is { Length: > 1 } p ? p[1..] : "";
                     var position = bodyOffset + (ex.LineNumber is 0 ? ex.BytePositionInLine ?? 0 : 0);
-                    throw new WatchDecodeException(
+                    throw new KubernetesDecodeException(
                         $"The list response of {resource} is not valid JSON near byte {position} (path $.items[{index}]{path}).", ex);
                 }
                 catch (Exception ex) when (DecodeErrors.IsConversionError(ex))
                 {
-                    throw new WatchDecodeException(
+                    throw new KubernetesDecodeException(
                         $"The list response of {resource} has an item whose value could not be converted ({ex.GetType().Name}) near byte {bodyOffset} (path $.items[{index}]).", ex);
                 }
             }

@@ -85,7 +85,7 @@ public interface IWatchStream<T> : IAsyncDisposable where T : class, IKubernetes
 {
     /// <summary>
     /// Reads events until the server ends the stream (a clean end, including a watch that ends with no events, just completes).
-    /// Throws <see cref="KubernetesApiException"/> for an ERROR event, <see cref="WatchDecodeException"/> for a line that is
+    /// Throws <see cref="KubernetesApiException"/> for an ERROR event, <see cref="KubernetesDecodeException"/> for a line that is
     /// not a valid event, and <see cref="IOException"/>/<see cref="HttpRequestException"/> when the connection drops.
     /// </summary>
     IAsyncEnumerable<WatchEvent<T>> ReadEventsAsync(CancellationToken cancellationToken = default);

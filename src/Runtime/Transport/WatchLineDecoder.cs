@@ -7,7 +7,7 @@ namespace KubeInformers;
 /// <summary>
 /// Decodes one watch line, <c>{"type":"ADDED","object":{…}}</c>, straight from its UTF-8 bytes.
 /// ERROR events become <see cref="KubernetesApiException"/>; anything that is not a valid event becomes
-/// <see cref="WatchDecodeException"/> whose message gives the position, never the content.
+/// <see cref="KubernetesDecodeException"/> whose message gives the position, never the content.
 /// </summary>
 internal static class WatchLineDecoder
 {
@@ -141,6 +141,6 @@ internal static class WatchLineDecoder
 
     private static string Truncate(string text) => text.Length <= 32 ? text : text[..32] + "…";
 
-    private static WatchDecodeException Invalid(string why, long lineNumber, long streamOffset, string resource, Exception? inner) =>
+    private static KubernetesDecodeException Invalid(string why, long lineNumber, long streamOffset, string resource, Exception? inner) =>
         new($"Watch line {lineNumber} (stream byte {streamOffset}) of {resource} is not a valid watch event: {why}.", inner);
 }

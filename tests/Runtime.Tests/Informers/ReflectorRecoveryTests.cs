@@ -195,7 +195,7 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
             .WatchFails(ConnectionRefused())
             .WatchFails(new TimeoutException("no answer"))
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new IOException("reset"), Added("a", "11"))) // works, then drops
-            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new WatchDecodeException("line 1 is not valid")))
+            .Watch(FlowFakeWatch<V1ConfigMap>.Failing(new KubernetesDecodeException("line 1 is not valid")))
             .Watch(FlowFakeWatch<V1ConfigMap>.Open());
 
         Start();

@@ -422,7 +422,7 @@ public sealed class ReflectorTests : IAsyncLifetime
     [Fact]
     public async Task An_undecodable_watch_line_rewatches_from_the_last_good_RV_without_relisting()
     {
-        _source.List("10").Watch(FlowFakeWatch<V1ConfigMap>.Failing(new WatchDecodeException("line 3 is not valid"), Added("a", "11"), Modified("a", "12")));
+        _source.List("10").Watch(FlowFakeWatch<V1ConfigMap>.Failing(new KubernetesDecodeException("line 3 is not valid"), Added("a", "11"), Modified("a", "12")));
         var errors = new List<Exception>();
 
         Start(configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
@@ -430,7 +430,7 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         Assert.Equal("12", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
-        lock (errors) Assert.IsType<WatchDecodeException>(Assert.Single(errors));
+        lock (errors) Assert.IsType<KubernetesDecodeException>(Assert.Single(errors));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class ReflectorTransitionTests
         Row("watch request timed out → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchStartFailed(new TimeoutException()), "BackingOff(Backoff, then Watching) list=initial watch=request_failed");
         Row("connection dropped → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchFailed(new IOException("reset"), 4, Long), "BackingOff(Backoff, then Watching) list=initial watch=error");
         Row("ERROR 500 → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchFailed(Api(500, "InternalError"), 4, Long), "BackingOff(Backoff, then Watching) list=initial watch=error");
-        Row("undecodable line → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchFailed(new WatchDecodeException("bad"), 4, Long), "BackingOff(Backoff, then Watching) list=initial watch=decode_error");
+        Row("undecodable line → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchFailed(new KubernetesDecodeException("bad"), 4, Long), "BackingOff(Backoff, then Watching) list=initial watch=decode_error");
         Row("silent watch → back off, re-watch", WatchingAgain, ReflectorOutcome.WatchFailed(new TimeoutException(), 0, Long, failure: ReflectorFailure.Idle),
             "BackingOff(Backoff, then Watching) list=initial watch=idle");
 
@@ -116,7 +116,7 @@ public sealed class ReflectorTransitionTests
         Assert.Equal(ReflectorFailure.Connection, ReflectorFailures.Classify(new IOException("The response ended prematurely.")));
         Assert.Equal(ReflectorFailure.Timeout, ReflectorFailures.Classify(new TimeoutException()));
         Assert.Equal(ReflectorFailure.Timeout, ReflectorFailures.Classify(new TaskCanceledException()));
-        Assert.Equal(ReflectorFailure.Decode, ReflectorFailures.Classify(new WatchDecodeException("bad")));
+        Assert.Equal(ReflectorFailure.Decode, ReflectorFailures.Classify(new KubernetesDecodeException("bad")));
         Assert.Equal(ReflectorFailure.Unexpected, ReflectorFailures.Classify(new InvalidOperationException()));
     }
 

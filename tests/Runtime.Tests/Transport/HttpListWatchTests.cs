@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 using k8s;
 using k8s.Models;
@@ -161,7 +162,7 @@ public sealed class HttpListWatchTests
         var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => source.WatchAsync(new WatchRequest { ResourceVersion = "5" }));
 
         Assert.True(ex.IsExpired);
-        Assert.Equal(410, ex.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, ex.StatusCode);
         Assert.Equal("Expired", ex.Reason);
         Assert.Contains("too old resource version", ex.Status.Message);
     }
@@ -234,7 +235,7 @@ public sealed class HttpListWatchTests
 
         await using var watch = await source.WatchAsync(new WatchRequest { ResourceVersion = "10" });
         var received = new List<string?>();
-        var ex = await Assert.ThrowsAsync<WatchDecodeException>(async () =>
+        var ex = await Assert.ThrowsAsync<KubernetesDecodeException>(async () =>
         {
             await foreach (var e in watch.ReadEventsAsync())
             {
@@ -262,7 +263,7 @@ public sealed class HttpListWatchTests
         foreach (var rv in new[] { "1", "2" })
         {
             await using var watch = await source.WatchAsync(new WatchRequest { ResourceVersion = rv });
-            await Assert.ThrowsAsync<WatchDecodeException>(() => ReadAllAsync(watch));
+            await Assert.ThrowsAsync<KubernetesDecodeException>(() => ReadAllAsync(watch));
         }
     }
 
@@ -317,7 +318,7 @@ public sealed class HttpListWatchTests
 
         var ex = await Assert.ThrowsAsync<KubernetesApiException>(() => source.ListAsync(new ListRequest()));
 
-        Assert.Equal(503, ex.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode);
         Assert.Equal("ServiceUnavailable", ex.Reason);
         Assert.Contains("upstream connect error", ex.Status.Message);
         Assert.Contains("503", ex.Message);

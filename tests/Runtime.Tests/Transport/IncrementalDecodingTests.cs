@@ -45,7 +45,7 @@ public sealed class IncrementalDecodingTests
     [InlineData("[1,2]")]
     public async Task A_truncated_or_invalid_list_body_is_a_decode_error(string body)
     {
-        await Assert.ThrowsAsync<WatchDecodeException>(() =>
+        await Assert.ThrowsAsync<KubernetesDecodeException>(() =>
             ListBodyReader.ReadAsync<V1ConfigMap>(new ChunkedStream(Encoding.UTF8.GetBytes(body), 3), "configmaps", default));
     }
 
@@ -95,7 +95,7 @@ public sealed class IncrementalDecodingTests
     {
         var line = Encoding.UTF8.GetBytes("""{"type":"MODIFIED","object":{"metadata":{"name":"a"},"spec":{"containers":[{"name":"c","resources":{"limits":{"memory":"5i"}}}]}}}""");
 
-        var ex = Assert.Throws<WatchDecodeException>(() => WatchLineDecoder.Decode<V1Pod>(line, 1, 0, "pods"));
+        var ex = Assert.Throws<KubernetesDecodeException>(() => WatchLineDecoder.Decode<V1Pod>(line, 1, 0, "pods"));
 
         Assert.IsType<ArgumentException>(ex.InnerException);
     }

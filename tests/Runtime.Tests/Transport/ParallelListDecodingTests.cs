@@ -82,7 +82,7 @@ public sealed class ParallelListDecodingTests
         {
             foreach (var chunk in new[] { 1, 5, 4096 })
             {
-                var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1));
+                var error = await Assert.ThrowsAsync<KubernetesDecodeException>(() => Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1));
                 Assert.StartsWith("The list response of configmaps ", error.Message, StringComparison.Ordinal);
                 if (parallelism > 1 && path is not null)
                 {
@@ -99,7 +99,7 @@ public sealed class ParallelListDecodingTests
         string Body(int levels) => "{\"items\":[{\"metadata\":{\"name\":\"a\"},\"x\":" + new string('[', levels) + new string(']', levels) + "}]}";
         foreach (var parallelism in new[] { 1, 2 })
         {
-            await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(Body(62), 4096, parallelism, batchBytes: 1));
+            await Assert.ThrowsAsync<KubernetesDecodeException>(() => Read<V1ConfigMap>(Body(62), 4096, parallelism, batchBytes: 1));
             var (items, _) = await Read<V1ConfigMap>(Body(61), 4096, parallelism, batchBytes: 1);
             Assert.Single(items);
         }
@@ -115,7 +115,7 @@ public sealed class ParallelListDecodingTests
         var expected = body.IndexOf(":}", StringComparison.Ordinal) + 1;
         foreach (var parallelism in new[] { 1, 2 })
         {
-            var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1));
+            var error = await Assert.ThrowsAsync<KubernetesDecodeException>(() => Read<V1ConfigMap>(body, chunk, parallelism, batchBytes: 1));
             Assert.Contains($"near byte {expected} ", error.Message, StringComparison.Ordinal);
         }
     }
@@ -129,7 +129,7 @@ public sealed class ParallelListDecodingTests
         {
             foreach (var batchBytes in new[] { 1, 1 << 20 })
             {
-                var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1ConfigMap>(body, 4096, parallelism, batchBytes));
+                var error = await Assert.ThrowsAsync<KubernetesDecodeException>(() => Read<V1ConfigMap>(body, 4096, parallelism, batchBytes));
                 Assert.Contains("metadata.name", error.Message, StringComparison.Ordinal);
             }
         }
@@ -143,7 +143,7 @@ public sealed class ParallelListDecodingTests
             string.Join(",", Enumerable.Range(0, 20_000).Select(i => "{\"metadata\":{\"name\":\"b" + i + "\"}}")) + "]}";
         var stream = new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk: 1024);
 
-        var error = await Assert.ThrowsAsync<WatchDecodeException>(() =>
+        var error = await Assert.ThrowsAsync<KubernetesDecodeException>(() =>
             ListBodyReader.ReadAsync<V1ConfigMap>(stream, "configmaps", default, true, parallelism: 2, batchBytes: 1, maxItemBytes: 4096));
 
         Assert.Contains("still open", error.InnerException!.Message, StringComparison.Ordinal);
@@ -157,7 +157,7 @@ public sealed class ParallelListDecodingTests
     {
         // KubernetesClient's quantity parser throws ArgumentException for an unknown suffix.
         const string body = """{"items":[{"metadata":{"name":"a"},"spec":{"containers":[{"name":"c","resources":{"requests":{"cpu":"5i"}}}]}}]}""";
-        var error = await Assert.ThrowsAsync<WatchDecodeException>(() => Read<V1Pod>(body, 4096, parallelism, batchBytes: 1));
+        var error = await Assert.ThrowsAsync<KubernetesDecodeException>(() => Read<V1Pod>(body, 4096, parallelism, batchBytes: 1));
         Assert.IsType<ArgumentException>(error.InnerException);
     }
 
