@@ -17,6 +17,13 @@ internal static partial class RuntimeDegradations
     private static readonly List<Degradation> s_reported = [];
     private static ILogger? s_logger;
 
+    /// <summary>The metric's name (listed with the others in <see cref="ReflectorInstruments.Degraded"/>).</summary>
+    public const string MetricName = "kubeinformers.runtime.degraded";
+
+    /// <summary>Observable counter: 1 per degradation, tag <c>feature</c>. Exists from the runtime's first measurement on.</summary>
+    internal static readonly ObservableCounter<long> Counter = RuntimeMeter.Meter.CreateObservableCounter(MetricName, Observe, "{feature}",
+        "Runtime optimisations switched off because a dependency was not as expected (each also logged once as a warning).");
+
     /// <summary>A feature switched off: its name (the metric's <c>feature</c> tag), what it costs, and why.</summary>
     internal sealed record Degradation(string Feature, string Consequence, string Cause);
 

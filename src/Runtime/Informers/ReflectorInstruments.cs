@@ -11,7 +11,7 @@ namespace KubeInformers;
 public static class ReflectorInstruments
 {
     /// <summary>The meter's name.</summary>
-    public const string MeterName = "KubeInformers";
+    public const string MeterName = RuntimeMeter.Name;
 
     /// <summary>Counter: watch events received from the API server, as received (bookmarks included). Tag <c>type</c>: <c>added</c>, <c>modified</c>, <c>deleted</c>, <c>bookmark</c>.</summary>
     public const string WatchEvents = "kubeinformers.watch.events";
@@ -34,12 +34,11 @@ public static class ReflectorInstruments
     /// <c>feature</c>: <c>decode_options</c>, <c>http2_selection</c>, <c>type_info</c>, <c>compiled_reader</c>. Each is also
     /// logged once per process as a warning (event id 1201). Decoding stays correct, only slower.
     /// </summary>
-    public const string Degraded = "kubeinformers.runtime.degraded";
+    public const string Degraded = RuntimeDegradations.MetricName;
 
-    private static readonly Meter Meter = new(MeterName, typeof(ReflectorInstruments).Assembly.GetName().Version?.ToString());
+    private static readonly Meter Meter = RuntimeMeter.Meter;
 
-    internal static readonly ObservableCounter<long> DegradedCounter = Meter.CreateObservableCounter(Degraded, RuntimeDegradations.Observe, "{feature}",
-        "Runtime optimisations switched off because a dependency was not as expected (each also logged once as a warning).");
+    internal static readonly ObservableCounter<long> DegradedCounter = RuntimeDegradations.Counter;
 
     internal static readonly Counter<long> WatchEventCounter = Meter.CreateCounter<long>(WatchEvents, "{event}", "Watch events received from the API server, by type, as received (bookmarks included).");
     internal static readonly Counter<long> WatchRestartCounter = Meter.CreateCounter<long>(WatchRestarts, "{watch}", "Watch (re)starts, by why the previous watch ended.");
