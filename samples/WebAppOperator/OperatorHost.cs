@@ -11,7 +11,8 @@ namespace WebAppOperator;
 /// The operator's host: the generated informer factory, the WebApp controller (owning Deployments and Services), an
 /// Events recorder, readiness and liveness endpoints, the <c>KubeInformers</c> meter, and optional leader election.
 /// Options come from the command line as ASP.NET Core configuration: <c>--port=8080</c> (0 picks one),
-/// <c>--leader-election=true</c>, <c>--workers=2</c>, <c>--kubeconfig=FILE</c>, <c>--emulator=true</c>.
+/// <c>--bind=0.0.0.0</c> (127.0.0.1), <c>--leader-election=true</c>, <c>--workers=2</c>, <c>--kubeconfig=FILE</c>,
+/// <c>--emulator=true</c>; <c>--manifests=DIR</c> writes the generated CRD and RBAC manifests there and exits.
 /// </summary>
 public static class OperatorHost
 {
@@ -20,7 +21,7 @@ public static class OperatorHost
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         var port = builder.Configuration.GetValue("port", 8080);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls($"http://{builder.Configuration.GetValue("bind", "127.0.0.1")}:{port}");
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
 
         builder.Services.AddKubeInformers<InformerFactory>(o =>
@@ -63,6 +64,14 @@ public static class OperatorHost
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
     {
         var config = new ConfigurationBuilder().AddCommandLine(args).Build();
+        if (config["manifests"] is { } directory)
+        {
+            Directory.CreateDirectory(directory); // the generated manifests: kubectl apply -f DIR
+            await File.WriteAllTextAsync(Path.Combine(directory, WebAppCustomResourceDefinition.Name + ".yaml"), WebAppCustomResourceDefinition.Yaml, cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(directory, "informer-rbac.yaml"), InformerRbac.Yaml, cancellationToken);
+            Console.WriteLine($"# wrote {WebAppCustomResourceDefinition.Name}.yaml and informer-rbac.yaml to {directory}");
+            return 0;
+        }
         var kubeconfig = config.GetValue("emulator", false) ? null : FindKubeconfig(config["kubeconfig"]);
         await using var emulator = kubeconfig is null ? await KubernetesEmulator.StartAsync(cancellationToken: cancellationToken) : null;
         using var client = emulator?.CreateClient() ?? new Kubernetes(kubeconfig!);
