@@ -379,7 +379,7 @@ internal sealed partial class ApiHandler
                                     return;
                                 }
 
-                                apply = current => ServerSideApply.Apply(current, applied, manager, force, _state.Options.TimeProvider.GetUtcNow());
+                                apply = current => ServerSideApply.Apply(current, applied, manager, force, _state.Options.TimeProvider.GetUtcNow(), sub);
                                 break;
                             }
 

@@ -314,6 +314,11 @@ internal sealed partial class ApiState
                     body.Remove("status");
                     result["status"] = st;
                 }
+
+                if (isPatch && body["metadata"]?["managedFields"] is JsonNode managed)
+                {
+                    ((JsonObject)result["metadata"]!)["managedFields"] = managed.DeepClone(); // an apply to status records its manager
+                }
             }
             else
             {

@@ -7,8 +7,8 @@ namespace KubeInformers.Emulator.Internal;
 /// <summary>
 /// Server-side apply (<c>application/apply-patch+yaml</c>) and field ownership (<c>metadata.managedFields</c>,
 /// <c>FieldsV1</c>). A simplification of the real structured-merge-diff: a field is a path of object keys; lists and
-/// scalars are leaves (lists are atomic, not merged by key); <c>status</c> and the server-owned metadata are not
-/// tracked. An apply sets what it names, removes what the same manager applied before and no longer names (when no
+/// scalars are leaves (lists are atomic, not merged by key); the server-owned metadata is not tracked, nor is
+/// <c>status</c> except by an apply to the status subresource. An apply sets what it names, removes what the same manager applied before and no longer names (when no
 /// other manager owns it), and conflicts (409) on a field another manager owns with a different value unless forced,
 /// which moves ownership. Other writes (create, update, patch) give their manager ownership of the fields they
 /// changed. Stateless and thread-safe.
@@ -43,13 +43,16 @@ internal static class ServerSideApply
     }
 
     /// <summary>Applies <paramref name="applied"/> for <paramref name="manager"/> to the current object.</summary>
-    public static JsonObject Apply(JsonObject current, JsonObject applied, string manager, bool force, DateTimeOffset now)
+    /// <remarks>On the <c>status</c> subresource (<paramref name="subresource"/>) only the applied status is tracked, in an entry
+    /// of its own (<c>subresource: status</c>), as on the API server.</remarks>
+    public static JsonObject Apply(JsonObject current, JsonObject applied, string manager, bool force, DateTimeOffset now, string? subresource = null)
     {
         var entries = Entries(current);
-        var mine = Fields(applied);
-        var previous = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == "Apply")?.Fields ?? [];
+        var mine = subresource == "status" ? StatusFields(applied) : Fields(applied);
+        bool Own(Entry e) => e.Manager == manager && e.Operation == "Apply" && e.Subresource == subresource;
+        var previous = entries.FirstOrDefault(Own)?.Fields ?? [];
         var conflicts = new List<(string Manager, string ApiVersion, string Path)>();
-        foreach (var e in entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")))
+        foreach (var e in entries.Where(e => !Own(e)))
         {
             foreach (var path in e.Fields.Where(mine.Contains))
             {
@@ -75,7 +78,7 @@ internal static class ServerSideApply
         }
 
         var result = (JsonObject)current.DeepClone();
-        var ownedByOthers = entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")).SelectMany(e => e.Fields).ToHashSet(StringComparer.Ordinal);
+        var ownedByOthers = entries.Where(e => !Own(e)).SelectMany(e => e.Fields).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in previous.Where(p => !mine.Contains(p) && !ownedByOthers.Contains(p)))
         {
             Remove(result, gone);
@@ -88,13 +91,13 @@ internal static class ServerSideApply
 
         // Forced fields (and fields applied with the same value) move to / are shared with this manager.
         var taken = conflicts.Select(c => c.Path).ToHashSet(StringComparer.Ordinal);
-        foreach (var e in entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")))
+        foreach (var e in entries.Where(e => !Own(e)))
         {
             e.Fields.RemoveWhere(taken.Contains);
         }
 
-        WriteEntries(result, entries.Where(e => !(e.Manager == manager && e.Operation == "Apply")).ToList());
-        SetEntry(result, manager, "Apply", mine, now, applied["apiVersion"]?.GetValue<string>());
+        WriteEntries(result, entries.Where(e => !Own(e)).ToList());
+        SetEntry(result, manager, "Apply", mine, now, applied["apiVersion"]?.GetValue<string>(), subresource);
         return result;
     }
 
@@ -122,7 +125,8 @@ internal static class ServerSideApply
         var entries = old is null ? Entries(updated) : Entries(old);
         foreach (var e in entries)
         {
-            e.Fields.RemoveWhere(p => !newFields.Contains(p) || (changed.Contains(p) && e.Manager != manager));
+            // Status fields (owned through the status subresource) are not this write's to take or drop.
+            e.Fields.RemoveWhere(p => !p.StartsWith("status.", StringComparison.Ordinal) && (!newFields.Contains(p) || (changed.Contains(p) && e.Manager != manager)));
         }
 
         var mine = entries.FirstOrDefault(e => e.Manager == manager && e.Operation == "Update")?.Fields ?? [];
@@ -189,11 +193,24 @@ internal static class ServerSideApply
         }
     }
 
-    private static void SetEntry(JsonObject obj, string manager, string operation, HashSet<string> fields, DateTimeOffset now, string? apiVersion)
+    private static void SetEntry(JsonObject obj, string manager, string operation, HashSet<string> fields, DateTimeOffset now, string? apiVersion,
+        string? subresource = null)
     {
-        var entries = Entries(obj).Where(e => !(e.Manager == manager && e.Operation == operation)).ToList();
-        entries.Add(new Entry(manager, operation, apiVersion ?? string.Empty, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), null, fields));
+        var entries = Entries(obj).Where(e => !(e.Manager == manager && e.Operation == operation && e.Subresource == subresource)).ToList();
+        entries.Add(new Entry(manager, operation, apiVersion ?? string.Empty, now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), subresource, fields));
         WriteEntries(obj, entries);
+    }
+
+    /// <summary>The leaf paths under <c>status</c> ("status.phase"), what an apply to the status subresource owns.</summary>
+    private static HashSet<string> StatusFields(JsonObject obj)
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        if (obj["status"] is JsonNode status)
+        {
+            Collect(status, "status", result);
+        }
+
+        return result;
     }
 
     /// <summary>The tracked leaf paths of an object ("spec.replicas", "metadata.labels.app"; lists are leaves).</summary>

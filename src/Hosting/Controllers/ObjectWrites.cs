@@ -8,7 +8,7 @@ namespace KubeInformers.Hosting.Controllers;
 
 /// <summary>
 /// The few untyped reads and writes the controller toolkit needs for any resource (built-in or custom) named by a
-/// <see cref="ResourceDescriptor"/>: get, merge patch and replace, on the object or a subresource. Goes through a
+/// <see cref="ResourceDescriptor"/>: get, merge patch, server-side apply and replace, on the object or a subresource. Goes through a
 /// <see cref="Kubernetes"/> client's HTTP pipeline (its handler, base address and credentials); JSON through
 /// <see cref="KubernetesJson"/>. Errors are <see cref="KubernetesApiException"/>s carrying the server's Status. Thread-safe.
 /// </summary>
@@ -48,6 +48,23 @@ internal sealed class ObjectWrites
         using var request = new HttpRequestMessage(HttpMethod.Patch, ObjectUri(resource, ns, name, subresource))
         {
             Content = new StringContent(patch, Encoding.UTF8, "application/merge-patch+json"),
+        };
+        return await SendAsync<T>(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Server-side apply (a PATCH of type <c>application/apply-patch+yaml</c>; the body is JSON, which is YAML) to the object or
+    /// <paramref name="subresource"/> as <paramref name="fieldManager"/>, with <c>force</c> when <paramref name="force"/>.
+    /// </summary>
+    public async Task<T> ApplyAsync<T>(ResourceDescriptor resource, string? ns, string name, string body, string? subresource,
+        string fieldManager, bool force, CancellationToken cancellationToken) where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fieldManager);
+        var uri = ObjectUri(resource, ns, name, subresource);
+        var query = "?fieldManager=" + Uri.EscapeDataString(fieldManager) + (force ? "&force=true" : "");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(uri.AbsoluteUri + query))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/apply-patch+yaml"),
         };
         return await SendAsync<T>(request, cancellationToken).ConfigureAwait(false);
     }
