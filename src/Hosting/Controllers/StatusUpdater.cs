@@ -144,7 +144,7 @@ public sealed partial class StatusUpdater<T> where T : class, IKubernetesObject<
             return await _writes.ApplyAsync<T>(_resource, meta.NamespaceProperty, meta.Name, body.ToJsonString(), "status", manager, ForceApply,
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (KubernetesApiException ex) when (ex.StatusCode == 409)
+        catch (KubernetesApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
         {
             var conflicts = ex.Status.Details?.Causes?.Select(c => $"{c.Field}: {c.Message}").ToList() is { Count: > 0 } causes
                 ? causes
