@@ -5,6 +5,7 @@
 #                                      batch, sequentially, at nice 10; continues after the last batch recorded in the CSV
 #   long-mode.sh summary               sum every batch of the CSV (the figures docs/reliability.md quotes)
 #
+# The CSV's "runs" counts the green sequences of a batch, "failed" the others (their seeds in failed_seeds).
 # Sequence i always runs the scenario of seed ConvergenceUnderFaultsTests.LongSeed(i); a batch is (start, runs) in the
 # CSV, so any batch can be rerun exactly: KI_RELIABILITY_START=start KI_RELIABILITY_ITERATIONS=runs dotnet test ...
 # Environment: KI_LONG_CSV (docs/reliability-long-mode.csv), KI_LONG_LOGS (directory of the batch logs, /tmp/ki-long-mode).
@@ -15,7 +16,10 @@ csv="${KI_LONG_CSV:-$root/docs/reliability-long-mode.csv}"
 logs="${KI_LONG_LOGS:-/tmp/ki-long-mode}"
 
 next_start() {
-  if [[ -f "$csv" ]]; then awk -F, 'NR > 1 { e = $1 + $2; if (e > m) m = e } END { print m + 0 }' "$csv"; else echo 0; fi
+  # A row's sequences are start .. start + runs (green) + failed - 1.
+  if [[ -f "$csv" ]]; then
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { e = $1 + $2 + $c["failed"]; if (e > m) m = e } END { print m + 0 }' "$csv"
+  else echo 0; fi
 }
 
 case "${1:-run}" in
