@@ -17,7 +17,9 @@ public static class ConvergenceRun
         // A scenario with a ContinueExpiry fault runs against a server without a watch cache (see FaultKind.ContinueExpiry);
         // the others against one with it, as most clusters are.
         var withoutWatchCache = scenario.Steps.Any(static s => s is FaultStep { Kind: FaultKind.ContinueExpiry });
+        var phases = new PhaseTimer();
         await using var rig = await ReliabilityRig.StartAsync(RigOptions.Convergence(scenario.InitialObjects, withoutWatchCache), cancellationToken).ConfigureAwait(false);
+        phases.Lap("setup");
         RecordingHandler? removed = null;
         IEventHandlerRegistration? removedRegistration = null;
         var all = rig.Informers[0];
@@ -42,10 +44,13 @@ public static class ConvergenceRun
             }
 
             await rig.ExecuteAsync(scenario.Steps[i], cancellationToken).ConfigureAwait(false);
+            phases.Lap(scenario.Steps[i] switch { FaultStep f => "fault:" + f.Kind, SettleStep => "settle", _ => "writes" });
         }
 
         var truth = await rig.QuiesceAsync(cancellationToken).ConfigureAwait(false);
+        phases.Lap("quiesce");
         var convergence = await rig.WaitForConvergenceAsync(truth, ConvergenceDeadline, cancellationToken).ConfigureAwait(false);
+        phases.Lap("converge");
         if (Environment.GetEnvironmentVariable("KI_RELIABILITY_VERBOSE") == "1")
         {
             log(rig.RecentLogs());
@@ -59,6 +64,7 @@ public static class ConvergenceRun
 
         // Stopping is part of the contract: every informer ends promptly once cancelled.
         await rig.StopInformersAsync().ConfigureAwait(false);
+        phases.Lap("stop");
         return new RunStats(
             rig.Operations,
             scenario.FaultCount,
@@ -67,6 +73,10 @@ public static class ConvergenceRun
             rig.Informers.Sum(r => r.Handlers.Sum(h => h.TombstoneDeletes)),
             rig.Informers.Sum(r => r.Counter.Count),
             convergence,
-            rig.RecoveryCounts());
+            rig.RecoveryCounts())
+        {
+            Phases = phases.Totals,
+            FaultsByKind = rig.Faults,
+        };
     }
 }

@@ -292,7 +292,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
                 {
                     // Pacing only: give the informers up to s.Milliseconds to catch up with the server.
                     var target = long.Parse(_emulator.ResourceVersion, CultureInfo.InvariantCulture);
-                    await Poll.TryUntilAsync(() => _running.All(r => CaughtUp(r, target)), TimeSpan.FromMilliseconds(s.Milliseconds), cancellationToken).ConfigureAwait(false);
+                    await Poll.TryUntilAsync(() => _running.All(r => CaughtUp(r, target)), TimeSpan.FromMilliseconds(s.Milliseconds * _options.SettleScale), cancellationToken).ConfigureAwait(false);
                     break;
                 }
         }

@@ -21,22 +21,30 @@ public sealed record RigOptions
     public bool ServeListsFromWatchCache { get; init; } = true;
 
     /// <summary>The emulator's bookmark interval.</summary>
-    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromMilliseconds(300);
+    public TimeSpan BookmarkInterval { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>How long the emulator keeps history (null: its default).</summary>
     public TimeSpan? HistoryMaxAge { get; init; }
 
     /// <summary>Reflector backoff start and cap.</summary>
-    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <inheritdoc cref="InitialBackoff"/>
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromMilliseconds(25);
 
     /// <summary>Reflector watchdog: a watch silent this long is declared dead.</summary>
-    public TimeSpan WatchIdleTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan WatchIdleTimeout { get; init; } = TimeSpan.FromMilliseconds(150);
 
     /// <summary>Shortest server-side watch timeout the reflectors ask for.</summary>
     public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// A settle step's bound (<see cref="SettleStep.Milliseconds"/>, 5–250 ms) is multiplied by this. The generated bounds
+    /// were chosen against reflector timings of 10 → 200 ms backoff and a 2 s watchdog; the convergence rig runs 4–10×
+    /// shorter timings, so its settles are scaled by ¼ to keep a settle's length in proportion to them (the scenario,
+    /// its seeds and its steps are unchanged; a settle still ends early once every informer has caught up).
+    /// </summary>
+    public double SettleScale { get; init; } = 0.25;
 
     /// <summary>Log lines kept for a failure report.</summary>
     public int LogCapacity { get; init; } = 600;

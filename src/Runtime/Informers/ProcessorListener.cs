@@ -18,7 +18,9 @@ internal readonly record struct Notification<T>(NotificationKind Kind, T Object,
 
 /// <summary>
 /// One handler registration: an unbounded buffer and its own loop, so a slow handler delays only itself and calls for
-/// one registration never overlap. A handler exception is logged and the loop goes on. Thread-safe.
+/// one registration never overlap. A handler exception is logged and the loop goes on. <see cref="Remove"/> returns only
+/// once no call is in progress (the loop checks "removed" and calls the handler under one gate), so nothing starts or
+/// runs after it returns; from inside the handler's own call it does not wait (the gate is re-entrant). Thread-safe.
 /// </summary>
 internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T : class
 {
@@ -34,6 +36,8 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
     // Items of the batch the loop has taken from the buffer and not yet started to deliver.
     private int _batchRemaining;
     private volatile bool _removed;
+    // Held by the loop from its "removed?" check through the handler call; Remove takes it once to wait for that call.
+    private readonly object _deliveryGate = new();
 
     public ProcessorListener(IResourceEventHandler<T> handler, TimeSpan requestedResyncPeriod, TimeSpan resyncPeriod, DateTimeOffset now,
         Func<bool> informerSynced, ILogger logger, string informerName)
@@ -96,11 +100,23 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
         }
     }
 
-    /// <summary>Stops delivering: what is buffered is dropped.</summary>
-    public void Remove()
+    /// <summary>
+    /// Stops delivering: what is buffered is dropped. Returns once a call to the handler in progress has ended (at once
+    /// when called from inside that call): a check of <c>_removed</c> that passed just before it was set cannot start a
+    /// call after this returns. <paramref name="waitForCallInProgress"/> false: does not wait (the informer's stop, which
+    /// awaits <see cref="Completion"/> instead of blocking a thread).
+    /// </summary>
+    public void Remove(bool waitForCallInProgress = true)
     {
         _removed = true;
         _buffer.Complete();
+        if (waitForCallInProgress)
+        {
+            lock (_deliveryGate)
+            {
+                // Nothing: entering the gate waits for the loop's current check-and-call to finish.
+            }
+        }
     }
 
     private async Task RunAsync(CancellationToken stopping)
@@ -123,15 +139,19 @@ internal sealed class ProcessorListener<T> : IEventHandlerRegistration where T :
             Volatile.Write(ref _batchRemaining, n);
             for (var i = 0; i < n; i++)
             {
-                if (_removed || stopping.IsCancellationRequested)
+                lock (_deliveryGate)
                 {
-                    Volatile.Write(ref _batchRemaining, 0);
-                    Array.Clear(batch);
-                    return;
+                    if (_removed || stopping.IsCancellationRequested)
+                    {
+                        Volatile.Write(ref _batchRemaining, 0);
+                        Array.Clear(batch);
+                        return;
+                    }
+
+                    Volatile.Write(ref _batchRemaining, n - i - 1);
+                    Deliver(batch[i]);
                 }
 
-                Volatile.Write(ref _batchRemaining, n - i - 1);
-                Deliver(batch[i]);
                 batch[i] = default;
             }
         }

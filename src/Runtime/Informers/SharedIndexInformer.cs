@@ -232,7 +232,10 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
         }
     }
 
-    /// <summary>Unregisters a handler; it receives nothing more. Idempotent.</summary>
+    /// <summary>
+    /// Unregisters a handler; it receives nothing more: returns once a call to it that is in progress has ended (at once
+    /// when called from inside that call), so no call to it starts or runs after this returns. Idempotent.
+    /// </summary>
     public void RemoveEventHandler(IEventHandlerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -378,7 +381,7 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             await reflectorRun.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             foreach (var listener in listeners)
             {
-                listener.Remove();
+                listener.Remove(waitForCallInProgress: false);
             }
 
             await Task.WhenAll(listeners.Select(l => l.Completion)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -8,7 +8,7 @@ namespace KubeInformers.Reliability.Harness;
 /// </summary>
 public static class Poll
 {
-    /// <summary>Polls <paramref name="condition"/> every 20 ms until it holds; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>Polls <paramref name="condition"/> every 5 ms until it holds; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
     public static async Task UntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
@@ -19,7 +19,7 @@ public static class Poll
                 throw new TimeoutException($"Condition not met within {timeout.TotalSeconds:0.#} s: {describe()}");
             }
 
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -34,7 +34,7 @@ public static class Poll
                 return false;
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
 
         return true;

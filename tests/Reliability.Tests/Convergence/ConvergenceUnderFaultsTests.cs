@@ -8,7 +8,8 @@ namespace KubeInformers.Reliability.Tests.Convergence;
 /// <summary>
 /// Property: whatever operations and faults hit the API server, once the faults stop every informer's cache and every
 /// handler's view converge to the server's state for its selection, deletions included, within a bounded time.
-/// Quick mode (default, CI): a fixed list of seeds. Long mode: <c>KI_RELIABILITY_ITERATIONS=500</c> (random seeds).
+/// Quick mode (default, CI): a fixed list of seeds. Long mode: <c>KI_RELIABILITY_ITERATIONS=N</c> runs sequences
+/// <c>KI_RELIABILITY_START</c> (default 0) .. +N−1, each with its own fixed seed (<see cref="LongSeed"/>), so batches resume.
 /// Replay: <c>KI_RELIABILITY_SEED=&lt;seed printed by a failure&gt;</c> runs exactly that scenario (the same steps and faults;
 /// thread timing is not replayed), <c>KI_RELIABILITY_REPEAT=N</c> times, and says how many replays failed.
 /// </summary>
@@ -22,7 +23,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
     {
         var replay = Environment.GetEnvironmentVariable("KI_RELIABILITY_SEED");
         var iterations = Environment.GetEnvironmentVariable("KI_RELIABILITY_ITERATIONS");
-        var totals = new Totals();
+        var totals = new ConvergenceTotals();
         var readersBefore = CompiledReaderRegistry.GetStatistics<k8s.Models.V1ConfigMap>();
 
         if (!string.IsNullOrWhiteSpace(replay))
@@ -31,8 +32,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         }
         else if (int.TryParse(iterations, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
         {
-            // Long mode: random seeds; CsCheck prints the seed of the smallest failing scenario it finds.
-            await ScenarioGen.Scenario.SampleAsync(s => RunOneAsync(s, totals), writeLine: output.WriteLine, iter: n, threads: 1, print: s => s.ToString());
+            await LongModeAsync(n, totals);
         }
         else
         {
@@ -69,10 +69,58 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         Enumerable.Range(0, QuickIterations).Select(i => new PCG((uint)(i * 2 + 1), 0x5EED_2026UL + (ulong)i * 7919UL).ToString());
 
     /// <summary>
+    /// The seed of long-mode sequence <paramref name="index"/>: a fixed function of the index (a PCG stream apart from
+    /// the quick seeds'), so a batch is named by its first index and count and can be rerun or continued exactly.
+    /// </summary>
+    public static string LongSeed(long index) => new PCG((uint)(index * 2 + 1), 0x1096_18A1_0000UL + (ulong)index * 104_729UL).ToString();
+
+    /// <summary>
+    /// Long mode: sequences <c>KI_RELIABILITY_START</c> (default 0) to start + <paramref name="count"/> − 1, each with
+    /// <see cref="LongSeed"/>. A failing sequence does not stop the batch: its seed and report are printed and the batch
+    /// fails at the end. Prints the batch's summary and appends it as one row to <c>KI_RELIABILITY_CSV</c> when set.
+    /// </summary>
+    private async Task LongModeAsync(int count, ConvergenceTotals totals)
+    {
+        var start = long.TryParse(Environment.GetEnvironmentVariable("KI_RELIABILITY_START"), NumberStyles.None, CultureInfo.InvariantCulture, out var st) ? st : 0;
+        var failures = new List<string>();
+        for (var index = start; index < start + count; index++)
+        {
+            var seed = LongSeed(index);
+            try
+            {
+                await RunSeedAsync(seed, totals);
+            }
+            catch (Xunit.Sdk.XunitException ex)
+            {
+                totals.Failed(seed, ex.Message.Contains("not converged", StringComparison.Ordinal));
+                failures.Add($"sequence {index}: {ex.Message}");
+                output.WriteLine($"FAILED sequence {index} seed {seed}:\n{ex.Message}");
+            }
+        }
+
+        output.WriteLine($"long-mode batch: sequences {start}..{start + count - 1} (KI_RELIABILITY_START={start} KI_RELIABILITY_ITERATIONS={count})");
+        if (Environment.GetEnvironmentVariable("KI_RELIABILITY_CSV") is { Length: > 0 } csv)
+        {
+            var load = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ')[0] : "";
+            if (!File.Exists(csv))
+            {
+                await File.AppendAllTextAsync(csv, ConvergenceTotals.CsvHeader + "\n");
+            }
+
+            await File.AppendAllTextAsync(csv, totals.CsvRow(start, DateTime.UtcNow, load) + "\n");
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException($"{failures.Count} of {count} sequences failed ({totals}); the first:\n{failures[0]}");
+        }
+    }
+
+    /// <summary>
     /// Replays one seed <c>KI_RELIABILITY_REPEAT</c> times (default 1) and reports how many runs failed: a seed fixes the
     /// scenario, not the thread timing, so this measures how often a failing seed reproduces.
     /// </summary>
-    private async Task ReplayAsync(string seed, Totals totals)
+    private async Task ReplayAsync(string seed, ConvergenceTotals totals)
     {
         var repeat = int.TryParse(Environment.GetEnvironmentVariable("KI_RELIABILITY_REPEAT"), NumberStyles.None, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 1;
         var failures = new List<string>();
@@ -95,7 +143,7 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunSeedAsync(string seed, Totals totals)
+    private async Task RunSeedAsync(string seed, ConvergenceTotals totals)
     {
         output.WriteLine($"seed {seed}:");
         try
@@ -108,46 +156,11 @@ public sealed class ConvergenceUnderFaultsTests(ITestOutputHelper output)
         }
     }
 
-    private async Task RunOneAsync(Scenario scenario, Totals totals)
+    private async Task RunOneAsync(Scenario scenario, ConvergenceTotals totals)
     {
         var stats = await ConvergenceRun.RunAsync(scenario, output.WriteLine);
-        lock (totals)
-        {
-            totals.Add(stats);
-        }
+        totals.Add(stats);
 
         output.WriteLine($"ok: {stats} | {scenario}");
-    }
-
-    private sealed class Totals
-    {
-        public int Runs { get; private set; }
-        public int Operations { get; private set; }
-        public int Faults { get; private set; }
-        public int Objects { get; private set; }
-        public int Events { get; private set; }
-        public int Tombstones { get; private set; }
-        public int Requests { get; private set; }
-        public TimeSpan SlowestConvergence { get; private set; }
-        public Dictionary<string, int> Paths { get; } = [];
-
-        public void Add(RunStats s)
-        {
-            Runs++;
-            Operations += s.Operations;
-            Faults += s.Faults;
-            Objects += s.FinalObjects;
-            Events += s.Events;
-            Tombstones += s.Tombstones;
-            Requests += s.Requests;
-            SlowestConvergence = s.Convergence > SlowestConvergence ? s.Convergence : SlowestConvergence;
-            foreach (var (path, count) in s.Paths)
-            {
-                Paths[path] = Paths.GetValueOrDefault(path) + count;
-            }
-        }
-
-        public override string ToString() =>
-            $"runs={Runs} operations={Operations} faults={Faults} final objects={Objects} handler events={Events} tombstones={Tombstones} informer requests={Requests} slowest convergence={SlowestConvergence.TotalMilliseconds:0} ms lost=0\nrecovery paths taken: {string.Join(", ", Paths.Select(kv => kv.Key + "=" + kv.Value))}";
     }
 }

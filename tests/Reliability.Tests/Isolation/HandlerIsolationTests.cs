@@ -115,6 +115,82 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         Assert.Empty(other.Violations());
     }
 
+    /// <summary>
+    /// Regression of long-mode sequence 3050 (seed <c>00049oHGPe5lv1</c>): "add after RemoveEventHandler returned". The
+    /// handler's loop checked "removed?" and then called the handler; a removal between the two returned at once and the
+    /// call started after it. Now the check and the call share a gate that RemoveEventHandler waits for. Without the
+    /// fix this fails on the first assertion: the removal returns while the handler is still inside its call.
+    /// </summary>
+    [Fact]
+    public async Task RemoveEventHandler_returns_only_after_the_call_in_progress_and_nothing_is_delivered_after_it()
+    {
+        using var release = new ManualResetEventSlim(false);
+        using var inFirstCall = new ManualResetEventSlim(false);
+        var removed = new RecordingHandler("removed")
+        {
+            OnEach = _ =>
+            {
+                inFirstCall.Set();
+                release.Wait(TimeSpan.FromSeconds(60));
+            },
+        };
+        var other = new RecordingHandler("other");
+        var registration = _informer.AddEventHandler(removed);
+        _informer.AddEventHandler(other);
+        await StartAsync();
+        await CreateAsync(count: 5);
+        Assert.True(inFirstCall.Wait(Deadline), "the handler never got its first call");
+
+        // The handler is inside its first call with four notifications queued behind it.
+        var remove = Task.Run(() =>
+        {
+            _informer.RemoveEventHandler(registration);
+            removed.MarkRemoved();
+        });
+        var returnedDuringTheCall = await Poll.TryUntilAsync(() => remove.IsCompleted, TimeSpan.FromMilliseconds(500));
+        release.Set();
+        await remove.WaitAsync(Deadline);
+        Assert.False(returnedDuringTheCall, "RemoveEventHandler returned while a call to the handler was still running");
+
+        // After it returned: nothing more for the removed handler, everything for the other one.
+        await UpdateAllAsync(count: 5);
+        await Poll.UntilAsync(() => other.Updates == 5, Deadline, () => $"other handler saw {other.Updates} of 5 updates");
+        Assert.Equal(1, removed.Adds + removed.Updates + removed.Deletes);
+        Assert.Equal(0, registration.PendingNotifications);
+        Assert.Empty(removed.Violations());
+        Assert.Empty(other.Violations());
+    }
+
+    [Fact]
+    public async Task A_handler_can_remove_itself_from_inside_its_own_call_and_then_receives_nothing()
+    {
+        IEventHandlerRegistration registration = null!;
+        RecordingHandler self = null!;
+        var removals = 0;
+        self = new RecordingHandler("self-removing")
+        {
+            OnEach = _ =>
+            {
+                // From inside its own call: must not wait for itself.
+                _informer.RemoveEventHandler(registration);
+                self.MarkRemoved();
+                Interlocked.Increment(ref removals);
+            },
+        };
+        var other = new RecordingHandler("other");
+        registration = _informer.AddEventHandler(self);
+        _informer.AddEventHandler(other);
+        await StartAsync();
+
+        await CreateAsync(count: 5);
+        await Poll.UntilAsync(() => Volatile.Read(ref removals) == 1 && other.Adds == 5, Deadline,
+            () => $"self-removal returned {Volatile.Read(ref removals)} times, other handler saw {other.Adds} of 5 adds");
+        await UpdateAllAsync(count: 5);
+        await Poll.UntilAsync(() => other.Updates == 5, Deadline, () => $"other handler saw {other.Updates} of 5 updates");
+        Assert.Equal(1, self.Adds + self.Updates + self.Deletes);
+        Assert.Empty(self.Violations());
+    }
+
     private async Task StartAsync()
     {
         _run = Task.Run(() => _informer.RunAsync(_stop.Token));
