@@ -177,6 +177,17 @@ internal sealed partial class ApiHandler
             case ["apis", var g, var v]:
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(types, g, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
                 return;
+            case ["openapi", "v2"] when context.Request.Headers.Accept.ToString().Contains("application/com.github.proto-openapi.spec.v2", StringComparison.OrdinalIgnoreCase):
+                {
+                    // The protobuf form older kubectl (< 1.27) reads for apply, create -f validation and explain.
+                    var proto = OpenApi.OpenApiV2Protobuf.Encode(OpenApi.OpenApiDocuments.V2(types));
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/octet-stream"; // as the real server labels it (Go's mime parser rejects the '@' of the requested type)
+                    context.Response.ContentLength = proto.Length;
+                    await context.Response.Body.WriteAsync(proto, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+
             case ["openapi", "v2"]:
                 await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V2(types)).ConfigureAwait(false);
                 return;
