@@ -59,7 +59,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
             {
                 Replicas = replicas,
                 Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = name } },
-                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } } },
+                Template = new V1PodTemplateSpec { Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = name } }, Spec = new V1PodSpec { Containers = [new V1Container { Name = "c", Image = "nginx" }] } },
             },
         }, "default");
 

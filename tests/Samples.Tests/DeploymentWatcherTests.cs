@@ -112,7 +112,7 @@ public class DeploymentWatcherTests
                 {
                     Replicas = 7,
                     Selector = new k8s.Models.V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "x" } },
-                    Template = new k8s.Models.V1PodTemplateSpec { Metadata = new k8s.Models.V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "x" } } },
+                    Template = new k8s.Models.V1PodTemplateSpec { Metadata = new k8s.Models.V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "x" } }, Spec = new k8s.Models.V1PodSpec { Containers = [new k8s.Models.V1Container { Name = "c", Image = "nginx" }] } },
                 },
             }, "default");
 

@@ -177,6 +177,17 @@ internal sealed partial class ApiHandler
             case ["apis", var g, var v]:
                 await WriteJsonAsync(context, 200, Discovery.ResourceList(types, g, v) ?? throw ApiException.NotFoundPath()).ConfigureAwait(false);
                 return;
+            case ["openapi", "v2"] when context.Request.Headers.Accept.ToString().Contains("application/com.github.proto-openapi.spec.v2", StringComparison.OrdinalIgnoreCase):
+                {
+                    // The protobuf form older kubectl (< 1.27) reads for apply, create -f validation and explain.
+                    var proto = OpenApi.OpenApiV2Protobuf.Encode(OpenApi.OpenApiDocuments.V2(types));
+                    context.Response.StatusCode = 200;
+                    context.Response.ContentType = "application/octet-stream"; // as the real server labels it (Go's mime parser rejects the '@' of the requested type)
+                    context.Response.ContentLength = proto.Length;
+                    await context.Response.Body.WriteAsync(proto, context.RequestAborted).ConfigureAwait(false);
+                    return;
+                }
+
             case ["openapi", "v2"]:
                 await WriteJsonAsync(context, 200, OpenApi.OpenApiDocuments.V2(types)).ConfigureAwait(false);
                 return;
@@ -306,7 +317,8 @@ internal sealed partial class ApiHandler
             case ("POST", null):
                 {
                     var body = await ReadBodyAsync(context, _maxBodyBytes).ConfigureAwait(false);
-                    CheckFields(context, rt, body);
+                    CheckFields(context, rt, body, BodyKind.Object, null);
+                    ValidateBuiltIn(rt, body);
                     ServerSideApply.RecordUpdate(null, body, FieldManager(context), Now);
                     var created = Write(() => _state.Create(store, ns, body, dryRun));
                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
@@ -323,7 +335,12 @@ internal sealed partial class ApiHandler
                         return;
                     }
 
-                    CheckFields(context, rt, body);
+                    CheckFields(context, rt, body, BodyKind.Object, null);
+                    if (sub is null)
+                    {
+                        ValidateBuiltIn(rt, body);
+                    }
+
                     if (sub is null && _state.Get(store, ns, name) is { } before)
                     {
                         ServerSideApply.RecordUpdate(before.ToNode(), body, FieldManager(context), Now);
@@ -338,6 +355,7 @@ internal sealed partial class ApiHandler
                 {
                     var contentType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
                     Func<JsonObject, JsonObject> apply;
+                    JsonObject? strategicPatch = null;
                     switch (contentType)
                     {
                         case "application/merge-patch+json":
@@ -350,6 +368,7 @@ internal sealed partial class ApiHandler
                         case "application/strategic-merge-patch+json" when !rt.IsCustom:
                             {
                                 var patch = await ReadJsonAsync(context, _maxBodyBytes).ConfigureAwait(false) as JsonObject ?? throw ApiException.BadRequest("a strategic merge patch must be a JSON object");
+                                strategicPatch = patch;
                                 apply = current => StrategicMergePatch.Apply(current, patch);
                                 break;
                             }
@@ -372,9 +391,16 @@ internal sealed partial class ApiHandler
                                 }
 
                                 var force = IsTrue(q["force"]);
+                                if (sub is null)
+                                {
+                                    CheckFields(context, rt, applied, BodyKind.Apply, null, ns, name);
+                                }
+
                                 if (sub is null && _state.Get(store, ns, name) is null)
                                 {
-                                    var created = Write(() => _state.Create(store, ns, ServerSideApply.ForCreate(applied, manager, _state.Options.TimeProvider.GetUtcNow()), dryRun));
+                                    var toCreate = ServerSideApply.ForCreate(applied, manager, _state.Options.TimeProvider.GetUtcNow());
+                                    ValidateBuiltIn(rt, toCreate);
+                                    var created = Write(() => _state.Create(store, ns, toCreate, dryRun));
                                     await WriteRawAsync(context, 201, created.Json).ConfigureAwait(false);
                                     return;
                                 }
@@ -404,10 +430,16 @@ internal sealed partial class ApiHandler
                     if (sub is null)
                     {
                         var unchecked_ = apply;
+                        var isApply = contentType is "application/apply-patch+yaml" or "application/apply-patch+json";
                         apply = current =>
                         {
                             var result = unchecked_(current);
-                            CheckFields(context, rt, result);
+                            if (!isApply)
+                            {
+                                CheckFields(context, rt, result, BodyKind.Patch, strategicPatch);
+                            }
+
+                            ValidateBuiltIn(rt, result);
                             return result;
                         };
                     }
@@ -602,30 +634,77 @@ internal sealed partial class ApiHandler
             : throw ApiException.BadRequest($"invalid value for {name}: \"{value}\"");
     }
 
-    /// <summary>Applies the request's <c>fieldValidation</c> directive (Strict: 400 on an unknown field; Warn: Warning headers).</summary>
-    private static void CheckFields(HttpContext context, ResourceType rt, JsonObject body)
+    /// <summary>What a checked body is: a create/update object, the result of a patch, or an apply configuration.</summary>
+    private enum BodyKind
+    {
+        Object,
+        Patch,
+        Apply,
+    }
+
+    /// <summary>
+    /// Decodes a body as the real server decodes it into its Go type, and applies the request's <c>fieldValidation</c>
+    /// directive (<c>Warn</c>, the default: a <c>Warning</c> header per unknown field; <c>Strict</c>: an error;
+    /// <c>Ignore</c>: nothing). Built-ins: a body that does not decode (wrong JSON type, an integer out of range, …) is
+    /// 400 BadRequest (<c>Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal …</c>) for
+    /// a create or update, 422 Invalid on the field <c>patch</c> for a patch, 400 for an apply; unknown fields are
+    /// removed, as decoding drops them, and an apply naming one is 400 (<c>field not declared in schema</c>) whatever
+    /// the directive. Custom resources: only the unknown-field directive (their schema validator prunes and checks
+    /// types).
+    /// </summary>
+    private static void CheckFields(HttpContext context, ResourceType rt, JsonObject body, BodyKind kind, JsonObject? strategicPatch, string? ns = null, string? name = null)
     {
         var directive = context.Request.Query["fieldValidation"].ToString();
-        if (directive is not ("Strict" or "Warn"))
+        if (directive.Length == 0)
         {
-            if (directive.Length > 0 && directive != "Ignore")
-            {
-                throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
-            }
-
-            return;
+            directive = "Warn"; // the real server's default
+        }
+        else if (directive is not ("Strict" or "Warn" or "Ignore"))
+        {
+            throw ApiException.BadRequest($"fieldValidation: Unsupported value: \"{directive}\": supported values: \"Ignore\", \"Warn\", \"Strict\"");
         }
 
-        var unknown = OpenApi.FieldValidation.UnknownFields(rt, body);
-        if (unknown.Count == 0)
+        List<string> unknown;
+        if (rt.ModelType is { } model)
+        {
+            var decoded = OpenApi.BuiltInDecoding.Decode(model, body);
+            if (decoded.Error is { } error)
+            {
+                throw kind switch
+                {
+                    BodyKind.Patch => PatchInvalid(body, strategicPatch, error),
+                    _ => ApiException.BadRequest($"{rt.Kind} in version \"{rt.Version}\" cannot be handled as a {rt.Kind}: {error}"),
+                };
+            }
+
+            unknown = decoded.UnknownFields;
+            if (kind == BodyKind.Apply && unknown.Count > 0)
+            {
+                var where = rt.Namespaced ? $"{ns}/{name}" : name;
+                throw ApiException.BadRequest($"failed to create typed patch object ({where}; {rt.ApiVersion}, Kind={rt.Kind}): .{unknown[0]}: field not declared in schema");
+            }
+        }
+        else
+        {
+            if (directive == "Ignore")
+            {
+                return;
+            }
+
+            unknown = OpenApi.FieldValidation.UnknownFields(rt, body);
+        }
+
+        if (unknown.Count == 0 || directive == "Ignore")
         {
             return;
         }
 
         if (directive == "Strict")
         {
-            var fields = string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""));
-            throw ApiException.BadRequest($"{rt.Kind} in version \"{rt.Version}\" cannot be handled as a {rt.Kind}: strict decoding error: {fields}");
+            var strict = "strict decoding error: " + string.Join(", ", unknown.Select(f => $"unknown field \"{f}\""));
+            throw kind == BodyKind.Patch
+                ? PatchInvalid(body, strategicPatch, strict)
+                : ApiException.BadRequest($"{rt.Kind} in version \"{rt.Version}\" cannot be handled as a {rt.Kind}: {strict}");
         }
 
         if (!context.Response.HasStarted)
@@ -634,6 +713,45 @@ internal sealed partial class ApiHandler
             {
                 context.Response.Headers.Append("Warning", $"299 - \"unknown field \\\"{f}\\\"\"");
             }
+        }
+    }
+
+    /// <summary>
+    /// The 422 a real server answers when a patched object does not decode: <c>NewInvalid</c> with an empty kind and
+    /// name on the field <c>patch</c>, whose value is the patched object (JSON and merge patches) or the patch as Go
+    /// prints a map (strategic merge patches).
+    /// </summary>
+    private static ApiException PatchInvalid(JsonObject patched, JsonObject? strategicPatch, string error)
+    {
+        var value = strategicPatch is null ? patched.ToJsonString() : GoValue(strategicPatch);
+        var message = $"Invalid value: {System.Text.Json.JsonSerializer.Serialize(value)}: {error}";
+        var causes = new JsonArray { new JsonObject { ["reason"] = "FieldValueInvalid", ["message"] = message, ["field"] = "patch" } };
+        return new ApiException(422, "Invalid", $" \"\" is invalid: patch: {message}", new JsonObject { ["causes"] = causes });
+    }
+
+    /// <summary>A JSON value as Go's <c>%+v</c> prints the map it decodes to: <c>map[spec:map[replicas:x]]</c>.</summary>
+    private static string GoValue(JsonNode? node) => node switch
+    {
+        null => "<nil>",
+        JsonObject o => "map[" + string.Join(" ", o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + ":" + GoValue(p.Value))) + "]",
+        JsonArray a => "[" + string.Join(" ", a.Select(GoValue)) + "]",
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
+    /// <summary>The field validations a real server makes on a built-in (<see cref="Validation.BuiltInValidation"/>): 422 Invalid.</summary>
+    private static void ValidateBuiltIn(ResourceType rt, JsonObject body)
+    {
+        if (rt.ModelType is null)
+        {
+            return;
+        }
+
+        var errors = Validation.BuiltInValidation.Validate(rt, body);
+        if (errors.Count > 0)
+        {
+            var name = (body["metadata"] as JsonObject)?["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : string.Empty;
+            throw Validation.BuiltInValidation.Invalid(rt, name, errors);
         }
     }
 

@@ -6,9 +6,12 @@ namespace KubeInformers.Emulator.Internal;
 
 /// <summary>
 /// Server-side apply (<c>application/apply-patch+yaml</c>) and field ownership (<c>metadata.managedFields</c>,
-/// <c>FieldsV1</c>). A simplification of the real structured-merge-diff: a field is a path of object keys; lists and
-/// scalars are leaves (lists are atomic, not merged by key); the server-owned metadata is not tracked, nor is
-/// <c>status</c> except by an apply to the status subresource. An apply sets what it names, removes what the same manager applied before and no longer names (when no
+/// <c>FieldsV1</c>). A simplification of the real structured-merge-diff: a field is a path of object keys and, in the
+/// lists with a merge key (containers and env by name, ports by containerPort or port, volumeMounts by mountPath, …:
+/// <see cref="StrategicMergePatch.MergeKeysOf"/>), of list items named by their key (<c>k:{"name":"c"}</c>, as in the
+/// real <c>FieldsV1</c>), so such lists merge item by item and each item and field has its own owners; other lists and
+/// scalars are leaves (atomic); the server-owned metadata is not tracked, nor is <c>status</c> except by an apply to the
+/// status subresource. An apply sets what it names, removes what the same manager applied before and no longer names (when no
 /// other manager owns it), and conflicts (409) on a field another manager owns with a different value unless forced,
 /// which moves ownership. Other writes (create, update, patch) give their manager ownership of the fields they
 /// changed. Stateless and thread-safe.
@@ -56,7 +59,7 @@ internal static class ServerSideApply
         {
             foreach (var path in e.Fields.Where(mine.Contains))
             {
-                if (!JsonNode.DeepEquals(Read(current, path), Read(applied, path)))
+                if (!IsItem(path) && !JsonNode.DeepEquals(Read(current, path), Read(applied, path)))
                 {
                     conflicts.Add((e.Manager, e.ApiVersion, path));
                 }
@@ -69,9 +72,9 @@ internal static class ServerSideApply
             {
                 ["reason"] = "FieldManagerConflict",
                 ["message"] = $"conflict with \"{c.Manager}\" using {c.ApiVersion}",
-                ["field"] = "." + c.Path,
+                ["field"] = Display(c.Path),
             }).ToArray());
-            var text = string.Join("\n", conflicts.Select(c => $"- conflict with \"{c.Manager}\" using {c.ApiVersion}: .{c.Path}"));
+            var text = string.Join("\n", conflicts.Select(c => $"- conflict with \"{c.Manager}\" using {c.ApiVersion}: {Display(c.Path)}"));
             var name = current["metadata"]?["name"]?.GetValue<string>() ?? string.Empty;
             throw new ApiException(409, "Conflict", $"Apply failed with {conflicts.Count.ToString(CultureInfo.InvariantCulture)} conflict{(conflicts.Count == 1 ? string.Empty : "s")}:\n{text}",
                 new JsonObject { ["name"] = name, ["causes"] = causes });
@@ -79,14 +82,21 @@ internal static class ServerSideApply
 
         var result = (JsonObject)current.DeepClone();
         var ownedByOthers = entries.Where(e => !Own(e)).SelectMany(e => e.Fields).ToHashSet(StringComparer.Ordinal);
-        foreach (var gone in previous.Where(p => !mine.Contains(p) && !ownedByOthers.Contains(p)))
+        // Items first (they take their fields along), never an item's key fields on their own.
+        foreach (var gone in previous.Where(p => !mine.Contains(p) && !ownedByOthers.Contains(p)).OrderBy(p => IsItem(p) ? 0 : 1).ToList())
         {
-            Remove(result, gone);
+            if (!IsKeyField(gone))
+            {
+                Remove(result, gone);
+            }
         }
 
         foreach (var path in mine)
         {
-            Write(result, path, Read(applied, path)!.DeepClone());
+            if (!IsItem(path))
+            {
+                Write(result, path, Read(applied, path)!.DeepClone());
+            }
         }
 
         // Forced fields (and fields applied with the same value) move to / are shared with this manager.
@@ -106,7 +116,8 @@ internal static class ServerSideApply
     {
         var oldFields = old is null ? [] : Fields(old);
         var newFields = Fields(updated);
-        var changed = newFields.Where(p => old is null || !oldFields.Contains(p) || !JsonNode.DeepEquals(Read(old, p), Read(updated, p))).ToHashSet(StringComparer.Ordinal);
+        // An item is changed only when it is new (its fields carry their own changes).
+        var changed = newFields.Where(p => old is null || !oldFields.Contains(p) || (IsItem(p) ? Read(old, p) is null : !JsonNode.DeepEquals(Read(old, p), Read(updated, p)))).ToHashSet(StringComparer.Ordinal);
         if (old is not null && changed.Count == 0 && oldFields.SetEquals(newFields))
         {
             // A write that changes no field keeps the ownership as it was, timestamps included, as the API server does
@@ -207,13 +218,16 @@ internal static class ServerSideApply
         var result = new HashSet<string>(StringComparer.Ordinal);
         if (obj["status"] is JsonNode status)
         {
-            Collect(status, "status", result);
+            Collect(status, "status", "status", result);
         }
 
         return result;
     }
 
-    /// <summary>The tracked leaf paths of an object ("spec.replicas", "metadata.labels.app"; lists are leaves).</summary>
+    /// <summary>
+    /// The tracked paths of an object: leaves ("spec.replicas", "metadata.labels.app"; atomic lists are leaves), and
+    /// for keyed lists each item ("spec.template.spec.containers.k:{\"name\":\"c\"}") plus its fields.
+    /// </summary>
     private static HashSet<string> Fields(JsonObject obj)
     {
         var result = new HashSet<string>(StringComparer.Ordinal);
@@ -230,32 +244,99 @@ internal static class ServerSideApply
                 {
                     if (!s_untrackedMeta.Contains(mk))
                     {
-                        Collect(mv, "metadata." + Escape(mk), result);
+                        Collect(mv, "metadata." + Escape(mk), mk, result);
                     }
                 }
 
                 continue;
             }
 
-            Collect(value, Escape(key), result);
+            Collect(value, Escape(key), key, result);
         }
 
         return result;
     }
 
-    private static void Collect(JsonNode? node, string path, HashSet<string> into)
+    private static void Collect(JsonNode? node, string path, string field, HashSet<string> into)
     {
         if (node is JsonObject o && o.Count > 0)
         {
             foreach (var (k, v) in o)
             {
-                Collect(v, path + "." + Escape(k), into);
+                Collect(v, path + "." + Escape(k), k, into);
+            }
+        }
+        else if (node is JsonArray { Count: > 0 } a && KeyOf(field, a) is { } key)
+        {
+            foreach (var item in a.Cast<JsonObject>())
+            {
+                var itemPath = path + "." + Escape(ItemSegment(key, item));
+                into.Add(itemPath);
+                foreach (var (k, v) in item)
+                {
+                    Collect(v, itemPath + "." + Escape(k), k, into);
+                }
             }
         }
         else
         {
             into.Add(path);
         }
+    }
+
+    /// <summary>The merge key of a list field when every item is an object with a distinct scalar value for it; else null (atomic).</summary>
+    private static string? KeyOf(string field, JsonArray items)
+    {
+        foreach (var key in StrategicMergePatch.MergeKeysOf(field))
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            if (items.All(i => i is JsonObject o && o[key] is JsonValue v && seen.Add(v.ToJsonString())))
+            {
+                return key;
+            }
+        }
+
+        return null;
+    }
+
+    private static string ItemSegment(string key, JsonObject item) => "k:" + new JsonObject { [key] = item[key]!.DeepClone() }.ToJsonString();
+
+    private static bool IsItemSegment(string segment) => segment.StartsWith("k:{", StringComparison.Ordinal);
+
+    private static bool IsItem(string path) => IsItemSegment(Split(path)[^1]);
+
+    /// <summary>Whether the path is the merge-key field of a list item (it lives and dies with the item).</summary>
+    private static bool IsKeyField(string path)
+    {
+        var parts = Split(path);
+        return parts.Count >= 2 && IsItemSegment(parts[^2]) && ItemKey(parts[^2]).ContainsKey(parts[^1]);
+    }
+
+    private static JsonObject ItemKey(string segment) => JsonNode.Parse(segment[2..])!.AsObject();
+
+    private static JsonObject? FindItem(JsonArray array, string segment)
+    {
+        var key = ItemKey(segment);
+        return array.OfType<JsonObject>().FirstOrDefault(item => key.All(k => JsonNode.DeepEquals(item[k.Key], k.Value)));
+    }
+
+    /// <summary>A path as the API server prints it in a conflict: <c>.spec.template.spec.containers[name="c"].image</c>.</summary>
+    private static string Display(string path)
+    {
+        var sb = new StringBuilder();
+        foreach (var p in Split(path))
+        {
+            if (IsItemSegment(p))
+            {
+                sb.Append('[').Append(string.Join(",", ItemKey(p).Select(k => k.Key + "=" + k.Value!.ToJsonString()))).Append(']');
+            }
+            else
+            {
+                sb.Append('.').Append(p);
+            }
+        }
+
+        return sb.ToString();
     }
 
     // Keys may contain dots (labels such as app.kubernetes.io/name): they are escaped as "\." in paths.
@@ -291,7 +372,12 @@ internal static class ServerSideApply
         JsonNode? cur = obj;
         foreach (var p in Split(path))
         {
-            cur = (cur as JsonObject)?[p];
+            cur = cur switch
+            {
+                JsonArray a when IsItemSegment(p) => FindItem(a, p),
+                JsonObject o => o[p],
+                _ => null,
+            };
         }
 
         return cur;
@@ -300,36 +386,72 @@ internal static class ServerSideApply
     private static void Write(JsonObject obj, string path, JsonNode value)
     {
         var parts = Split(path);
-        var cur = obj;
-        foreach (var p in parts[..^1])
+        JsonNode cur = obj;
+        for (var i = 0; i < parts.Count - 1; i++)
         {
-            if (cur[p] is not JsonObject next)
+            var p = parts[i];
+            var nextIsItem = IsItemSegment(parts[i + 1]);
+            if (cur is JsonArray array && IsItemSegment(p))
             {
-                next = new JsonObject();
-                cur[p] = next;
+                var item = FindItem(array, p);
+                if (item is null)
+                {
+                    item = ItemKey(p); // a new item starts as its key; it goes after the existing ones
+                    array.Add(item);
+                }
+
+                cur = item;
+                continue;
             }
 
-            cur = next;
+            var o = (JsonObject)cur;
+            JsonNode? next = o[p];
+            if (nextIsItem ? next is not JsonArray : next is not JsonObject)
+            {
+                next = nextIsItem ? new JsonArray() : new JsonObject();
+                o[p] = next;
+            }
+
+            cur = next!;
         }
 
-        cur[parts[^1]] = value;
+        if (cur is JsonObject target)
+        {
+            target[parts[^1]] = value;
+        }
     }
 
     private static void Remove(JsonObject obj, string path)
     {
         var parts = Split(path);
-        var cur = obj;
+        JsonNode? cur = obj;
         foreach (var p in parts[..^1])
         {
-            if (cur[p] is not JsonObject next)
+            cur = cur switch
+            {
+                JsonArray a when IsItemSegment(p) => FindItem(a, p),
+                JsonObject o => o[p],
+                _ => null,
+            };
+            if (cur is null)
             {
                 return;
             }
-
-            cur = next;
         }
 
-        cur.Remove(parts[^1]);
+        switch (cur)
+        {
+            case JsonArray a when IsItemSegment(parts[^1]):
+                if (FindItem(a, parts[^1]) is { } item)
+                {
+                    a.Remove(item);
+                }
+
+                break;
+            case JsonObject o:
+                o.Remove(parts[^1]);
+                break;
+        }
     }
 
     private static JsonObject ToFieldsV1(HashSet<string> fields)
@@ -340,7 +462,7 @@ internal static class ServerSideApply
             var cur = root;
             foreach (var p in Split(path))
             {
-                var key = "f:" + p;
+                var key = IsItemSegment(p) ? p : "f:" + p;
                 if (cur[key] is not JsonObject next)
                 {
                     next = new JsonObject();
@@ -348,6 +470,11 @@ internal static class ServerSideApply
                 }
 
                 cur = next;
+            }
+
+            if (IsItem(path))
+            {
+                cur["."] = new JsonObject(); // the item itself is owned, as the real format marks it
             }
         }
 
@@ -358,14 +485,21 @@ internal static class ServerSideApply
     {
         foreach (var (key, value) in node)
         {
-            if (!key.StartsWith("f:", StringComparison.Ordinal))
+            var isItem = IsItemSegment(key);
+            if (!key.StartsWith("f:", StringComparison.Ordinal) && !isItem)
             {
-                continue; // "." and list keys (k:, v:, i:) of the real format are not tracked apart
+                continue; // "." is read with its parent; set (v:) and index (i:) entries of the real format are not tracked apart
             }
 
-            var path = prefix.Length == 0 ? Escape(key[2..]) : prefix + "." + Escape(key[2..]);
-            if (value is JsonObject child && child.Any(c => c.Key.StartsWith("f:", StringComparison.Ordinal)))
+            var segment = isItem ? key : key[2..];
+            var path = prefix.Length == 0 ? Escape(segment) : prefix + "." + Escape(segment);
+            if (value is JsonObject child && child.Any(c => c.Key.StartsWith("f:", StringComparison.Ordinal) || IsItemSegment(c.Key)))
             {
+                if (isItem || child.ContainsKey("."))
+                {
+                    into.Add(path);
+                }
+
                 FromFieldsV1(child, path, into);
             }
             else

@@ -20,6 +20,13 @@ internal static class StrategicMergePatch
         ["topologySpreadConstraints"] = "topologyKey", ["resourceClaims"] = "name", ["schedulingGates"] = "name",
     };
 
+    /// <summary>
+    /// The merge keys of a list field, in the order to try (server-side apply uses the first one every item carries):
+    /// <c>ports</c> are keyed by <c>containerPort</c> in containers and by <c>port</c> in services. Empty for other lists.
+    /// </summary>
+    public static IReadOnlyList<string> MergeKeysOf(string field) =>
+        field == "ports" ? ["containerPort", "port"] : s_mergeKeys.TryGetValue(field, out var key) ? [key] : [];
+
     public static JsonObject Apply(JsonObject target, JsonObject patch) => (JsonObject)Merge(target, patch)!;
 
     private static JsonNode? Merge(JsonNode? target, JsonNode? patch)

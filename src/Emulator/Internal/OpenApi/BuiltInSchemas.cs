@@ -22,6 +22,7 @@ internal static class BuiltInSchemas
 {
     private static readonly ConcurrentDictionary<Type, V1JSONSchemaProps> s_inline = new();
     private static readonly Lazy<Dictionary<string, string>> s_docs = new(LoadDocs);
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<V1JSONSchemaProps, Type> s_clrTypes = new();
 
     /// <summary>The whole schema of a model type, nested types inlined (a recursive reference is left open as preserve-unknown-fields).</summary>
     public static V1JSONSchemaProps SchemaFor(Type type)
@@ -29,6 +30,12 @@ internal static class BuiltInSchemas
         ArgumentNullException.ThrowIfNull(type);
         return s_inline.GetOrAdd(type, t => Build(t, [], inline: true));
     }
+
+    /// <summary>
+    /// The CLR type (model, scalar, list or dictionary type) a schema node of <see cref="SchemaFor"/> was built from, or
+    /// null for a node built elsewhere; the decoding check names Go types after it.
+    /// </summary>
+    public static Type? ClrTypeOf(V1JSONSchemaProps schema) => s_clrTypes.TryGetValue(schema, out var t) ? t : null;
 
     /// <summary>
     /// The OpenAPI definition name of a model type: <c>io.k8s.api.core.v1.Pod</c> for a kind (the group's first DNS
@@ -90,12 +97,21 @@ internal static class BuiltInSchemas
             }
 
             var s = PropertySchema(p.PropertyType, path, inline, refPrefix, referenced);
+            if (inline)
+            {
+                s_clrTypes.AddOrUpdate(s, p.PropertyType);
+            }
             s.Description ??= Doc("P:" + type.FullName + "." + p.Name);
             properties[json] = s;
         }
 
         schema.Properties = properties;
         path.Remove(type);
+        if (inline)
+        {
+            s_clrTypes.AddOrUpdate(schema, type);
+        }
+
         return schema;
     }
 
@@ -150,13 +166,25 @@ internal static class BuiltInSchemas
         var dictionary = t.IsGenericType ? t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IDictionary<,>)) : null;
         if (dictionary is not null)
         {
-            return new V1JSONSchemaProps { Type = "object", AdditionalProperties = PropertySchema(dictionary.GetGenericArguments()[1], path, inline, refPrefix, referenced) };
+            var values = PropertySchema(dictionary.GetGenericArguments()[1], path, inline, refPrefix, referenced);
+            if (inline)
+            {
+                s_clrTypes.AddOrUpdate(values, dictionary.GetGenericArguments()[1]);
+            }
+
+            return new V1JSONSchemaProps { Type = "object", AdditionalProperties = values };
         }
 
         var list = t.IsGenericType ? t.GetInterfaces().Append(t).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>)) : null;
         if (list is not null)
         {
-            return new V1JSONSchemaProps { Type = "array", Items = PropertySchema(list.GetGenericArguments()[0], path, inline, refPrefix, referenced) };
+            var items = PropertySchema(list.GetGenericArguments()[0], path, inline, refPrefix, referenced);
+            if (inline)
+            {
+                s_clrTypes.AddOrUpdate(items, list.GetGenericArguments()[0]);
+            }
+
+            return new V1JSONSchemaProps { Type = "array", Items = items };
         }
 
         if (IsModel(t))
