@@ -187,6 +187,20 @@ public static class DiagnosticDescriptors
         "The CRD schema of '{0}' is not structural at {1}: {2}",
         DiagnosticSeverity.Error);
 
+    // KI02xx: uses of the runtime in user code (CachedObjectMutationAnalyzer).
+
+    /// <summary>KI0200: a member of an object that came from the informer cache is assigned.</summary>
+    public static readonly DiagnosticDescriptor CachedObjectWrite = Create(
+        "KI0200", "Write to a cached object",
+        "'{0}' comes from the informer cache ({1}) and is shared; mutate a copy: {2}.DeepCopy()",
+        DiagnosticSeverity.Warning);
+
+    /// <summary>KI0201: a collection reached from an object that came from the informer cache is changed.</summary>
+    public static readonly DiagnosticDescriptor CachedCollectionMutation = Create(
+        "KI0201", "Collection of a cached object changed",
+        "'{0}' comes from the informer cache ({1}) and is shared; {2} changes a collection every reader sees; mutate a copy: {3}.DeepCopy()",
+        DiagnosticSeverity.Warning);
+
     /// <summary>Every descriptor, for the analyzer's <c>SupportedDiagnostics</c> and the docs test.</summary>
     public static readonly DiagnosticDescriptor[] All =
     {
@@ -196,5 +210,6 @@ public static class DiagnosticDescriptors
         UnknownProjectionPath, ProjectionTypeMismatch, InvalidProjectionMember, ProjectionAccessorCollision,
         JsonPathOutsideProjection, CustomResourceWithoutGroup, GeneratorInternalError, UnsupportedSchemaType, InexpressibleSchemaMember, ConflictingJsonNames,
         InconsistentCrdVersions, InvalidCrdAttribute, NonStructuralSchema,
+        CachedObjectWrite, CachedCollectionMutation,
     };
 }
