@@ -92,10 +92,10 @@ public sealed record RbacRule(string Group, EquatableArray<string> Resources, Eq
 /// <summary>What a toolkit type the assembly uses writes, and so which verbs it needs.</summary>
 public enum RbacWriteKind
 {
-    /// <summary><c>StatusUpdater&lt;T&gt;</c>: get, update, patch on <c>plural/status</c>.</summary>
+    /// <summary><c>StatusUpdater&lt;T&gt;</c>: get, update, patch on <c>plural/status</c>, get on the resource.</summary>
     Status,
 
-    /// <summary><c>Finalizer&lt;T&gt;</c>: update, patch on the resource.</summary>
+    /// <summary><c>Finalizer&lt;T&gt;</c>: get, update, patch on the resource.</summary>
     Finalizer,
 
     /// <summary><c>EventRecorder</c>: create, patch on events.events.k8s.io.</summary>

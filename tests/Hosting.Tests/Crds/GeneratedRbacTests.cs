@@ -13,7 +13,7 @@ public sealed class GeneratedRbacTests
 
         Assert.Contains("  - gadgets\n  verbs:\n  - list\n  - watch\n", yaml, StringComparison.Ordinal);
         Assert.Contains("- apiGroups:\n  - test.kubeinformers.io\n  resources:\n  - widgets/status\n  verbs:\n  - get\n  - patch\n  - update\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("- apiGroups:\n  - test.kubeinformers.io\n  resources:\n  - widgets\n  verbs:\n  - patch\n  - update\n", yaml, StringComparison.Ordinal);
+        Assert.Contains("- apiGroups:\n  - test.kubeinformers.io\n  resources:\n  - widgets\n  verbs:\n  - get\n  - patch\n  - update\n", yaml, StringComparison.Ordinal);
         Assert.Contains("- apiGroups:\n  - events.k8s.io\n  resources:\n  - events\n  verbs:\n  - create\n  - patch\n", yaml, StringComparison.Ordinal);
     }
 }
