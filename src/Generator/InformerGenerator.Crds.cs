@@ -1,3 +1,4 @@
+using System.Linq;
 using KubeInformers.Generator.Crds;
 using KubeInformers.Generator.Helpers;
 using KubeInformers.Generator.Model;
@@ -35,10 +36,22 @@ public sealed partial class InformerGenerator
             .WithTrackingName(CrdTrackingNames.CrdDefinitions);
         context.RegisterSourceOutput(definitions, static (spc, crd) => AddSourceGuarded(spc, CrdEmitter.HintName(crd), () => CrdEmitter.Emit(crd)));
 
+        var writes = context.SyntaxProvider
+            .CreateSyntaxProvider(
+                static (node, _) => RbacWriteParser.IsCandidate(node),
+                static (ctx, ct) => RbacWriteParser.Parse(ctx.SemanticModel, ctx.Node, ct))
+            .Where(static w => w is not null)
+            .Collect()
+            .Select(static (all, _) => all.Distinct()
+                .OrderBy(w => w!.Group, System.StringComparer.Ordinal).ThenBy(w => w!.Plural, System.StringComparer.Ordinal).ThenBy(w => w!.Kind)
+                .Select(w => w!).ToEquatableArray())
+            .WithTrackingName(CrdTrackingNames.RbacWrites);
+
         var rbac = ReportInternalErrors(context, model
+            .Combine(writes)
             .Combine(supported)
             .Select(static (input, _) => Guard("building the RBAC manifest",
-                () => input.Right ? new RbacSpecOrNone(RbacBuilder.From(input.Left)) : RbacSpecOrNone.None, RbacSpecOrNone.None)))
+                () => input.Right ? new RbacSpecOrNone(RbacBuilder.From(input.Left.Left, input.Left.Right)) : RbacSpecOrNone.None, RbacSpecOrNone.None)))
             .WithTrackingName(CrdTrackingNames.Rbac);
         context.RegisterSourceOutput(rbac, static (spc, spec) =>
         {

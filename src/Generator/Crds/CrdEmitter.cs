@@ -62,7 +62,7 @@ internal static class CrdEmitter
         w.Line($"[assembly: global::KubeInformers.GeneratedManifestAttribute(\"rbac.yaml\", \"ClusterRole\", {qualified}.Yaml, {qualified}.ClusterRoleJson)]");
         w.Line();
         OpenNamespace(w, rbac.Namespace);
-        w.Line("/// <summary>The RBAC rules this assembly's informers need: list and watch on every cached resource.</summary>");
+        w.Line("/// <summary>The RBAC rules this assembly needs: list and watch on every cached resource, and the writes of the toolkit types it uses (status, finalizers, events).</summary>");
         w.Line(GeneratedCode);
         w.Line("internal static class InformerRbac");
         w.Line("{");

@@ -9,6 +9,9 @@ public static class CrdTrackingNames
     /// <summary>The assembled CRDs, one item per CRD.</summary>
     public const string CrdDefinitions = nameof(CrdDefinitions);
 
+    /// <summary>The writing toolkit types the assembly uses (StatusUpdater, Finalizer, EventRecorder), deduplicated and sorted.</summary>
+    public const string RbacWrites = nameof(RbacWrites);
+
     /// <summary>The RBAC spec of the assembly.</summary>
     public const string Rbac = nameof(Rbac);
 }

@@ -82,11 +82,31 @@ public sealed record CrdSpec(
     EquatableArray<string> SourceTypes,
     EquatableArray<CrdVersionSpec> Versions);
 
-/// <summary>One RBAC rule of the informers' role: list and watch on one group's resources.</summary>
+/// <summary>One RBAC rule of the assembly's role: some verbs on one group's resources.</summary>
 /// <param name="Group">The API group (empty for core).</param>
-/// <param name="Resources">The plural resource names, sorted.</param>
+/// <param name="Resources">The plural resource names (or <c>plural/status</c>), sorted.</param>
+/// <param name="Verbs">The verbs, sorted.</param>
 /// <param name="Namespaced">Whether these resources are namespaced (a Role can grant them).</param>
-public sealed record RbacRule(string Group, EquatableArray<string> Resources, bool Namespaced);
+public sealed record RbacRule(string Group, EquatableArray<string> Resources, EquatableArray<string> Verbs, bool Namespaced);
+
+/// <summary>What a toolkit type the assembly uses writes, and so which verbs it needs.</summary>
+public enum RbacWriteKind
+{
+    /// <summary><c>StatusUpdater&lt;T&gt;</c>: get, update, patch on <c>plural/status</c>, get on the resource.</summary>
+    Status,
+
+    /// <summary><c>Finalizer&lt;T&gt;</c>: get, update, patch on the resource.</summary>
+    Finalizer,
+
+    /// <summary><c>EventRecorder</c>: create, patch on events.events.k8s.io.</summary>
+    Events,
+}
+
+/// <summary>One use of a writing toolkit type found in the compilation.</summary>
+/// <param name="Kind">What it writes.</param>
+/// <param name="Group">The written resource's API group.</param>
+/// <param name="Plural">The written resource's plural name.</param>
+public sealed record RbacWrite(RbacWriteKind Kind, string Group, string Plural);
 
 /// <summary>The RBAC manifests of one assembly's informers.</summary>
 /// <param name="Namespace">The namespace of the generated class.</param>

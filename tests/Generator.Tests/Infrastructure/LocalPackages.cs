@@ -43,6 +43,19 @@ public sealed class LocalPackages : IAsyncLifetime
     public Task DisposeAsync()
     {
         _root.Delete(recursive: true);
+        // The consumers' restores put this version into the NuGet cache; it is never used again.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "kubeinformers", "kubeinformers.hosting", "kubeinformers.emulator", "kubeinformers.templates" })
+        {
+            var cached = Path.Combine(cache, id, Version);
+            if (Directory.Exists(cached))
+            {
+                Directory.Delete(cached, recursive: true);
+            }
+        }
+
         return Task.CompletedTask;
     }
 }
