@@ -221,25 +221,25 @@ public sealed class ListTests
     [Fact]
     public async Task Fifty_thousand_objects_list_in_pages_and_in_one_response()
     {
+        // Correctness at size only; how fast is measured in tests/Benchmarks. The deadlines only bound a hang.
         await using var emu = await KubernetesEmulator.StartAsync();
         using var client = emu.CreateClient();
-        var sw = Stopwatch.StartNew();
         emu.SeedMany(Enumerable.Range(0, 50_000).Select(i => ConfigMap($"cm-{i:D5}", new Dictionary<string, string> { ["app"] = "x" }, i.ToString())));
 
-        var whole = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: "0", cancellationToken: Timeout(60));
-        var count = 0;
+        var whole = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: "0", cancellationToken: Timeout(300));
+        var paged = new List<string>();
         string? token = null;
         do
         {
-            var page = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 5000, continueParameter: token, cancellationToken: Timeout(60));
-            count += page.Items.Count;
+            var page = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 5000, continueParameter: token, cancellationToken: Timeout(300));
+            paged.AddRange(page.Items.Select(i => i.Metadata.Name));
             token = page.Metadata.ContinueProperty;
         }
         while (token is not null);
 
-        Assert.Equal(50_000, whole.Items.Count);
-        Assert.Equal(50_000, count);
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+        var expected = Enumerable.Range(0, 50_000).Select(i => $"cm-{i:D5}").ToList();
+        Assert.Equal(expected, whole.Items.Select(i => i.Metadata.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(expected, paged); // every object once, in key order, across pages
     }
 
     [Fact]
