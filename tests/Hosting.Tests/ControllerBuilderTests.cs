@@ -115,7 +115,9 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         var (builder, run, stop) = await StartAsync(recorder, b => b
             .For(_factory.InformerFor<V1Deployment>(Deployments))
             .Owns(_factory.InformerFor<V1ConfigMap>(ConfigMaps)));
-        await Wait.UntilAsync(() => recorder.Keys.Contains("default/sentinel") && builder.Controller.Queue.Count == 0, "the initial reconciles");
+        // Every initial add of both informers has been delivered (so every initial key queued) before the queue drains.
+        await Wait.UntilAsync(() => builder.Controller.HandlersSynced && recorder.Keys.Contains("default/sentinel") && builder.Controller.Queue.Count == 0,
+            "the initial reconciles");
         recorder.Calls.Clear();
 
         await TouchConfigMapAsync("a-config", "1");
@@ -130,6 +132,25 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         Assert.Equal(["a-config"], recorder.Calls.First().Owned);
         stop.Cancel();
         await Wait.ForAsync(run, "the workers");
+    }
+
+    [Fact]
+    public async Task HandlersSynced_IsFalseBeforeTheInformersStartAndTrueOnceEveryInitialAddWasDelivered()
+    {
+        var a = await CreateDeploymentAsync("a");
+        await CreateConfigMapAsync("a-config", a);
+        var recorder = new Recorder();
+        var builder = new ControllerBuilder<V1Deployment>("handlers-synced", recorder)
+            .For(_factory.InformerFor<V1Deployment>(Deployments))
+            .Owns(_factory.InformerFor<V1ConfigMap>(ConfigMaps));
+
+        Assert.False(builder.Controller.HandlersSynced);
+        _factory.Start();
+        await Wait.UntilAsync(() => builder.Controller.HandlersSynced, "the handlers to sync");
+
+        Assert.True(_factory.InformerFor<V1Deployment>(Deployments).HasSynced);
+        Assert.True(_factory.InformerFor<V1ConfigMap>(ConfigMaps).HasSynced);
+        Assert.Equal(1, builder.Controller.Queue.Count); // "default/a", queued by both informers' initial adds, once
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
     private readonly IWorkQueueRateLimiter<TKey> _rateLimiter;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
+    private readonly ConcurrentQueue<IEventHandlerRegistration> _registrations = new();
     private readonly KubeInformersMetrics? _metrics;
     private readonly ConcurrentDictionary<TKey, DateTimeOffset> _readyAt = new();
     private readonly CancellationTokenSource _stopTaking = new();
@@ -69,9 +70,22 @@ public sealed partial class Controller<TKey> : IDisposable where TKey : notnull
     /// <summary>Whether workers are running now.</summary>
     public bool IsRunning => Volatile.Read(ref _running) == 1;
 
-    /// <summary>Reports a handler registration that feeds this controller as <c>kubeinformers.handler.pending</c> (when the controller has metrics).</summary>
-    public void TrackHandler(string informer, IEventHandlerRegistration registration) =>
+    /// <summary>
+    /// Records a handler registration that feeds this controller: it counts for <see cref="HandlersSynced"/> and is reported
+    /// as <c>kubeinformers.handler.pending</c> (when the controller has metrics).
+    /// </summary>
+    public void TrackHandler(string informer, IEventHandlerRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _registrations.Enqueue(registration);
         _metrics?.TrackHandler(informer, Name, registration);
+    }
+
+    /// <summary>
+    /// True once every handler registration feeding this controller has synced: its informer synced and the handler
+    /// received every object of the initial list, so every key of the initial lists has been queued.
+    /// </summary>
+    public bool HandlersSynced => _registrations.All(r => r.HasSynced);
 
     /// <summary>Queues <paramref name="key"/> for reconciling (no-op if already queued).</summary>
     public void Enqueue(TKey key)
