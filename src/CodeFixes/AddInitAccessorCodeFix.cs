@@ -17,39 +17,26 @@ namespace KubeInformers.CodeFixes;
 /// reader can fill it. Offered only for auto properties (the analyzer marks them); stateless, so safe to call concurrently.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddInitAccessorCodeFix)), Shared]
-public sealed class AddInitAccessorCodeFix : CodeFixProvider
+public sealed class AddInitAccessorCodeFix() : SingleEditCodeFix(DiagnosticDescriptors.InvalidProjectionMember.Id)
 {
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidProjectionMember.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Edit? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddInitAccessor
+            || root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault() is not { AccessorList: { } accessors })
         {
-            if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddInitAccessor
-                || root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault() is not { AccessorList: { } accessors } property)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create("Add an init accessor", _ =>
-                {
-                    var init = SyntaxFactory.AccessorDeclaration(SyntaxKind.InitAccessorDeclaration)
-                        .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken))
-                        .WithLeadingTrivia(SyntaxFactory.Space);
-                    var last = accessors.Accessors.Last();
-                    var updated = accessors
-                        .ReplaceNode(last, last.WithoutTrailingTrivia())
-                        .AddAccessors(init.WithTrailingTrivia(last.GetTrailingTrivia()));
-                    return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(accessors, updated)));
-                }, equivalenceKey: nameof(AddInitAccessorCodeFix)),
-                diagnostic);
+            return null;
         }
+
+        return new Edit("Add an init accessor", accessors, () =>
+        {
+            var init = SyntaxFactory.AccessorDeclaration(SyntaxKind.InitAccessorDeclaration)
+                .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken))
+                .WithLeadingTrivia(SyntaxFactory.Space);
+            var last = accessors.Accessors.Last();
+            return accessors
+                .ReplaceNode(last, last.WithoutTrailingTrivia())
+                .AddAccessors(init.WithTrailingTrivia(last.GetTrailingTrivia()));
+        });
     }
 }

@@ -17,48 +17,31 @@ namespace KubeInformers.CodeFixes;
 /// where C# requires it). Offered only for that reason of KI0015; stateless, so safe to call concurrently.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
-public sealed class AddPartialCodeFix : CodeFixProvider
+public sealed class AddPartialCodeFix() : SingleEditCodeFix(DiagnosticDescriptors.InvalidProjection.Id)
 {
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.InvalidProjection.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Edit? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddPartial
+            || root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault() is not { } declaration
+            || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
-            if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddPartial
-                || root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault() is not { } declaration
-                || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            return null;
+        }
+
+        return new Edit("Make the projection partial", declaration, () =>
+        {
+            var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
+            if (declaration.Modifiers.Count == 0)
             {
-                continue;
+                // No modifiers: the keyword's leading trivia (indentation, comments) moves in front of partial.
+                var keyword = declaration.Keyword;
+                return declaration
+                    .WithKeyword(keyword.WithLeadingTrivia())
+                    .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(keyword.LeadingTrivia)));
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create("Make the projection partial", _ =>
-                {
-                    var partial = SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space);
-                    TypeDeclarationSyntax updated;
-                    if (declaration.Modifiers.Count == 0)
-                    {
-                        // No modifiers: the keyword's leading trivia (indentation, comments) moves in front of partial.
-                        var keyword = declaration.Keyword;
-                        updated = declaration
-                            .WithKeyword(keyword.WithLeadingTrivia())
-                            .WithModifiers(SyntaxFactory.TokenList(partial.WithLeadingTrivia(keyword.LeadingTrivia)));
-                    }
-                    else
-                    {
-                        updated = declaration.WithModifiers(declaration.Modifiers.Add(partial));
-                    }
-
-                    return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, updated)));
-                }, equivalenceKey: nameof(AddPartialCodeFix)),
-                diagnostic);
-        }
+            return declaration.WithModifiers(declaration.Modifiers.Add(partial));
+        });
     }
 }

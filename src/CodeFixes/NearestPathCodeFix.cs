@@ -18,37 +18,19 @@ namespace KubeInformers.CodeFixes;
 /// analyzer found a member near enough; stateless, so safe to call concurrently.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NearestPathCodeFix)), Shared]
-public sealed class NearestPathCodeFix : CodeFixProvider
+public sealed class NearestPathCodeFix() : SingleEditCodeFix(DiagnosticDescriptors.UnknownIndexPath.Id, DiagnosticDescriptors.UnknownProjectionPath.Id)
 {
     /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.UnknownIndexPath.Id, DiagnosticDescriptors.UnknownProjectionPath.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    protected override Edit? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
+        if (!diagnostic.Properties.TryGetValue(CodeFixProperties.SuggestedPath, out var path) || path is null
+            || root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
+            || !literal.IsKind(SyntaxKind.StringLiteralExpression))
         {
-            if (!diagnostic.Properties.TryGetValue(CodeFixProperties.SuggestedPath, out var path) || path is null
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
-                || !literal.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                continue;
-            }
-
-            var title = $"Use \"{path}\"";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, _ =>
-                {
-                    var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(path))
-                        .WithTriviaFrom(literal);
-                    return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal, replacement)));
-                }, equivalenceKey: nameof(NearestPathCodeFix)),
-                diagnostic);
+            return null;
         }
+
+        return new Edit($"Use \"{path}\"", literal,
+            () => SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(path)).WithTriviaFrom(literal));
     }
 }
