@@ -1,5 +1,6 @@
 using System.Globalization;
 using k8s;
+using KubeInformers;
 using KubeInformers.Emulator;
 using KubeInformers.Hosting.LeaderElection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -7,8 +8,9 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 namespace CronTabController;
 
 /// <summary>
-/// The sample's host: <c>AddKubeInformers</c> with the generated factory, the CronTab controller (workers run on the
-/// lease holder only), readiness and liveness endpoints, and the <c>KubeInformers</c> meter. Callable in-process.
+/// The sample's host: <c>AddKubeInformers</c> with the generated factory, the CronTab controller built with
+/// <c>For</c>/<c>Owns</c>/<c>Watches</c> (workers run on the lease holder only), an Events recorder, readiness and liveness
+/// endpoints, and the <c>KubeInformers</c> meter. Callable in-process.
 /// </summary>
 public static class ControllerApp
 {
@@ -42,12 +44,17 @@ public static class ControllerApp
                 o.LeaderElection.Identity = StringOption(args, "--identity");
                 configure?.Invoke(o);
             })
-            .AddController<CronTabReconciler>("crontabs", (informers, controller) =>
-            {
-                controller.Watch(informers.Stable.V1.CronTabs.Informer);
-                // A ConfigMap changed or deleted by someone else brings its owner back to the desired state.
-                controller.WatchOwned(informers.Core.V1.ConfigMaps.Informer, "CronTab", CronTab.Group);
-            }, c => c.Workers = IntOption(args, "--workers") ?? 2);
+            .AddController<CronTab, CronTabReconciler>("crontabs", (f, b) => b
+                // Spec changes and deletions reconcile a CronTab; the controller's own status writes do not.
+                .For(f.Stable.V1.CronTabs.Informer, ChangePredicates.GenerationChanged<CronTab>()
+                    | ChangePredicates.Where<CronTab>(c => c.Metadata.DeletionTimestamp is not null))
+                // A ConfigMap changed or deleted by someone else brings its CronTab back to the desired state.
+                .Owns(f.Core.V1.ConfigMaps.Informer)
+                // A CronTab that arrives, leaves or changes its schedule changes its peers' sameScheduleCount: reconcile them.
+                .Watches(f.Stable.V1.CronTabs.Informer, c => CronTabReconciler.SameSchedule(f, c).Select(CacheKeys.MetaNamespaceKey),
+                    ChangePredicates.GenerationChanged<CronTab>()),
+                c => c.Workers = IntOption(args, "--workers") ?? 2)
+            .AddEventRecorder(e => e.ReportingController = CronTab.Group + "/" + CronTabReconciler.ManagedByValue);
 
         builder.Services.AddHealthChecks().AddKubeInformersChecks();
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
@@ -71,11 +72,12 @@ public sealed class CronTabStatus
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; set; }
 
-    /// <summary><c>Ready</c>, or <c>Conflict</c> when a ConfigMap of that name belongs to someone else.</summary>
-    [JsonPropertyName("phase")]
-    public string? Phase { get; set; }
-
     /// <summary>How many CronTabs in the namespace share this schedule (read through the typed index).</summary>
     [JsonPropertyName("sameScheduleCount")]
     public int? SameScheduleCount { get; set; }
+
+    /// <summary>The <c>Ready</c> condition: <c>True</c> once the ConfigMap matches the spec; <c>False</c> with reason
+    /// <c>ConfigMapExists</c> when a ConfigMap of that name belongs to someone else.</summary>
+    [JsonPropertyName("conditions")]
+    public IList<V1Condition>? Conditions { get; set; }
 }

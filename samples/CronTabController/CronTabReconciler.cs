@@ -1,186 +1,155 @@
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using k8s;
 using k8s.Autorest;
-using k8s.Models;
 using KubeInformers;
-using KubeInformers.Hosting.Controllers;
+using KubeInformers.Hosting.Events;
 
 namespace CronTabController;
 
 /// <summary>
-/// Reconciles one CronTab (key <c>namespace/name</c>) into a ConfigMap <c>{name}-crontab</c> owned by it (an
-/// ownerReference with <c>controller: true</c>, so Kubernetes garbage-collects it) and writes the CronTab's status.
-/// Reads only from the informer caches; writes go to the API server and come back through the informers, which enqueue
-/// the key again, so the second pass finds nothing to do. Never mutates cached objects.
+/// Reconciles one CronTab into the ConfigMap <c>{name}-crontab</c> it controls (an ownerReference with
+/// <c>controller: true</c>), on the controller toolkit: a <see cref="Finalizer{T}"/> that deletes that ConfigMap before
+/// the CronTab may go, the status (<c>Ready</c> condition, <c>observedGeneration</c>, <c>sameScheduleCount</c> from the
+/// typed index) through <see cref="StatusUpdater{T}"/>, and Events. Reads only the caches and never mutates a cached
+/// object; every write comes back through an informer and reconciles again, which then finds nothing to do.
+/// Called by the controller's workers, never for one key twice at once.
 /// </summary>
-public sealed partial class CronTabReconciler : IReconciler<string>
+public sealed class CronTabReconciler : IObjectReconciler<CronTab>
 {
     /// <summary>The label on every ConfigMap this controller manages (its ConfigMap informer selects on it).</summary>
     public const string ManagedByLabel = "app.kubernetes.io/managed-by";
-    /// <summary>The label's value.</summary>
+    /// <summary>The label's value, also the field manager of the controller's writes.</summary>
     public const string ManagedByValue = "crontab-controller";
+    /// <summary>The finalizer that keeps a CronTab until its ConfigMap is deleted.</summary>
+    public const string FinalizerName = "stable.example.com/configmap-cleanup";
+
+    private static readonly ResourceDescriptor Resource = ResourceDescriptor.ForEntity<CronTab>(namespaced: true);
 
     private readonly InformerFactory _informers;
     private readonly IKubernetes _client;
-    private readonly ILogger<CronTabReconciler> _logger;
+    private readonly EventRecorder _events;
+    private readonly Finalizer<CronTab> _finalizer;
+    private readonly StatusUpdater<CronTab> _status;
 
-    /// <summary>Creates the reconciler.</summary>
-    public CronTabReconciler(InformerFactory informers, IKubernetes client, ILogger<CronTabReconciler> logger)
+    /// <summary>Creates the reconciler (from the container).</summary>
+    public CronTabReconciler(InformerFactory informers, IKubernetes client, EventRecorder events, ILogger<CronTabReconciler> logger)
     {
         _informers = informers;
         _client = client;
-        _logger = logger;
+        _events = events;
+        _finalizer = new Finalizer<CronTab>(client, Resource, FinalizerName, logger);
+        _status = new StatusUpdater<CronTab>(client, Resource, logger) { Copy = c => c.DeepCopy() };
     }
 
     /// <summary>The ConfigMap name for a CronTab.</summary>
     public static string ConfigMapName(string cronTabName) => cronTabName + "-crontab";
 
     /// <inheritdoc/>
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken cancellationToken)
+    public async Task<ReconcileResult> ReconcileAsync(ReconcileContext<CronTab> context, CancellationToken cancellationToken)
     {
-        var (ns, name) = CacheKeys.Split(key);
-        var cronTab = _informers.Stable.V1.CronTabs.Lister.Get(ns, name);
-        var configMapName = ConfigMapName(name);
-        var existing = _informers.Core.V1.ConfigMaps.Lister.Get(ns, configMapName);
-
-        if (cronTab is null)
+        if (context.Object is not { } cronTab)
         {
-            // Gone. On a cluster the garbage collector deletes the owned ConfigMap; doing it here too works everywhere.
-            if (existing is not null && existing.Metadata.Labels?.TryGetValue(ManagedByLabel, out var managedBy) == true && managedBy == ManagedByValue)
-            {
-                await IgnoreNotFound(_client.CoreV1.DeleteNamespacedConfigMapAsync(configMapName, ns, cancellationToken: cancellationToken));
-                Log.Deleted(_logger, ns, configMapName);
-            }
-            return ReconcileResult.Done;
+            return ReconcileResult.Done; // gone: its finalizer ran before it went
+        }
+        switch (await _finalizer.HandleAsync(cronTab, (_, ct) => DeleteOwnedAsync(context.Owned<V1ConfigMap>(), ct), cancellationToken))
+        {
+            case FinalizerOutcome.Finalized:
+                _events.Normal(cronTab, "ConfigMapDeleted", "Delete", $"deleted ConfigMap {ConfigMapName(cronTab.Name())}");
+                return ReconcileResult.Done;
+            case FinalizerOutcome.NothingToDo:
+                return ReconcileResult.Done;
         }
 
-        var desired = DesiredData(cronTab);
-        string phase;
-        if (existing is null)
+        // The finalizer is on: side effects are safe now.
+        var desired = DesiredConfigMap(cronTab);
+        var (ready, reason, message) = (true, "ConfigMapReady", $"ConfigMap {desired.Name()} matches the spec");
+        if (context.Owned<V1ConfigMap>().FirstOrDefault() is not { } owned)
         {
             try
             {
-                await _client.CoreV1.CreateNamespacedConfigMapAsync(NewConfigMap(cronTab, configMapName, desired, resourceVersion: null), ns,
+                await _client.CoreV1.CreateNamespacedConfigMapAsync(desired, cronTab.Namespace(), fieldManager: ManagedByValue,
                     cancellationToken: cancellationToken);
+                _events.Normal(cronTab, "ConfigMapCreated", "Create", $"created ConfigMap {desired.Name()}");
             }
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
             {
-                return ReconcileResult.Requeue; // the cache has not seen it yet
-            }
-            Log.Created(_logger, ns, configMapName);
-            phase = "Ready";
-        }
-        else if (!IsOwnedBy(existing, cronTab))
-        {
-            phase = "Conflict";
-        }
-        else
-        {
-            if (!SameData(existing.Data, desired))
-            {
-                try
+                var existing = await _client.CoreV1.ReadNamespacedConfigMapAsync(desired.Name(), cronTab.Namespace(), cancellationToken: cancellationToken);
+                if (existing.GetController()?.Uid == cronTab.Uid())
                 {
-                    await _client.CoreV1.ReplaceNamespacedConfigMapAsync(NewConfigMap(cronTab, configMapName, desired, existing.Metadata.ResourceVersion),
-                        configMapName, ns, cancellationToken: cancellationToken);
+                    return ReconcileResult.Done; // ours, and the cache has not seen it yet: its informer will reconcile again
                 }
-                catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
-                {
-                    return ReconcileResult.Requeue; // stale cache: try again once the informer caught up
-                }
-                Log.Updated(_logger, ns, configMapName);
+                (ready, reason, message) = (false, "ConfigMapExists", $"ConfigMap {desired.Name()} exists and is not controlled by this CronTab");
+                _events.Warning(cronTab, reason, "Create", message);
             }
-            phase = "Ready";
+        }
+        else if (!SameData(owned.Data, desired.Data))
+        {
+            var updated = owned.DeepCopy(); // the cached ConfigMap is shared: change a copy
+            updated.Data = desired.Data;
+            await _client.CoreV1.ReplaceNamespacedConfigMapAsync(updated, updated.Name(), cronTab.Namespace(), fieldManager: ManagedByValue,
+                cancellationToken: cancellationToken); // a 409 (stale cache) throws: the key is retried with backoff
+            _events.Normal(cronTab, "ConfigMapUpdated", "Update", $"updated ConfigMap {desired.Name()}");
         }
 
         // The typed index: CronTabs of this namespace that share the schedule.
-        var sameSchedule = cronTab.Spec.CronSpec is { } schedule
-            ? _informers.Stable.V1.CronTabs.Lister.Namespace(ns).BySchedule(schedule).Count
-            : 0;
-        var status = new CronTabStatus
+        var sameSchedule = SameSchedule(_informers, cronTab).Count;
+        await _status.UpdateAsync(cronTab, copy =>
         {
-            ConfigMapName = configMapName,
-            ObservedGeneration = cronTab.Metadata.Generation,
-            Phase = phase,
-            SameScheduleCount = sameSchedule,
-        };
-        if (!SameStatus(cronTab.Status, status))
-        {
-            var patch = JsonSerializer.Serialize(new { status });
-            await _client.CustomObjects.PatchNamespacedCustomObjectStatusAsync(new V1Patch(patch, V1Patch.PatchType.MergePatch),
-                CronTab.Group, CronTab.Version, ns, CronTab.Plural, name, cancellationToken: cancellationToken);
-            Log.StatusWritten(_logger, ns, name, phase, sameSchedule);
-        }
-        return ReconcileResult.Done;
+            copy.Status ??= new CronTabStatus();
+            copy.Status.ConfigMapName = desired.Name();
+            copy.Status.ObservedGeneration = copy.Metadata.Generation;
+            copy.Status.SameScheduleCount = sameSchedule;
+            Conditions.Set(copy.Status.Conditions ??= [], "Ready", ready ? "True" : "False", reason, message, copy.Metadata.Generation);
+        }, cancellationToken);
+        return ready ? ReconcileResult.Done : ReconcileResult.RequeueAfter(TimeSpan.FromSeconds(30)); // the name may be freed
     }
 
-    private static Dictionary<string, string> DesiredData(CronTab cronTab) => new()
-    {
-        ["schedule"] = cronTab.Spec.CronSpec ?? "",
-        ["image"] = cronTab.Spec.Image ?? "",
-        ["replicas"] = (cronTab.Spec.Replicas ?? 1).ToString(CultureInfo.InvariantCulture),
-    };
+    /// <summary>The CronTabs in <paramref name="cronTab"/>'s namespace with its schedule (itself included), from the index.</summary>
+    public static IReadOnlyList<CronTab> SameSchedule(InformerFactory informers, CronTab cronTab) => cronTab.Spec.CronSpec is { } schedule
+        ? informers.Stable.V1.CronTabs.Lister.Namespace(cronTab.Namespace()).BySchedule(schedule)
+        : [];
 
-    private static V1ConfigMap NewConfigMap(CronTab owner, string name, Dictionary<string, string> data, string? resourceVersion) => new()
+    /// <summary>The finalizer's cleanup: deletes the ConfigMaps this CronTab controls; one already gone counts as deleted.</summary>
+    private async Task DeleteOwnedAsync(IReadOnlyList<V1ConfigMap> owned, CancellationToken cancellationToken)
+    {
+        foreach (var configMap in owned)
+        {
+            try
+            {
+                await _client.CoreV1.DeleteNamespacedConfigMapAsync(configMap.Name(), configMap.Namespace(), cancellationToken: cancellationToken);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+            }
+        }
+    }
+
+    private static V1ConfigMap DesiredConfigMap(CronTab owner) => new()
     {
         ApiVersion = "v1",
         Kind = "ConfigMap",
         Metadata = new V1ObjectMeta
         {
-            Name = name,
-            NamespaceProperty = owner.Metadata.NamespaceProperty,
-            ResourceVersion = resourceVersion,
+            Name = ConfigMapName(owner.Name()),
+            NamespaceProperty = owner.Namespace(),
             Labels = new Dictionary<string, string> { [ManagedByLabel] = ManagedByValue },
             OwnerReferences =
             [
                 new V1OwnerReference
                 {
-                    ApiVersion = owner.ApiVersion,
-                    Kind = owner.Kind,
-                    Name = owner.Metadata.Name,
-                    Uid = owner.Metadata.Uid,
-                    Controller = true,
-                    BlockOwnerDeletion = true,
+                    ApiVersion = owner.ApiVersion, Kind = owner.Kind, Name = owner.Name(), Uid = owner.Uid(), Controller = true, BlockOwnerDeletion = true,
                 },
             ],
         },
-        Data = data,
+        Data = new Dictionary<string, string>
+        {
+            ["schedule"] = owner.Spec.CronSpec ?? "",
+            ["image"] = owner.Spec.Image ?? "",
+            ["replicas"] = (owner.Spec.Replicas ?? 1).ToString(CultureInfo.InvariantCulture),
+        },
     };
 
-    private static bool IsOwnedBy(V1ConfigMap configMap, CronTab owner) =>
-        configMap.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == owner.Metadata.Uid) == true;
-
-    private static bool SameData(IDictionary<string, string>? actual, Dictionary<string, string> desired) =>
+    private static bool SameData(IDictionary<string, string>? actual, IDictionary<string, string> desired) =>
         actual is not null && actual.Count == desired.Count && desired.All(d => actual.TryGetValue(d.Key, out var v) && v == d.Value);
-
-    private static bool SameStatus(CronTabStatus? a, CronTabStatus b) =>
-        a is not null && a.ConfigMapName == b.ConfigMapName && a.ObservedGeneration == b.ObservedGeneration && a.Phase == b.Phase
-        && a.SameScheduleCount == b.SameScheduleCount;
-
-    private static async Task IgnoreNotFound(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Created ConfigMap {Namespace}/{Name}.")]
-        public static partial void Created(ILogger logger, string @namespace, string name);
-
-        [LoggerMessage(2, LogLevel.Information, "Updated ConfigMap {Namespace}/{Name}.")]
-        public static partial void Updated(ILogger logger, string @namespace, string name);
-
-        [LoggerMessage(3, LogLevel.Information, "Deleted ConfigMap {Namespace}/{Name}: its CronTab is gone.")]
-        public static partial void Deleted(ILogger logger, string @namespace, string name);
-
-        [LoggerMessage(4, LogLevel.Information, "CronTab {Namespace}/{Name}: status {Phase}, {Count} CronTab(s) share its schedule.")]
-        public static partial void StatusWritten(ILogger logger, string @namespace, string name, string phase, int count);
-    }
 }
