@@ -175,6 +175,112 @@ public class CachedObjectMutationCodeFixTests
         """, Expect("KI0200", 0, 1, "newObj", "OnUpdate of IResourceEventHandler<V1Pod>", "newObj"));
 
     [Fact]
+    public Task WatchesMapLambdaWorksOnACopy() => VerifyFixAsync("""
+        class C
+        {
+            void M(ControllerBuilder<V1Deployment> builder, PodInformer pods)
+            {
+                builder.Watches(pods.Informer, {|#1:pod|} =>
+                {
+                    {|#0:pod.Metadata.Labels["mapped"]|} = "yes";
+                    return new[] { pod.Name() };
+                });
+            }
+        }
+        """, """
+        class C
+        {
+            void M(ControllerBuilder<V1Deployment> builder, PodInformer pods)
+            {
+                builder.Watches(pods.Informer, pod =>
+                {
+                    var podCopy = pod.DeepCopy();
+                    podCopy.Metadata.Labels["mapped"] = "yes";
+                    return new[] { podCopy.Name() };
+                });
+            }
+        }
+        """, Expect("KI0201", 0, 1, "pod", "map handler of ControllerBuilder<V1Deployment>.Watches", "the indexer", "pod"));
+
+    [Fact]
+    public Task FinalizerCleanupWorksOnACopy() => VerifyFixAsync("""
+        class C
+        {
+            Task M(Finalizer<V1Pod> finalizer, V1Pod obj, CancellationToken ct)
+            {
+                return finalizer.HandleAsync(obj, ({|#1:pod|}, token) =>
+                {
+                    {|#0:pod.Status|} = null;
+                    return Task.CompletedTask;
+                }, ct);
+            }
+        }
+        """, """
+        class C
+        {
+            Task M(Finalizer<V1Pod> finalizer, V1Pod obj, CancellationToken ct)
+            {
+                return finalizer.HandleAsync(obj, (pod, token) =>
+                {
+                    var podCopy = pod.DeepCopy();
+                    podCopy.Status = null;
+                    return Task.CompletedTask;
+                }, ct);
+            }
+        }
+        """, Expect("KI0200", 0, 1, "pod", "cleanup handler of Finalizer<V1Pod>.HandleAsync", "pod"));
+
+    [Fact]
+    public Task IsPatternOperandIsCopiedForTheLocalAndItsNestedMembers() => VerifyFixAsync("""
+        class C
+        {
+            void M(IIndexer<V1Pod> indexer)
+            {
+                if ({|#1:indexer.GetByKey("prod/web-0")|} is V1Pod { Spec: { } spec } pod)
+                {
+                    {|#0:spec.NodeName|} = "node-1";
+                    {|#2:pod.Status|} ??= new V1PodStatus();
+                }
+            }
+        }
+        """, """
+        class C
+        {
+            void M(IIndexer<V1Pod> indexer)
+            {
+                if (indexer.GetByKey("prod/web-0")?.DeepCopy() is V1Pod { Spec: { } spec } pod)
+                {
+                    spec.NodeName = "node-1";
+                    pod.Status ??= new V1PodStatus();
+                }
+            }
+        }
+        """,
+        Expect("KI0200", 0, 1, "spec", "GetByKey on IIndexer<V1Pod>", "pod"),
+        Expect("KI0200", 2, 1, "pod", "GetByKey on IIndexer<V1Pod>", "pod"));
+
+    [Fact]
+    public Task SwitchExpressionValueAndModelHelperGetACopy() => VerifyFixAsync("""
+        class C
+        {
+            void M(PodLister lister, string key)
+            {
+                var chosen = {|#1:key switch { "a" => lister.Get("prod", "a"), _ => null }|};
+                {|#0:chosen!.SetLabel("tier", "web")|};
+            }
+        }
+        """, """
+        class C
+        {
+            void M(PodLister lister, string key)
+            {
+                var chosen = (key switch { "a" => lister.Get("prod", "a"), _ => null })?.DeepCopy();
+                chosen!.SetLabel("tier", "web");
+            }
+        }
+        """, Expect("KI0201", 0, 1, "chosen", "Get on PodLister", "'SetLabel'", "chosen"));
+
+    [Fact]
     public Task NoFixWithoutASingleCopyPoint()
     {
         const string source = """

@@ -31,6 +31,8 @@ internal sealed class CacheSymbols
         ControllerBuilder = compilation.GetTypeByMetadataName("KubeInformers.Hosting.Controllers.ControllerBuilder`1");
         ControllerInformerExtensions = compilation.GetTypeByMetadataName("KubeInformers.Hosting.Controllers.ControllerInformerExtensions");
         Conditions = compilation.GetTypeByMetadataName("KubeInformers.Hosting.Controllers.Conditions");
+        Finalizer = compilation.GetTypeByMetadataName("KubeInformers.Hosting.Controllers.Finalizer`1");
+        ModelExtensions = compilation.GetTypeByMetadataName("k8s.Models.ModelExtensions");
         GeneratedCodeAttribute = compilation.GetTypeByMetadataName("System.CodeDom.Compiler.GeneratedCodeAttribute");
         Enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
         CollectionExtensions = compilation.GetTypeByMetadataName("System.Collections.Generic.CollectionExtensions");
@@ -57,6 +59,9 @@ internal sealed class CacheSymbols
     public INamedTypeSymbol? ControllerBuilder { get; }
     public INamedTypeSymbol? ControllerInformerExtensions { get; }
     public INamedTypeSymbol? Conditions { get; }
+    public INamedTypeSymbol? Finalizer { get; }
+    /// <summary>KubernetesClient's <c>k8s.Models.ModelExtensions</c> (<c>SetLabel</c>, <c>AddFinalizer</c>, <c>Labels()</c>…).</summary>
+    public INamedTypeSymbol? ModelExtensions { get; }
     public INamedTypeSymbol? GeneratedCodeAttribute { get; }
     public INamedTypeSymbol? Enumerable { get; }
     public INamedTypeSymbol? CollectionExtensions { get; }

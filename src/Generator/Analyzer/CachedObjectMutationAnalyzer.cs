@@ -11,8 +11,9 @@ namespace KubeInformers.Generator;
 
 /// <summary>
 /// Reports writes to objects that came from the informer cache (KI0200: a member assigned, compound-assigned,
-/// incremented; KI0201: a collection reached from one changed, by <c>Add</c>/<c>Remove</c>/<c>Clear</c>/..., an indexer
-/// or an element set), where the object is traced by <see cref="CachedValueTracker"/> within the method. Works on
+/// incremented, or set by KubernetesClient's <c>SetNamespace</c>/<c>Ensure…</c>; KI0201: a collection reached from one
+/// changed, by <c>Add</c>/<c>Remove</c>/<c>Clear</c>/..., an indexer, an element set, <c>Conditions.Set</c>/<c>Remove</c>
+/// or KubernetesClient's <c>SetLabel</c>/<c>SetAnnotation</c>/<c>AddFinalizer</c>/<c>…OwnerReference</c>), where the object is traced by <see cref="CachedValueTracker"/> within the method. Works on
 /// IOperation and the runtime's symbols (by metadata name), never on the spelling of the code. Stateless between
 /// operations; safe for concurrent execution.
 /// </summary>
@@ -25,6 +26,18 @@ public sealed class CachedObjectMutationAnalyzer : DiagnosticAnalyzer
         "Add", "AddRange", "Clear", "Insert", "InsertRange", "Remove", "RemoveAt", "RemoveAll", "RemoveRange", "RemoveWhere",
         "Reverse", "Sort", "TryAdd", "UnionWith", "ExceptWith", "IntersectWith", "SymmetricExceptWith", "Push", "Pop",
         "Enqueue", "Dequeue",
+    };
+
+    /// <summary><c>k8s.Models.ModelExtensions</c> methods that change a collection of the object they are given.</summary>
+    private static readonly HashSet<string> ModelCollectionMutators = new(System.StringComparer.Ordinal)
+    {
+        "AddFinalizer", "RemoveFinalizer", "AddOwnerReference", "RemoveOwnerReference", "RemoveOwnerReferences", "SetAnnotation", "SetLabel",
+    };
+
+    /// <summary><c>k8s.Models.ModelExtensions</c> methods that assign a member of the object they are given (the Ensure ones when it is missing).</summary>
+    private static readonly HashSet<string> ModelMemberWriters = new(System.StringComparer.Ordinal)
+    {
+        "SetNamespace", "EnsureMetadata", "EnsureLabels", "EnsureAnnotations", "EnsureFinalizers",
     };
 
     /// <inheritdoc/>
@@ -94,6 +107,19 @@ public sealed class CachedObjectMutationAnalyzer : DiagnosticAnalyzer
         var method = invocation.TargetMethod;
         IOperation? collection;
         string verb;
+        if (SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.ModelExtensions) && invocation.Arguments.Length > 0
+            && (ModelCollectionMutators.Contains(method.Name) || ModelMemberWriters.Contains(method.Name)))
+        {
+            // pod.SetLabel("x", "y"), pod.AddFinalizer(...): KubernetesClient's helpers change the object they extend.
+            if (new CachedValueTracker(symbols).Evaluate(invocation.Arguments[0].Value) is { Shape: CachedShape.Object } target)
+            {
+                Report(context, symbols, ModelCollectionMutators.Contains(method.Name) ? DiagnosticDescriptors.CachedCollectionMutation : DiagnosticDescriptors.CachedObjectWrite,
+                    invocation.Syntax.GetLocation(), target, "'" + method.Name + "'");
+            }
+
+            return;
+        }
+
         if (SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.Conditions) && method.Name is "Set" or "Remove"
             && invocation.Arguments.Length > 0)
         {

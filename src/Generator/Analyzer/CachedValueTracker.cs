@@ -25,6 +25,13 @@ internal sealed class CachedValueTracker
         "TakeWhile", "Reverse", "Distinct", "DistinctBy", "AsEnumerable",
     };
 
+    /// <summary><c>k8s.Models.ModelExtensions</c> methods that return a reference into the object they are given.</summary>
+    private static readonly HashSet<string> ModelAccessors = new(System.StringComparer.Ordinal)
+    {
+        "Labels", "Annotations", "Finalizers", "OwnerReferences", "GetController", "GetOwnerReference", "EnsureMetadata", "EnsureLabels",
+        "EnsureAnnotations", "EnsureFinalizers",
+    };
+
     private readonly CacheSymbols _symbols;
     private readonly Dictionary<ISymbol, CachedValue?> _symbolValues = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _visiting = new(SymbolEqualityComparer.Default);
@@ -61,11 +68,42 @@ internal sealed class CachedValueTracker
                 return Evaluate(ConditionalAccessReceiver(instance));
             case ICoalesceOperation coalesce:
                 return Evaluate(coalesce.Value); // the fallback may be fresh, but the cached path still writes the cache
+            case ICoalesceAssignmentOperation coalesceAssignment:
+                return Evaluate(coalesceAssignment.Target); // cached.Status.Conditions ??= []: the list now in the cached object
             case IConditionalOperation { WhenFalse: { } whenFalse } ternary:
-                return Evaluate(ternary.WhenTrue) is { } whenTrue && Evaluate(whenFalse) is { } other && other.Shape == whenTrue.Shape ? whenTrue : null;
+                return AllCached(new[] { ternary.WhenTrue, whenFalse });
+            case ISwitchExpressionOperation switchExpression:
+                return AllCached(switchExpression.Arms.Select(a => a.Value));
             default:
                 return null;
         }
+    }
+
+    /// <summary>
+    /// The value of a choice between <paramref name="branches"/> (a ternary's, a switch expression's arms): cached when every
+    /// branch is cached with the same shape, or is <c>null</c> or a <c>throw</c> (which hold no object).
+    /// </summary>
+    private CachedValue? AllCached(IEnumerable<IOperation> branches)
+    {
+        CachedValue? first = null;
+        foreach (var branch in branches)
+        {
+            var bare = StripConversions(branch);
+            if (bare is IThrowOperation || bare is ILiteralOperation { ConstantValue: { HasValue: true, Value: null } }
+                || bare is IDefaultValueOperation { ConstantValue: { HasValue: true, Value: null } })
+            {
+                continue;
+            }
+
+            if (Evaluate(branch) is not { } value || (first is not null && first.Shape != value.Shape))
+            {
+                return null;
+            }
+
+            first ??= value;
+        }
+
+        return first;
     }
 
     /// <summary>Strips implicit conversions, as the code fix sees the expression.</summary>
@@ -109,6 +147,15 @@ internal sealed class CachedValueTracker
             }
 
             return null;
+        }
+
+        // Conditions.Find(cached.Status.Conditions, "Ready") and pod.Labels(), pod.GetController(): references into the argument.
+        if (invocation.Arguments.Length > 0 && IsMutableReference(method.ReturnType)
+            && ((SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Conditions) && method.Name == "Find")
+                || (SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.ModelExtensions) && ModelAccessors.Contains(method.Name)))
+            && Evaluate(invocation.Arguments[0].Value) is { Shape: CachedShape.Object } argument)
+        {
+            return argument;
         }
 
         if (SymbolEqualityComparer.Default.Equals(method.ContainingType, _symbols.Enumerable) && invocation.Arguments.Length > 0
@@ -217,18 +264,42 @@ internal sealed class CachedValueTracker
             ? collection.AsObject()
             : null;
 
-    /// <summary>The value a pattern at the top of an <c>is</c> or <c>switch</c> tests; anything nested is not followed.</summary>
+    /// <summary>
+    /// The value a pattern tests, and where a copy of it would go: for a pattern at the top of an <c>is</c>, a
+    /// <c>switch</c> statement's case or a switch expression's arm (or a side of an <c>and</c> there), the tested value; for
+    /// a property subpattern (<c>{ Spec: var spec }</c>, <c>{ Metadata.Labels: var labels }</c>), that member of the value
+    /// the enclosing pattern tests. Only an <c>is</c> gives a place to copy at (its operand).
+    /// </summary>
     private (CachedValue?, IOperation?) PatternInput(IPatternOperation pattern)
     {
+        switch (pattern.Parent)
+        {
+            case IBinaryPatternOperation { OperatorKind: BinaryOperatorKind.And } both:
+                return PatternInput(both);
+            case INegatedPatternOperation negated when negated.Parent is IIsPatternOperation:
+                return PatternInput(negated); // obj is not { } x
+            case IPropertySubpatternOperation { Parent: IRecursivePatternOperation enclosing, Member: var member }:
+                var (owner, copyPoint) = PatternValue(enclosing);
+                return owner is { Shape: CachedShape.Object } && member is IPropertyReferenceOperation or IFieldReferenceOperation && IsMutableReference(member.Type)
+                    ? (owner, copyPoint)
+                    : (null, null);
+        }
+
         var input = pattern.Parent switch
         {
             IIsPatternOperation isPattern => isPattern.Value,
-            INegatedPatternOperation { Parent: IIsPatternOperation isNotPattern } => isNotPattern.Value, // obj is not { } x
             ISwitchExpressionArmOperation { Parent: ISwitchExpressionOperation switchExpression } => switchExpression.Value,
             IPatternCaseClauseOperation { Parent: ISwitchCaseOperation { Parent: ISwitchOperation switchStatement } } => switchStatement.Value,
             _ => null,
         };
-        return input is null ? (null, null) : (Evaluate(input), pattern.Parent is IIsPatternOperation or INegatedPatternOperation ? StripConversions(input) : null);
+        return input is null ? (null, null) : (Evaluate(input), pattern.Parent is IIsPatternOperation ? StripConversions(input) : null);
+    }
+
+    /// <summary>What a recursive pattern matches, as held by the local it declares (if any), so members read from it name that local.</summary>
+    private (CachedValue?, IOperation?) PatternValue(IRecursivePatternOperation pattern)
+    {
+        var (value, copyPoint) = PatternInput(pattern);
+        return value is not null && pattern.DeclaredSymbol is ILocalSymbol local ? (value.HeldBy(local, copyPoint), copyPoint) : (value, copyPoint);
     }
 
     /// <summary>The argument a local is passed to as <c>out</c> or <c>ref</c> (a write), or null.</summary>
@@ -300,7 +371,8 @@ internal sealed class CachedValueTracker
                     (method.Name == "AddEventHandler" && _symbols.IsGenerated(type) && parameter.Name is "onAdd" or "onUpdate" or "onDelete")
                     || (SymbolEqualityComparer.Default.Equals(type, _symbols.ChangePredicates) && method.Name == "Where")
                     || (CacheSymbols.Is(type, _symbols.ControllerBuilder) && method.Name == "Watches" && parameter.Name == "map")
-                    || (SymbolEqualityComparer.Default.Equals(type, _symbols.ControllerInformerExtensions) && method.Name == "WatchMapped" && parameter.Name == "map");
+                    || (SymbolEqualityComparer.Default.Equals(type, _symbols.ControllerInformerExtensions) && method.Name == "WatchMapped" && parameter.Name == "map")
+                    || (CacheSymbols.Is(type, _symbols.Finalizer) && method.Name == "HandleAsync" && parameter.Name == "cleanup"); // given the cached object until a 409 re-reads
                 return handsOutCached ? $"{parameter.Name} handler of {Display(type)}.{method.Name}" : null;
             }
 
