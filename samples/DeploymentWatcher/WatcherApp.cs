@@ -118,14 +118,14 @@ public static class WatcherApp
         if (explicitPath is not null)
         {
             return File.Exists(explicitPath)
-                ? KubernetesClientConfiguration.BuildConfigFromConfigFile(explicitPath)
+                ? KubeConfig.BuildConfigFromConfigFile(explicitPath)
                 : throw new FileNotFoundException($"The kubeconfig file '{explicitPath}' does not exist.", explicitPath);
         }
         var env = Environment.GetEnvironmentVariable("KUBECONFIG");
         var home = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
         if (!string.IsNullOrEmpty(env) || File.Exists(home))
         {
-            return KubernetesClientConfiguration.BuildDefaultConfig();
+            return KubeConfig.BuildDefaultConfig();
         }
         return KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig() : null;
     }

@@ -6,7 +6,8 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 /// <summary>
 /// One cold measurement in a fresh process, written as a user's program is:
 /// <c>e2e-child --path P --kubeconfig F --objects N [--events M] [--list-file F]</c>. Every path but the floor loads
-/// the kubeconfig file with <see cref="KubernetesClientConfiguration.BuildConfigFromConfigFile(string, string, string, bool)"/>,
+/// the kubeconfig file with <see cref="KubernetesClientConfiguration.BuildConfigFromConfigFile(string, string, string, bool)"/>
+/// (<c>ours-kubeconfig</c>: with KubeInformers' <see cref="KubeConfig.BuildConfigFromConfigFile"/>),
 /// builds a client and syncs with default options (the floor only decodes the list file from memory: it has no
 /// client). Then it measures the managed bytes the cache retains after a full collection and, for informer paths,
 /// the rate at which the watch's <c>M</c> MODIFIED events reach a handler.
@@ -44,7 +45,9 @@ public static class ColdChild
         var listBody = listFile is null || path != "floor" ? null : await File.ReadAllBytesAsync(listFile).ConfigureAwait(false);
         var tConfigStart = UnixMs(DateTime.UtcNow);
         Kubernetes? client = null;
-        if (path != "floor")
+        if (path == "ours-kubeconfig")
+            client = new Kubernetes(KubeConfig.BuildConfigFromConfigFile(kubeconfig));
+        else if (path != "floor")
             client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
         var tClient = UnixMs(DateTime.UtcNow);
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
