@@ -31,9 +31,16 @@ internal sealed class ListBodyParser<T>(ItemDecoder<T> decoder, ListBatchBuffers
     private ListItemBatch? _batch;
     private long _scannedBytes;
 
+    /// <summary>The items decoded on the reading thread, in list order (empty when batches go to workers).</summary>
     public List<T> Items { get; } = [];
+
+    /// <summary>The list's metadata, once read.</summary>
     public V1ListMeta? Metadata { get; private set; }
+
+    /// <summary>Whether the list's closing brace was read.</summary>
     public bool Done => _phase == Phase.Done;
+
+    /// <summary>The bytes of the body consumed so far.</summary>
     public long Consumed { get; private set; }
 
     /// <summary>
