@@ -47,7 +47,7 @@ internal sealed class ItemDecoder<T> where T : class
     /// <summary>The decoder that may use a compiled reader.</summary>
     public static ItemDecoder<T> Default => s_withCompiledReaders;
 
-    /// <summary>The decoder with or without compiled readers (<see cref="SharedInformerFactoryOptions.CompiledReaders"/>).</summary>
+    /// <summary>The decoder with or without compiled readers (the factory's <c>CompiledReaders</c> option).</summary>
     public static ItemDecoder<T> For(bool compiledReaders) => compiledReaders ? s_withCompiledReaders : s_withoutCompiledReaders;
 
     /// <summary>Whether <typeparamref name="T"/> is read by a generated projection converter.</summary>

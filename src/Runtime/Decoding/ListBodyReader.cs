@@ -7,7 +7,7 @@ namespace KubeInformers;
 /// <summary>
 /// Reads a list response (<c>{"kind":"…List","metadata":{…},"items":[…]}</c>) from a stream without buffering the
 /// whole body, and decodes each item from its UTF-8 bytes with the type's <see cref="ItemDecoder{T}"/>. Called by
-/// <see cref="HttpListWatch{T}"/> for each list page; each call is independent, so calls may run concurrently.
+/// <c>HttpListWatch&lt;T&gt;</c> for each list page; each call is independent, so calls may run concurrently.
 /// </summary>
 /// <remarks>
 /// The reading loop owns the buffer and feeds it to a <see cref="ListBodyParser{T}"/>. With a parallelism of one, items
