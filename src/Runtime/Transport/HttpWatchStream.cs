@@ -7,7 +7,9 @@ namespace KubeInformers;
 
 /// <summary>
 /// An open HTTP watch: reads newline-separated events from the response stream into a pooled buffer and decodes each
-/// line from its bytes (no string per line). Read once; disposing closes the connection.
+/// line from its bytes (no string per line) with <see cref="WatchLineDecoder"/> and the type's
+/// <see cref="ItemDecoder{T}"/>, chosen once per stream. Events are yielded in stream order. Read once, by one consumer
+/// (the reflector's loop); disposing, from any thread, closes the connection.
 /// </summary>
 internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -17,13 +19,13 @@ internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKub
     private readonly HttpResponseMessage _response;
     private readonly Stream _stream;
     private readonly string _resource;
-    private readonly bool _compiledReaders;
+    private readonly ItemDecoder<T> _decoder;
     private int _reading;
     private int _disposed;
 
     public HttpWatchStream(HttpResponseMessage response, Stream stream, string resource, bool compiledReaders = true)
     {
-        _compiledReaders = compiledReaders;
+        _decoder = ItemDecoder<T>.For(compiledReaders);
         _response = response;
         _stream = stream;
         _resource = resource;
@@ -118,7 +120,7 @@ internal sealed class HttpWatchStream<T> : IWatchStream<T> where T : class, IKub
             return false;
         }
 
-        watchEvent = WatchLineDecoder.Decode<T>(line, lineNumber, offset, _resource, _compiledReaders);
+        watchEvent = WatchLineDecoder.Decode(line, lineNumber, offset, _resource, _decoder);
         return true;
     }
 

@@ -5,9 +5,11 @@ using k8s.Models;
 namespace KubeInformers;
 
 /// <summary>
-/// Decodes one watch line, <c>{"type":"ADDED","object":{…}}</c>, straight from its UTF-8 bytes.
-/// ERROR events become <see cref="KubernetesApiException"/>; anything that is not a valid event becomes
-/// <see cref="KubernetesDecodeException"/> whose message gives the position, never the content.
+/// Decodes one watch line, <c>{"type":"ADDED","object":{…}}</c>, straight from its UTF-8 bytes: the envelope here, the
+/// object with the type's <see cref="ItemDecoder{T}"/> (the same decoder as list items). ERROR events become
+/// <see cref="KubernetesApiException"/>; anything that is not a valid event becomes <see cref="KubernetesDecodeException"/>
+/// whose message gives the position, never the content. Stateless and thread-safe; called by
+/// <see cref="HttpWatchStream{T}"/> once per line, on its reading loop.
 /// </summary>
 internal static class WatchLineDecoder
 {
@@ -16,10 +18,11 @@ internal static class WatchLineDecoder
     /// <param name="lineNumber">1-based line number within the stream, for error messages.</param>
     /// <param name="streamOffset">Byte offset of the line within the stream, for error messages.</param>
     /// <param name="resource">The resource watched, for error messages.</param>
-    /// <param name="compiledReaders">Whether the object may be decoded by a generated <see cref="CompiledJsonReader{T}"/>.</param>
-    public static WatchEvent<T> Decode<T>(ReadOnlySpan<byte> line, long lineNumber, long streamOffset, string resource, bool compiledReaders = true)
+    /// <param name="decoder">The decoder of the object (default: <see cref="ItemDecoder{T}.Default"/>, compiled readers allowed).</param>
+    public static WatchEvent<T> Decode<T>(ReadOnlySpan<byte> line, long lineNumber, long streamOffset, string resource, ItemDecoder<T>? decoder = null)
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
+        decoder ??= ItemDecoder<T>.Default;
         try
         {
             var reader = new Utf8JsonReader(line, isFinalBlock: true, state: default);
@@ -62,11 +65,11 @@ internal static class WatchLineDecoder
 
                     if (isError)
                     {
-                        status = KubernetesJsonCodec.Deserialize<V1Status>(ref reader);
+                        status = ItemDecoder<V1Status>.Default.Decode(ref reader);
                     }
                     else if (type is not null)
                     {
-                        obj = KubernetesJsonCodec.Deserialize<T>(ref reader, compiledReaders);
+                        obj = decoder.Decode(ref reader);
                     }
                     else
                     {
@@ -95,11 +98,11 @@ internal static class WatchLineDecoder
                 objectReader.Read();
                 if (isError)
                 {
-                    status = KubernetesJsonCodec.Deserialize<V1Status>(ref objectReader);
+                    status = ItemDecoder<V1Status>.Default.Decode(ref objectReader);
                 }
                 else
                 {
-                    obj = KubernetesJsonCodec.Deserialize<T>(ref objectReader, compiledReaders);
+                    obj = decoder.Decode(ref objectReader);
                 }
             }
 
