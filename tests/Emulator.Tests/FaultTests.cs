@@ -19,7 +19,7 @@ public sealed class FaultTests
         try
         {
             await watch.NextAsync();
-            await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+            await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
             return watch;
         }
         catch
@@ -39,7 +39,7 @@ public sealed class FaultTests
         emu.Faults.CloseWatches();
 
         await watch.Completion.WaitAsync(Timeout()); // ends normally, no exception
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 0, "no open watch");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 0, "no open watch");
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class FaultTests
         using var http = Http(emu);
         var start = emu.ResourceVersion;
         await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={start}");
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
 
         emu.Faults.StallWatches();
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("held"), "default", cancellationToken: Timeout());
@@ -162,7 +162,7 @@ public sealed class FaultTests
         using var http = Http(emu);
         var created = await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
         await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={created.Metadata.ResourceVersion}");
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
 
         await emu.Faults.RestartAsync();
         var ended = await raw.EndAsync();
@@ -203,7 +203,7 @@ public sealed class FaultTests
         using var http = Http(emu);
         using var admin = Http(emu);
         await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={emu.ResourceVersion}");
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
 
         var (code, _, _) = await SendAsync(admin, HttpMethod.Post, "emulator/faults/restart");
         var ended = await raw.EndAsync();

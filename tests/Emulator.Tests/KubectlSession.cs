@@ -51,7 +51,7 @@ public sealed class KubectlSession : IAsyncLifetime
         _emulator.Start();
         _emulator.BeginOutputReadLine();
         _emulator.BeginErrorReadLine();
-        await TestSupport.WaitUntilAsync(() =>
+        await Wait.UntilAsync(() =>
         {
             lock (_output)
             {

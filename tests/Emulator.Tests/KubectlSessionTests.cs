@@ -265,9 +265,9 @@ public sealed class KubectlSessionTests : IClassFixture<KubectlSession>
         try
         {
             await _s.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("first", value: "1"), "watching", cancellationToken: Timeout());
-            await WaitUntilAsync(() => { lock (lines) { return lines.ToString().Contains("first", StringComparison.Ordinal); } }, "kubectl get -w prints the new ConfigMap", TimeSpan.FromSeconds(30));
+            await Wait.UntilAsync(() => { lock (lines) { return lines.ToString().Contains("first", StringComparison.Ordinal); } }, "kubectl get -w prints the new ConfigMap", TimeSpan.FromSeconds(30));
             await _s.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("second", value: "2"), "watching", cancellationToken: Timeout());
-            await WaitUntilAsync(() => { lock (lines) { return lines.ToString().Contains("second", StringComparison.Ordinal); } }, "kubectl get -w prints a later ConfigMap", TimeSpan.FromSeconds(30));
+            await Wait.UntilAsync(() => { lock (lines) { return lines.ToString().Contains("second", StringComparison.Ordinal); } }, "kubectl get -w prints a later ConfigMap", TimeSpan.FromSeconds(30));
 
             string text;
             lock (lines)

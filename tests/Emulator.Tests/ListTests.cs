@@ -226,12 +226,12 @@ public sealed class ListTests
         using var client = emu.CreateClient();
         emu.SeedMany(Enumerable.Range(0, 50_000).Select(i => ConfigMap($"cm-{i:D5}", new Dictionary<string, string> { ["app"] = "x" }, i.ToString())));
 
-        var whole = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: "0", cancellationToken: Timeout(300));
+        var whole = await client.CoreV1.ListNamespacedConfigMapAsync("default", resourceVersion: "0", cancellationToken: Timeout(TimeSpan.FromSeconds(300)));
         var paged = new List<string>();
         string? token = null;
         do
         {
-            var page = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 5000, continueParameter: token, cancellationToken: Timeout(300));
+            var page = await client.CoreV1.ListNamespacedConfigMapAsync("default", limit: 5000, continueParameter: token, cancellationToken: Timeout(TimeSpan.FromSeconds(300)));
             paged.AddRange(page.Items.Select(i => i.Metadata.Name));
             token = page.Metadata.ContinueProperty;
         }

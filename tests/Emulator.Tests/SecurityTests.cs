@@ -251,8 +251,8 @@ public sealed class SecurityTests
             using var stop = new CancellationTokenSource();
             var output = new StringWriter();
             var run = EmulatorProgram.RunAsync(["--port", "0", "--token-file", tokenFile, "--tls", "--kubeconfig", kubeconfig], TextWriter.Synchronized(output), stop.Token);
-            await WaitUntilAsync(() => File.Exists(kubeconfig) || run.IsCompleted, "the kubeconfig is written");
-            await WaitUntilAsync(() => new FileInfo(kubeconfig).Length > 0, "the kubeconfig has content");
+            await Wait.UntilAsync(() => File.Exists(kubeconfig) || run.IsCompleted, "the kubeconfig is written");
+            await Wait.UntilAsync(() => new FileInfo(kubeconfig).Length > 0, "the kubeconfig has content");
             var text = await File.ReadAllTextAsync(kubeconfig);
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             var namespaces = await client.CoreV1.ListNamespaceAsync(cancellationToken: Timeout());

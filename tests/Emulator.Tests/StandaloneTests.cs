@@ -114,7 +114,7 @@ public sealed class StandaloneTests
             var output = new Output();
 
             var run = EmulatorProgram.RunAsync(["--port", "0", "--seed", seed, "--kubeconfig", kubeconfig, "--token", "tok"], output, stop.Token);
-            await WaitUntilAsync(() => ListeningUri(output.Text) is not null || run.IsCompleted, "the URL is printed");
+            await Wait.UntilAsync(() => ListeningUri(output.Text) is not null || run.IsCompleted, "the URL is printed");
             using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
             var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("web", "kube-system", cancellationToken: Timeout());
             var tabs = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<CronTabList>("stable.example.com", "v1", "default", "crontabs", cancellationToken: Timeout());
@@ -185,7 +185,7 @@ public sealed class StandaloneTests
         {
             process.BeginOutputReadLine();
             Uri? uri = null;
-            await WaitUntilAsync(() =>
+            await Wait.UntilAsync(() =>
             {
                 lock (output)
                 {

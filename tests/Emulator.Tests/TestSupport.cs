@@ -8,28 +8,9 @@ using k8s.Models;
 
 namespace KubeInformers.Emulator.Tests;
 
-/// <summary>Condition waiting, raw HTTP and CRD helpers shared by the conformance tests.</summary>
+/// <summary>Raw HTTP, status and CRD helpers shared by the conformance tests (waits and deadlines: <see cref="KubeInformers.TestSupport.Wait"/>).</summary>
 internal static class TestSupport
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
-    public static CancellationToken Timeout(int seconds = 20) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
-
-    /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (then fails with <paramref name="what"/>).</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? deadline = null)
-    {
-        var end = DateTime.UtcNow + (deadline ?? Deadline);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end)
-            {
-                Assert.Fail($"Timed out waiting for: {what}");
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
     public static HttpClient Http(KubernetesEmulator emu, string? token = null)
     {
         var http = new HttpClient { BaseAddress = emu.BaseUri, Timeout = System.Threading.Timeout.InfiniteTimeSpan };

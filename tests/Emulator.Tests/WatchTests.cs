@@ -30,7 +30,7 @@ public sealed class WatchTests
 
         public Task Completion { get; }
 
-        public async Task<(WatchEventType Type, T Object)> NextAsync() => await Events.Reader.ReadAsync(TestSupport.Timeout());
+        public async Task<(WatchEventType Type, T Object)> NextAsync() => await Events.Reader.ReadAsync(Timeout());
 
         public async ValueTask DisposeAsync()
         {
@@ -321,7 +321,7 @@ public sealed class WatchTests
                 watches.Add(await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={start}"));
             }
 
-            await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 100, "100 open watches");
+            await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 100, "100 open watches");
             await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("hello"), "default", cancellationToken: Timeout());
             var events = await Task.WhenAll(watches.Select(w => w.NextAsync()));
 
@@ -344,7 +344,7 @@ public sealed class WatchTests
         using var http = Http(emu);
         var start = emu.ResourceVersion;
         await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&resourceVersion={start}");
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
 
         emu.Faults.StallWatches(); // the watcher stops consuming while 10 events pile up
         for (var i = 0; i < 10; i++)
@@ -386,7 +386,7 @@ public sealed class WatchTests
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("existing"), "default", cancellationToken: Timeout());
 
         await using var raw = await RawWatch.OpenAsync(http, "api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan");
-        await WaitUntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
+        await Wait.UntilAsync(() => emu.Faults.OpenWatchCount == 1, "the watch is open");
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("new"), "default", cancellationToken: Timeout());
 
         var first = await raw.NextAsync();

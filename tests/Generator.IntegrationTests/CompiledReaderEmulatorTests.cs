@@ -8,7 +8,7 @@ namespace KubeInformers.Generator.IntegrationTests;
 /// exactly the server's objects; with <see cref="SharedInformerFactoryOptions.CompiledReaders"/> off they never use them.
 /// </summary>
 [Collection(nameof(CompiledReaderEmulatorTests))]
-public sealed class CompiledReaderEmulatorTests : EmulatorTestBase
+public sealed class CompiledReaderEmulatorTests : TeamsEmulatorTestBase
 {
     [Fact]
     public async Task WithCompiledReadersOffAnInformerNeverUsesThem()

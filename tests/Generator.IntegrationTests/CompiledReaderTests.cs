@@ -573,21 +573,8 @@ public class CompiledReaderTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
             {
-                Content = new StreamContent(new ChunkedStream(body, chunk ?? body.Length)),
+                Content = new StreamContent(new ChunkedStream(body, chunk ?? Math.Max(body.Length, 1))),
                 RequestMessage = request,
             });
-    }
-
-    private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data, writable: false)
-    {
-        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
-
-        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
     }
 }

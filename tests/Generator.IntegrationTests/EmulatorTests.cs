@@ -10,7 +10,7 @@ namespace KubeInformers.Generator.IntegrationTests;
 /// The generated factory, informers, listers and typed indexes against the in-process Kubernetes API emulator over real
 /// HTTP list/watch: built-ins and a custom resource served from its CustomResourceDefinition.
 /// </summary>
-public sealed class EmulatorTests : EmulatorTestBase
+public sealed class EmulatorTests : TeamsEmulatorTestBase
 {
     public override async Task InitializeAsync()
     {

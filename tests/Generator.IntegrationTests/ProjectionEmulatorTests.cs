@@ -11,7 +11,7 @@ namespace KubeInformers.Generator.IntegrationTests;
 /// items and watch events both decode through the generated reader, and listers, indexes and handlers work as for a
 /// full informer.
 /// </summary>
-public sealed class ProjectionEmulatorTests : EmulatorTestBase
+public sealed class ProjectionEmulatorTests : TeamsEmulatorTestBase
 {
     [Fact]
     public async Task ProjectionInformerSyncsFollowsTheWatchAndServesListersIndexesAndSelectors()

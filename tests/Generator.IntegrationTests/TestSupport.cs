@@ -1,32 +1,8 @@
 using System.Threading.Channels;
 using k8s;
 using k8s.Models;
-using KubeInformers.Emulator;
 
 namespace KubeInformers.Generator.IntegrationTests;
-
-/// <summary>Condition waits with a deadline.</summary>
-internal static class Wait
-{
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-
-    /// <summary>Polls <paramref name="condition"/> until it holds, or fails with <paramref name="what"/> after the deadline.</summary>
-    public static async Task UntilAsync(Func<bool> condition, string what)
-    {
-        var end = DateTime.UtcNow + Deadline;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end)
-            {
-                Assert.Fail("Timed out waiting for: " + what);
-            }
-
-            await Task.Delay(10);
-        }
-    }
-
-    public static CancellationToken Timeout() => new CancellationTokenSource(Deadline).Token;
-}
 
 /// <summary>
 /// An in-memory list/watch source: lists return the given objects; the watch stays open and delivers what the test
@@ -93,30 +69,11 @@ internal static class Items
 }
 
 /// <summary>
-/// Per test: a fresh in-process emulator with namespaces <c>team-a</c> and <c>team-b</c>, and a client for it; both
-/// disposed after the test.
+/// Per test: a fresh in-process emulator (<see cref="KubeInformers.TestSupport.EmulatorTestBase"/>) with namespaces
+/// <c>team-a</c> and <c>team-b</c>, and a client for it; both disposed after the test.
 /// </summary>
-public abstract class EmulatorTestBase : IAsyncLifetime
+public abstract class TeamsEmulatorTestBase : EmulatorTestBase
 {
-    /// <summary>The emulator serving this test.</summary>
-    protected KubernetesEmulator Emulator { get; private set; } = null!;
-
-    /// <summary>A client of <see cref="Emulator"/>.</summary>
-    protected Kubernetes Client { get; private set; } = null!;
-
-    /// <summary>Starts the emulator and seeds the namespaces; override to add more, calling this first.</summary>
-    public virtual async Task InitializeAsync()
-    {
-        Emulator = await KubernetesEmulator.StartAsync(cancellationToken: Wait.Timeout());
-        Client = Emulator.CreateClient();
-        Emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-a" } });
-        Emulator.Seed(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team-b" } });
-    }
-
     /// <inheritdoc/>
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Emulator.DisposeAsync();
-    }
+    protected override IReadOnlyList<string> Namespaces { get; } = ["team-a", "team-b"];
 }

@@ -13,26 +13,22 @@ namespace KubeInformers.Hosting.Tests;
 /// One worker reconciles keys in queue order, so a sentinel key enqueued after the change under test proves by its arrival
 /// that anything the change would have enqueued has been reconciled already.
 /// </summary>
-public sealed class ControllerBuilderTests : IAsyncLifetime
+public sealed class ControllerBuilderTests : EmulatorTestBase
 {
     private static readonly ResourceDescriptor Deployments = new("apps", "v1", "deployments", "Deployment", true);
     private static readonly ResourceDescriptor ConfigMaps = new("", "v1", "configmaps", "ConfigMap", true);
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
     private SharedInformerFactory _factory = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _emulator = await KubernetesEmulator.StartAsync();
-        _client = _emulator.CreateClient();
-        _factory = new SharedInformerFactory(_client);
+        await base.InitializeAsync();
+        _factory = new SharedInformerFactory(Client);
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
-        _client.Dispose();
-        await _emulator.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     private sealed class Recorder : IObjectReconciler<V1Deployment>
@@ -52,7 +48,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
     }
 
     private async Task<V1Deployment> CreateDeploymentAsync(string name, int replicas = 1) =>
-        await _client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
+        await Client.AppsV1.CreateNamespacedDeploymentAsync(new V1Deployment
         {
             Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default" },
             Spec = new V1DeploymentSpec
@@ -64,7 +60,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         }, "default");
 
     private async Task<V1ConfigMap> CreateConfigMapAsync(string name, V1Deployment? owner, bool controller = true, string kind = "Deployment", string apiVersion = "apps/v1") =>
-        await _client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+        await Client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
         {
             Metadata = new V1ObjectMeta
             {
@@ -81,7 +77,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
     private async Task TouchConfigMapAsync(string name, string value)
     {
         var patch = new V1Patch("{\"data\":{\"v\":\"" + value + "\"}}", V1Patch.PatchType.MergePatch);
-        await _client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, "default");
+        await Client.CoreV1.PatchNamespacedConfigMapAsync(patch, name, "default");
     }
 
     private async Task<(ControllerBuilder<V1Deployment> Builder, Task Run, CancellationTokenSource Stop)> StartAsync(Recorder recorder,
@@ -186,9 +182,9 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         recorder.Calls.Clear();
 
         // A status-only write changes the resourceVersion but not the generation: filtered out.
-        var current = await _client.AppsV1.ReadNamespacedDeploymentAsync("a", "default");
+        var current = await Client.AppsV1.ReadNamespacedDeploymentAsync("a", "default");
         current.Status = new V1DeploymentStatus { ObservedGeneration = current.Metadata.Generation, Replicas = 1 };
-        var afterStatus = await _client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(current, "a", "default");
+        var afterStatus = await Client.AppsV1.ReplaceNamespacedDeploymentStatusAsync(current, "a", "default");
         Assert.Equal(a.Metadata.Generation, afterStatus.Metadata.Generation);
         await Wait.UntilAsync(() => deployments.Lister.Get("default", "a")?.Metadata.ResourceVersion == afterStatus.Metadata.ResourceVersion, "the cache to see the status write");
         await CreateConfigMapAsync("poke", null); // mapped to the sentinel, after the status write
@@ -196,7 +192,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         Assert.Equal(["default/sentinel"], recorder.Keys);
 
         // A spec change bumps the generation: reconciled.
-        await _client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "a", "default");
+        await Client.AppsV1.PatchNamespacedDeploymentAsync(new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch), "a", "default");
         await Wait.UntilAsync(() => recorder.Keys.Contains("default/a"), "the spec change");
         stop.Cancel();
         await Wait.ForAsync(run, "the workers");
@@ -211,7 +207,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         var (builder, run, stop) = await StartAsync(recorder, b => b.For(_factory.InformerFor<V1Deployment>(Deployments)));
         await Wait.UntilAsync(() => recorder.Calls.Any(c => c.Key == "default/a" && !c.Gone), "the reconcile of the live object");
 
-        await _client.AppsV1.DeleteNamespacedDeploymentAsync("a", "default");
+        await Client.AppsV1.DeleteNamespacedDeploymentAsync("a", "default");
         await Wait.UntilAsync(() => recorder.Calls.Any(c => c.Key == "default/a" && c.Gone), "the reconcile that sees it gone");
         stop.Cancel();
         await Wait.ForAsync(run, "the workers");

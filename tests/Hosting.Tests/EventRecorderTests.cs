@@ -8,28 +8,13 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace KubeInformers.Hosting.Tests;
 
-public sealed class EventRecorderTests : IAsyncLifetime
+public sealed class EventRecorderTests : EmulatorTestBase
 {
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await KubernetesEmulator.StartAsync();
-        _client = _emulator.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     private static V1ConfigMap Regarding(string name = "web") =>
         new() { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "default", Uid = "uid-" + name, ResourceVersion = "5" } };
 
     private EventRecorder Recorder(TimeProvider? time = null, KubeInformersMetrics? metrics = null, int capacity = 1000, int burst = 25) =>
-        new(_client, new EventRecorderOptions
+        new(Client, new EventRecorderOptions
         {
             ReportingController = "example.com/test-operator",
             ReportingInstance = "pod-1",
@@ -38,7 +23,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
             RefillInterval = TimeSpan.FromMinutes(1),
         }, time, metrics);
 
-    private async Task<IList<Eventsv1Event>> EventsAsync() => (await _client.EventsV1.ListNamespacedEventAsync("default")).Items;
+    private async Task<IList<Eventsv1Event>> EventsAsync() => (await Client.EventsV1.ListNamespacedEventAsync("default")).Items;
 
     [Fact]
     public async Task RepeatsAggregateIntoOneEventWithASeries_DifferentReasonsDoNot()
@@ -127,5 +112,5 @@ public sealed class EventRecorderTests : IAsyncLifetime
 
     [Fact]
     public void Options_WithoutAReportingController_AreRejected() =>
-        Assert.Throws<InvalidOperationException>(() => new EventRecorder(_client, new EventRecorderOptions()));
+        Assert.Throws<InvalidOperationException>(() => new EventRecorder(Client, new EventRecorderOptions()));
 }

@@ -5,23 +5,13 @@ using KubeInformers.Emulator;
 
 namespace KubeInformers.Hosting.Tests;
 
-/// <summary>An emulator with the Widget CRD installed, a client, and typed helpers for widgets.</summary>
-public abstract class WidgetFixture : IAsyncLifetime
+/// <summary>An emulator per test (<see cref="EmulatorTestBase"/>) with the Widget CRD installed, and typed helpers for widgets.</summary>
+public abstract class WidgetFixture : EmulatorTestBase
 {
-    protected KubernetesEmulator Emulator { get; private set; } = null!;
-    protected Kubernetes Client { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        Emulator = await KubernetesEmulator.StartAsync();
-        Client = Emulator.CreateClient();
+        await base.InitializeAsync();
         await Widget.InstallAsync(Client);
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Emulator.DisposeAsync();
     }
 
     protected async Task<Widget> CreateAsync(Widget widget) =>

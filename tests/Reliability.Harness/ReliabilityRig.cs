@@ -128,8 +128,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
             _running.Add(Start(spec, _stop.Token));
         }
 
-        await Poll.UntilAsync(() => _running.All(r => r.Informer.HasSynced && r.Registration.HasSynced), _options.SyncDeadline,
-            () => "initial sync: " + string.Join(", ", _running.Select(r => $"{r.Spec.Name} synced={r.Informer.HasSynced}")), cancellationToken).ConfigureAwait(false);
+        await Wait.UntilAsync(() => _running.All(r => r.Informer.HasSynced && r.Registration.HasSynced), () => "initial sync: " + string.Join(", ", _running.Select(r => $"{r.Spec.Name} synced={r.Informer.HasSynced}")), _options.SyncDeadline, cancellationToken).ConfigureAwait(false);
     }
 
     private RunningInformer Start(InformerSpec spec, CancellationToken cancellationToken)
@@ -203,7 +202,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
     }
 
     /// <summary>A checking handler that records into this rig's journal (and remembers deleted keys only when recording).</summary>
-    public RecordingHandler NewHandler(string name) => new(name) { Journal = Journal.Enabled ? Journal : null, TrackDeletedKeys = _options.Record };
+    public RecordingHandler NewHandler(string name) => new(name) { OnRecorded = Journal.Enabled ? Journal.Add : null, KeepHistory = _options.Record };
 
     /// <summary>Executes one step: a write (targets pick among the live objects, index modulo their count), a fault or a pause.</summary>
     public async Task ExecuteAsync(Step step, CancellationToken cancellationToken)
@@ -292,7 +291,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
                 {
                     // Pacing only: give the informers up to s.Milliseconds to catch up with the server.
                     var target = long.Parse(_emulator.ResourceVersion, CultureInfo.InvariantCulture);
-                    await Poll.TryUntilAsync(() => _running.All(r => CaughtUp(r, target)), TimeSpan.FromMilliseconds(s.Milliseconds * _options.SettleScale), cancellationToken).ConfigureAwait(false);
+                    await Wait.TryUntilAsync(() => _running.All(r => CaughtUp(r, target)), TimeSpan.FromMilliseconds(s.Milliseconds * _options.SettleScale), cancellationToken).ConfigureAwait(false);
                     break;
                 }
         }
@@ -393,7 +392,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
                     // Down until every informer has sent at least one request into the void (bounded at 3 s).
                     var before = _running.Select(r => r.Counter.Count).ToArray();
                     faults.Unreachable = true;
-                    await Poll.TryUntilAsync(() => _running.Select((r, i) => r.Counter.Count > before[i]).All(x => x), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                    await Wait.TryUntilAsync(() => _running.Select((r, i) => r.Counter.Count > before[i]).All(x => x), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
                     faults.Unreachable = false;
                     break;
                 }
@@ -403,7 +402,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
                     // Silence (not even bookmarks) until a watchdog fires (idle timeout), bounded at 3 idle timeouts.
                     var before = Logs.EventCount(RecoveryPaths.EventIds["watch-idle"]);
                     faults.StallWatches();
-                    await Poll.TryUntilAsync(() => Logs.EventCount(RecoveryPaths.EventIds["watch-idle"]) > before, _options.WatchIdleTimeout * 3).ConfigureAwait(false);
+                    await Wait.TryUntilAsync(() => Logs.EventCount(RecoveryPaths.EventIds["watch-idle"]) > before, _options.WatchIdleTimeout * 3).ConfigureAwait(false);
                     faults.ResumeWatches();
                     break;
                 }
@@ -476,7 +475,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
         var started = DateTime.UtcNow;
         try
         {
-            await Poll.UntilAsync(() => _running.All(r => Differences(r, truth).Count == 0), deadline, () => Describe(truth), cancellationToken).ConfigureAwait(false);
+            await Wait.UntilAsync(() => _running.All(r => Differences(r, truth).Count == 0), () => Describe(truth), deadline, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
@@ -505,7 +504,7 @@ public sealed class ReliabilityRig : IAsyncDisposable
             foreach (var h in r.Handlers)
             {
                 problems.AddRange(h.Violations());
-                if (r.Spec.LabelSelector is null && h.TrackDeletedKeys)
+                if (r.Spec.LabelSelector is null && h.KeepHistory)
                 {
                     // Without a label selector an object only leaves the selection by being deleted; names are never reused.
                     problems.AddRange(h.DeletedKeys().Where(truth.Objects.ContainsKey).Select(k => $"[{h.Name}] received a delete for {k}, which still exists"));

@@ -11,23 +11,8 @@ namespace KubeInformers.Generator.IntegrationTests.Crds;
 /// them when applied again (an older CRD of the same name is updated in place), and the emulator then validates custom
 /// resources against the generated schema.
 /// </summary>
-public sealed class ApplyCustomResourceDefinitionsTests : IAsyncLifetime
+public sealed class ApplyCustomResourceDefinitionsTests : EmulatorTestBase
 {
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await KubernetesEmulator.StartAsync();
-        _client = _emulator.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
-
     [Fact]
     public async Task AppliesEveryGeneratedCrdAndReplacesThemOnTheSecondCall()
     {
@@ -35,13 +20,13 @@ public sealed class ApplyCustomResourceDefinitionsTests : IAsyncLifetime
         var generated = assembly.GetCustomAttributes(typeof(GeneratedManifestAttribute), false).Cast<GeneratedManifestAttribute>()
             .Where(m => m.Kind == "CustomResourceDefinition").Select(m => m.FileName.Replace(".yaml", "", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
 
-        var first = await _emulator.ApplyCustomResourceDefinitionsAsync(assembly, Wait.Timeout());
-        var second = await _emulator.ApplyCustomResourceDefinitionsAsync(assembly, Wait.Timeout());
+        var first = await Emulator.ApplyCustomResourceDefinitionsAsync(assembly, Wait.Timeout());
+        var second = await Emulator.ApplyCustomResourceDefinitionsAsync(assembly, Wait.Timeout());
 
         Assert.Contains("databases.data.example.com", generated);
         Assert.Equal(generated, first.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.Equal(generated, second.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
-        var listed = await _client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: Wait.Timeout());
+        var listed = await Client.ApiextensionsV1.ListCustomResourceDefinitionAsync(cancellationToken: Wait.Timeout());
         Assert.Equal(generated, listed.Items.Select(c => c.Metadata.Name).Order(StringComparer.Ordinal));
         Assert.All(first.Zip(second), p => Assert.Equal(p.First.Metadata.Uid, p.Second.Metadata.Uid)); // replaced, not re-created
     }
@@ -55,19 +40,19 @@ public sealed class ApplyCustomResourceDefinitionsTests : IAsyncLifetime
             version.Schema = new V1CustomResourceValidation { OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true } };
         }
 
-        await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(older, cancellationToken: Wait.Timeout());
+        await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(older, cancellationToken: Wait.Timeout());
         var loose = Database("loose", replicas: 42);
-        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(loose, "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout());
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(loose, "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout());
 
-        await _emulator.ApplyCustomResourceDefinitionsAsync(typeof(Database).Assembly, Wait.Timeout());
+        await Emulator.ApplyCustomResourceDefinitionsAsync(typeof(Database).Assembly, Wait.Timeout());
 
-        var stored = await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(DatabaseCustomResourceDefinition.Name, cancellationToken: Wait.Timeout());
+        var stored = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(DatabaseCustomResourceDefinition.Name, cancellationToken: Wait.Timeout());
         Assert.Equal(9, stored.Spec.Versions.Single(v => v.Name == "v1").Schema.OpenAPIV3Schema.Properties["spec"].Properties["replicas"].Maximum);
         var rejected = await Assert.ThrowsAsync<HttpOperationException>(() =>
-            _client.CustomObjects.CreateNamespacedCustomObjectAsync(Database("strict", replicas: 42), "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout()));
+            Client.CustomObjects.CreateNamespacedCustomObjectAsync(Database("strict", replicas: 42), "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout()));
         Assert.Equal((HttpStatusCode)422, rejected.Response.StatusCode);
         Assert.Contains("spec.replicas", rejected.Response.Content, StringComparison.Ordinal);
-        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Database("fine", replicas: 3), "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout());
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(Database("fine", replicas: 3), "data.example.com", "v1", "default", "databases", cancellationToken: Wait.Timeout());
     }
 
     private static Database Database(string name, int replicas) => new()

@@ -17,30 +17,16 @@ namespace KubeInformers.Hosting.Tests.Crds;
 /// missing RBAC rule on 403, gives up naming the CRD when it never becomes Established, and in a host runs before the
 /// informers of the CRD start.
 /// </summary>
-public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
+public sealed class CustomResourceDefinitionInstallerTests : EmulatorTestBase
 {
     private const string Name = "gadgets.crd.kubeinformers.io";
-    private KubernetesEmulator _emulator = null!;
-    private Kubernetes _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await KubernetesEmulator.StartAsync();
-        _client = _emulator.CreateClient();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _emulator.DisposeAsync();
-    }
 
     private CustomResourceDefinitionInstaller Installer(IKubernetes? client = null, TimeProvider? time = null, Action<CustomResourceDefinitionInstallerOptions>? configure = null)
     {
         var options = new CustomResourceDefinitionInstallerOptions();
         options.Assemblies.Add(typeof(Gadget).Assembly);
         configure?.Invoke(options);
-        return new CustomResourceDefinitionInstaller(client ?? _client, options, time);
+        return new CustomResourceDefinitionInstaller(client ?? Client, options, time);
     }
 
     [Fact]
@@ -60,12 +46,12 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
 
         Assert.Equal(Name, installed.Metadata.Name);
         Assert.Contains(installed.Status.Conditions, c => c.Type == "Established" && c.Status == "True");
-        var stored = await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
+        var stored = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
         Assert.Equal(1, stored.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties["spec"].Properties["count"].Minimum);
 
-        await _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget("ok", 3), "crd.kubeinformers.io", "v1", "default", "gadgets", cancellationToken: Deadline());
+        await Client.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget("ok", 3), "crd.kubeinformers.io", "v1", "default", "gadgets", cancellationToken: Deadline());
         var invalid = await Assert.ThrowsAsync<HttpOperationException>(() =>
-            _client.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget("big", 9), "crd.kubeinformers.io", "v1", "default", "gadgets", cancellationToken: Deadline()));
+            Client.CustomObjects.CreateNamespacedCustomObjectAsync(Gadget("big", 9), "crd.kubeinformers.io", "v1", "default", "gadgets", cancellationToken: Deadline()));
         Assert.Equal((HttpStatusCode)422, invalid.Response.StatusCode);
         Assert.Contains("spec.count", invalid.Response.Content, StringComparison.Ordinal);
     }
@@ -76,13 +62,13 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
         var older = CustomResourceDefinitionInstaller.DefinitionsIn(typeof(Gadget).Assembly)[0];
         older.Spec.Versions[0].Schema = new V1CustomResourceValidation { OpenAPIV3Schema = new V1JSONSchemaProps { Type = "object", XKubernetesPreserveUnknownFields = true } };
         older.Metadata.Labels = new Dictionary<string, string> { ["owner"] = "platform-team" };
-        var before = await _client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(older, cancellationToken: Deadline());
+        var before = await Client.ApiextensionsV1.CreateCustomResourceDefinitionAsync(older, cancellationToken: Deadline());
 
         var installed = Assert.Single(await Installer().InstallAsync(Deadline()));
 
         Assert.NotEqual(before.Metadata.ResourceVersion, installed.Metadata.ResourceVersion);
         Assert.Equal(before.Metadata.Uid, installed.Metadata.Uid); // updated in place, not deleted and re-created
-        var stored = await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
+        var stored = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
         Assert.Equal("platform-team", stored.Metadata.Labels["owner"]);
         Assert.True(stored.Spec.Versions[0].Schema.OpenAPIV3Schema.Properties.ContainsKey("spec"), "the generated schema replaced the older one");
     }
@@ -90,7 +76,7 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
     [Fact]
     public async Task ForbiddenNamesTheCrdAndTheMissingRbacRule()
     {
-        _emulator.Faults.FailNextRequests(1, 403, retryAfterSeconds: null);
+        Emulator.Faults.FailNextRequests(1, 403, retryAfterSeconds: null);
 
         var ex = await Assert.ThrowsAsync<CustomResourceDefinitionInstallException>(() => Installer().InstallAsync(Deadline()));
 
@@ -105,7 +91,7 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
     public async Task ACrdThatNeverBecomesEstablishedFailsAfterTheTimeoutNamingIt()
     {
         var pending = new PendingEstablishment();
-        using var client = new Kubernetes(_emulator.CreateClientConfiguration(), pending);
+        using var client = new Kubernetes(Emulator.CreateClientConfiguration(), pending);
         var time = new FakeTimeProvider();
         var install = Installer(client, time, o =>
         {
@@ -135,7 +121,7 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddKubeInformers<InformerFactory>(o =>
             {
-                o.Client = _emulator.CreateClient();
+                o.Client = Emulator.CreateClient();
                 o.SyncTimeout = TimeSpan.FromSeconds(20);
                 o.AddInformer(f => f.Crd.V1.Gadgets);
             })
@@ -149,7 +135,7 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
         await host.StartAsync(Deadline());
         try
         {
-            var crd = await _client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
+            var crd = await Client.ApiextensionsV1.ReadCustomResourceDefinitionAsync(Name, cancellationToken: Deadline());
             Assert.Contains(crd.Status.Conditions, c => c.Type == "Established" && c.Status == "True");
             Assert.True(host.Services.GetRequiredService<InformerFactory>().Crd.V1.Gadgets.Informer.HasSynced);
         }
@@ -164,10 +150,10 @@ public sealed class CustomResourceDefinitionInstallerTests : IAsyncLifetime
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddKubeInformers<InformerFactory>(o => o.Client = _emulator.CreateClient())
+        builder.Services.AddKubeInformers<InformerFactory>(o => o.Client = Emulator.CreateClient())
             .InstallCustomResourceDefinitions(typeof(Gadget).Assembly);
         using var host = builder.Build();
-        _emulator.Faults.FailNextRequests(1, 403, retryAfterSeconds: null);
+        Emulator.Faults.FailNextRequests(1, 403, retryAfterSeconds: null);
 
         var ex = await Assert.ThrowsAsync<CustomResourceDefinitionInstallException>(() => host.StartAsync(Deadline()));
 

@@ -63,7 +63,7 @@ public sealed class RecordingHandlerTests
         using var release = new ManualResetEventSlim();
         var h = new RecordingHandler("h")
         {
-            OnEach = key =>
+            After = key =>
             {
                 if (key == "ns/a")
                 {

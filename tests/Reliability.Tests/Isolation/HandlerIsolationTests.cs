@@ -45,7 +45,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         var blockedCalls = 0;
         var blocked = new RecordingHandler("blocked")
         {
-            OnEach = _ =>
+            After = _ =>
             {
                 Interlocked.Increment(ref blockedCalls);
                 release.Wait(TimeSpan.FromSeconds(60));
@@ -59,8 +59,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         await CreateAsync(count: 50);
 
         // While the first handler sits in its first call, the other handler and the lister see all 50 objects…
-        await Poll.UntilAsync(() => other.Snapshot().Count == 50 && _informer.Lister.List().Count == 50, Deadline,
-            () => $"other handler has {other.Snapshot().Count}, lister {_informer.Lister.List().Count} of 50 while a handler is blocked");
+        await Wait.UntilAsync(() => other.Snapshot().Count == 50 && _informer.Lister.List().Count == 50, () => $"other handler has {other.Snapshot().Count}, lister {_informer.Lister.List().Count} of 50 while a handler is blocked", Deadline);
         Assert.Equal(1, Volatile.Read(ref blockedCalls));
         Assert.False(release.IsSet);
 
@@ -69,13 +68,12 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
 
         // Updates keep flowing to the other handler while the first one is still blocked.
         await UpdateAllAsync(count: 50);
-        await Poll.UntilAsync(() => other.Updates == 50, Deadline, () => $"other handler saw {other.Updates} of 50 updates while a handler is blocked");
+        await Wait.UntilAsync(() => other.Updates == 50, () => $"other handler saw {other.Updates} of 50 updates while a handler is blocked", Deadline);
         Assert.Equal(1, Volatile.Read(ref blockedCalls));
 
         // Released, the blocked handler catches up and ends with the same view, in order, with nothing lost.
         release.Set();
-        await Poll.UntilAsync(() => blocked.Adds == 50 && blocked.Updates == 50 && blockedRegistration.PendingNotifications == 0, Deadline,
-            () => $"released handler saw {blocked.Adds} adds and {blocked.Updates} updates, {blockedRegistration.PendingNotifications} pending");
+        await Wait.UntilAsync(() => blocked.Adds == 50 && blocked.Updates == 50 && blockedRegistration.PendingNotifications == 0, () => $"released handler saw {blocked.Adds} adds and {blocked.Updates} updates, {blockedRegistration.PendingNotifications} pending", Deadline);
         Assert.Equal(other.Snapshot(), blocked.Snapshot());
         Assert.Empty(blocked.Violations());
         Assert.Empty(other.Violations());
@@ -87,7 +85,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         var thrown = 0;
         var throwing = new RecordingHandler("throwing")
         {
-            OnEach = key =>
+            After = key =>
             {
                 Interlocked.Increment(ref thrown);
                 throw new InvalidOperationException("handler failure injected by the test for " + key);
@@ -103,8 +101,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         await DeleteAsync(count: 10);
 
         // Every notification reached both handlers: the throwing one was called for each (and threw each time).
-        await Poll.UntilAsync(() => other.Deletes == 10 && throwing.Deletes == 10 && throwingRegistration.PendingNotifications == 0, Deadline,
-            () => $"other: {other.Adds}/{other.Updates}/{other.Deletes}, throwing: {throwing.Adds}/{throwing.Updates}/{throwing.Deletes} (adds/updates/deletes)");
+        await Wait.UntilAsync(() => other.Deletes == 10 && throwing.Deletes == 10 && throwingRegistration.PendingNotifications == 0, () => $"other: {other.Adds}/{other.Updates}/{other.Deletes}, throwing: {throwing.Adds}/{throwing.Updates}/{throwing.Deletes} (adds/updates/deletes)", Deadline);
         Assert.Equal(50, Volatile.Read(ref thrown));
         Assert.Equal(10, _informer.Lister.List().Count);
         Assert.Equal(other.Snapshot(), throwing.Snapshot());
@@ -128,7 +125,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         using var inFirstCall = new ManualResetEventSlim(false);
         var removed = new RecordingHandler("removed")
         {
-            OnEach = _ =>
+            After = _ =>
             {
                 inFirstCall.Set();
                 release.Wait(TimeSpan.FromSeconds(60));
@@ -147,14 +144,14 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
             _informer.RemoveEventHandler(registration);
             removed.MarkRemoved();
         });
-        var returnedDuringTheCall = await Poll.TryUntilAsync(() => remove.IsCompleted, TimeSpan.FromMilliseconds(500));
+        var returnedDuringTheCall = await Wait.TryUntilAsync(() => remove.IsCompleted, TimeSpan.FromMilliseconds(500));
         release.Set();
         await remove.WaitAsync(Deadline);
         Assert.False(returnedDuringTheCall, "RemoveEventHandler returned while a call to the handler was still running");
 
         // After it returned: nothing more for the removed handler, everything for the other one.
         await UpdateAllAsync(count: 5);
-        await Poll.UntilAsync(() => other.Updates == 5, Deadline, () => $"other handler saw {other.Updates} of 5 updates");
+        await Wait.UntilAsync(() => other.Updates == 5, () => $"other handler saw {other.Updates} of 5 updates", Deadline);
         Assert.Equal(1, removed.Adds + removed.Updates + removed.Deletes);
         Assert.Equal(0, registration.PendingNotifications);
         Assert.Empty(removed.Violations());
@@ -169,7 +166,7 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         var removals = 0;
         self = new RecordingHandler("self-removing")
         {
-            OnEach = _ =>
+            After = _ =>
             {
                 // From inside its own call: must not wait for itself.
                 _informer.RemoveEventHandler(registration);
@@ -183,10 +180,9 @@ public sealed class HandlerIsolationTests : IAsyncLifetime
         await StartAsync();
 
         await CreateAsync(count: 5);
-        await Poll.UntilAsync(() => Volatile.Read(ref removals) == 1 && other.Adds == 5, Deadline,
-            () => $"self-removal returned {Volatile.Read(ref removals)} times, other handler saw {other.Adds} of 5 adds");
+        await Wait.UntilAsync(() => Volatile.Read(ref removals) == 1 && other.Adds == 5, () => $"self-removal returned {Volatile.Read(ref removals)} times, other handler saw {other.Adds} of 5 adds", Deadline);
         await UpdateAllAsync(count: 5);
-        await Poll.UntilAsync(() => other.Updates == 5, Deadline, () => $"other handler saw {other.Updates} of 5 updates");
+        await Wait.UntilAsync(() => other.Updates == 5, () => $"other handler saw {other.Updates} of 5 updates", Deadline);
         Assert.Equal(1, self.Adds + self.Updates + self.Deletes);
         Assert.Empty(self.Violations());
     }

@@ -38,7 +38,7 @@ public sealed class ServerWithoutWatchCacheTests
         var run = reflector.RunAsync(stop.Token);
         try
         {
-            await Poll.UntilAsync(() => store.Replaces.Count == 1 && emulator.Faults.OpenWatchCount == 1, TimeSpan.FromSeconds(20), () => $"the first sync and watch: {store}");
+            await Wait.UntilAsync(() => store.Replaces.Count == 1 && emulator.Faults.OpenWatchCount == 1, () => $"the first sync and watch: {store}", TimeSpan.FromSeconds(20));
 
             // A change the reflector cannot see (its watch is stalled), then the history is compacted and the watch dropped.
             emulator.Faults.StallWatches();
@@ -47,7 +47,7 @@ public sealed class ServerWithoutWatchCacheTests
             emulator.Faults.ResetWatches();
             emulator.Faults.ResumeWatches();
 
-            await Poll.UntilAsync(() => store.Replaces.Count == 2, TimeSpan.FromSeconds(20), () => $"the relist: {store}; errors: {Describe(errors)}");
+            await Wait.UntilAsync(() => store.Replaces.Count == 2, () => $"the relist: {store}; errors: {Describe(errors)}", TimeSpan.FromSeconds(20));
         }
         finally
         {

@@ -22,7 +22,7 @@ public sealed class DeltaFifoTests
     {
         Delta<Obj>[]? popped = null;
         var initial = false;
-        await FlowWait.CompletesAsync(
+        await Wait.ForAsync(
             fifo.PopAsync((deltas, isInInitialList) =>
             {
                 popped = [.. deltas];
@@ -428,7 +428,7 @@ public sealed class DeltaFifoTests
 
         fifo.Close();
 
-        await Assert.ThrowsAsync<FifoClosedException>(() => FlowWait.CompletesAsync(pop, "the pop to end"));
+        await Assert.ThrowsAsync<FifoClosedException>(() => Wait.ForAsync(pop, "the pop to end"));
         Assert.True(fifo.IsClosed);
         await Assert.ThrowsAsync<FifoClosedException>(() => fifo.PopAsync((_, _) => { }).AsTask());
     }
@@ -443,7 +443,7 @@ public sealed class DeltaFifoTests
 
         fifo.Add(O("a", 1));
 
-        await FlowWait.CompletesAsync(pop, "the pop to receive the item");
+        await Wait.ForAsync(pop, "the pop to receive the item");
         Assert.Equal([D(DeltaType.Added, O("a", 1))], popped!);
     }
 
@@ -456,7 +456,7 @@ public sealed class DeltaFifoTests
 
         cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FlowWait.CompletesAsync(pop, "the cancelled pop"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Wait.ForAsync(pop, "the cancelled pop"));
         fifo.Add(O("a", 1));
         Assert.Equal("a", (await PopAsync(fifo)).Deltas[0].Object.Name);
     }
@@ -537,9 +537,9 @@ public sealed class DeltaFifoTests
             fifo.Add(O("k" + i, i));
         }
 
-        await FlowWait.UntilAsync(() => seen.Count == 2000 && fifo.Count == 0, "all 2000 keys popped");
+        await Wait.UntilAsync(() => seen.Count == 2000 && fifo.Count == 0, "all 2000 keys popped");
         fifo.Close();
-        await FlowWait.CompletesAsync(Task.WhenAll(consumers), "consumers to stop");
+        await Wait.ForAsync(Task.WhenAll(consumers), "consumers to stop");
         Assert.Equal(2000, seen.Distinct().Count());
     }
 }

@@ -283,7 +283,7 @@ public sealed class IndexerTests
             }
         })).ToArray();
 
-        await KubeInformers.Tests.TestSupport.FlowWait.CompletesAsync(Task.WhenAll([writer, .. readers]), "writer and readers");
+        await Wait.ForAsync(Task.WhenAll([writer, .. readers]), "writer and readers");
         Assert.Empty(failures);
         Assert.All(indexer.List(), o => Assert.Contains(o.Name, indexer.IndexKeys(ByValue, o.Values![0])));
     }

@@ -69,7 +69,7 @@ public sealed class InformerOnEmulatorTests
         factory.Start();
 
         Assert.True(await factory.WaitForCacheSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token), "the informer syncs");
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the handler received the initial list");
+        await Wait.UntilAsync(() => registration.HasSynced, "the handler received the initial list");
         Assert.Equal(300, informer.CacheCount);
         Assert.Equal(300, recorder.InitialAdds);
 
@@ -82,7 +82,7 @@ public sealed class InformerOnEmulatorTests
             await client.CoreV1.ReplaceNamespacedConfigMapAsync(existing, "cm-" + (i * 3), "default");
             await client.CoreV1.DeleteNamespacedConfigMapAsync("cm-" + (i * 3 + 1), "team-a");
         }
-        await FlowWait.UntilAsync(() => recorder.Deleted.Count == 10 && recorder.LastSeen.ContainsKey("team-a/new-9"), "the live changes reached the handler");
+        await Wait.UntilAsync(() => recorder.Deleted.Count == 10 && recorder.LastSeen.ContainsKey("team-a/new-9"), "the live changes reached the handler");
         Assert.All(recorder.Deleted.Values, finalStateUnknown => Assert.False(finalStateUnknown));
 
         // Miss a delete: stall the watch, delete and update behind its back, compact history, cut the connection.
@@ -95,13 +95,13 @@ public sealed class InformerOnEmulatorTests
         emulator.Faults.ResetWatches();
         emulator.Faults.ResumeWatches();
 
-        await FlowWait.UntilAsync(() => recorder.Deleted.ContainsKey("team-b/cm-2"), "the missed delete is delivered after the relist");
+        await Wait.UntilAsync(() => recorder.Deleted.ContainsKey("team-b/cm-2"), "the missed delete is delivered after the relist");
         Assert.True(recorder.Deleted["team-b/cm-2"], "a delete inferred by a relist is marked final-state-unknown");
 
         // The cache and the handler's view equal the server.
         var server = await client.CoreV1.ListConfigMapForAllNamespacesAsync();
         var expected = server.Items.ToDictionary(Key, cm => cm.Metadata.ResourceVersion);
-        await FlowWait.UntilAsync(() => recorder.LastSeen.Count == expected.Count && expected.All(kv => recorder.LastSeen.TryGetValue(kv.Key, out var rv) && rv == kv.Value),
+        await Wait.UntilAsync(() => recorder.LastSeen.Count == expected.Count && expected.All(kv => recorder.LastSeen.TryGetValue(kv.Key, out var rv) && rv == kv.Value),
             "the handler's last-seen state equals the server");
         var cached = informer.Lister.List().ToDictionary(Key, cm => cm.Metadata.ResourceVersion);
         Assert.Equal(expected.OrderBy(kv => kv.Key), cached.OrderBy(kv => kv.Key));

@@ -68,26 +68,26 @@ public sealed class InformerOverHttpTests
 
         // Sync: a paginated first list (this server ignores nothing: limit 500 over 1200 objects is 3 pages).
         factory.Start();
-        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the handler to receive the initial list");
+        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => registration.HasSynced, "the handler to receive the initial list");
         Assert.Equal(count, recorder.InitialAdds.Count);
         Assert.Equal(count, informer.CacheCount);
         var firstLists = server.Requests.Where(r => !r.Query.ContainsKey("watch")).ToArray();
         Assert.Equal(3, firstLists.Length);
         Assert.Equal("0", firstLists[0].Query["resourceVersion"]);
         Assert.All(firstLists, r => Assert.Equal("500", r.Query["limit"]));
-        await FlowWait.UntilAsync(() => server.OpenWatches == 1, "the watch to open");
+        await Wait.UntilAsync(() => server.OpenWatches == 1, "the watch to open");
 
         // Live changes.
         server.Create("ns1", "new-1", "v0");
         server.Update("ns0", "cm-0", "v1");
         server.Delete("ns1", "cm-1");
-        await FlowWait.UntilAsync(() => recorder.Events.Count == 3, "three live notifications");
+        await Wait.UntilAsync(() => recorder.Events.Count == 3, "three live notifications");
         Assert.Equal(["add ns1/new-1", "update ns0/cm-0 v0->v1", "delete ns1/cm-1"], recorder.Events);
 
         // Bookmarks move the informer's resourceVersion without notifications.
         server.SendBookmark();
-        await FlowWait.UntilAsync(() => informer.LastSyncResourceVersion == server.CurrentResourceVersion, "the bookmark's resourceVersion");
+        await Wait.UntilAsync(() => informer.LastSyncResourceVersion == server.CurrentResourceVersion, "the bookmark's resourceVersion");
         Assert.Equal(3, recorder.Events.Count);
 
         // Forced 410: the watch drops, a delete and an update happen while disconnected, and the history is compacted,
@@ -98,19 +98,19 @@ public sealed class InformerOverHttpTests
             s.Update("ns1", "cm-4", "v2");
             s.Compact();
         });
-        await FlowWait.UntilAsync(() => recorder.Events.Contains("delete ns0/cm-3 unknown"), "the tombstone of the missed delete");
-        await FlowWait.UntilAsync(() => recorder.Events.Contains("update ns1/cm-4 v0->v2"), "the missed update, from the relist");
-        await FlowWait.UntilAsync(() => server.OpenWatches == 1, "the watch to reopen after the relist");
+        await Wait.UntilAsync(() => recorder.Events.Contains("delete ns0/cm-3 unknown"), "the tombstone of the missed delete");
+        await Wait.UntilAsync(() => recorder.Events.Contains("update ns1/cm-4 v0->v2"), "the missed update, from the relist");
+        await Wait.UntilAsync(() => server.OpenWatches == 1, "the watch to reopen after the relist");
 
         // ERROR 410 on an open watch: relist and carry on.
         server.Compact(expireOpenWatches: true);
-        await FlowWait.UntilAsync(() => server.OpenWatches == 1, "the watch to reopen after the ERROR event");
+        await Wait.UntilAsync(() => server.OpenWatches == 1, "the watch to reopen after the ERROR event");
         server.Create("ns2", "after-410", "v0");
         server.Delete("ns2", "cm-5");
-        await FlowWait.UntilAsync(() => recorder.Events.Contains("delete ns2/cm-5"), "changes after the second 410");
+        await Wait.UntilAsync(() => recorder.Events.Contains("delete ns2/cm-5"), "changes after the second 410");
 
         // The cache equals the server.
-        await FlowWait.UntilAsync(() => informer.LastSyncResourceVersion == server.CurrentResourceVersion, "the informer to catch up");
+        await Wait.UntilAsync(() => informer.LastSyncResourceVersion == server.CurrentResourceVersion, "the informer to catch up");
         var expected = server.Snapshot();
         var cached = informer.Lister.List().ToDictionary(o => o.Metadata.NamespaceProperty + "/" + o.Metadata.Name, o => o.Metadata.ResourceVersion);
         Assert.Equal(expected.OrderBy(kv => kv.Key), cached.OrderBy(kv => kv.Key));
@@ -124,7 +124,7 @@ public sealed class InformerOverHttpTests
 
         await factory.ShutdownAsync();
         Assert.True(informer.IsStopped);
-        await FlowWait.UntilAsync(() => server.OpenWatches == 0, "the server to see the watch closed");
+        await Wait.UntilAsync(() => server.OpenWatches == 0, "the server to see the watch closed");
     }
 
     [Fact]
@@ -145,11 +145,11 @@ public sealed class InformerOverHttpTests
         var registration = informer.AddEventHandler(recorder);
 
         factory.Start();
-        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the initial adds");
+        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => registration.HasSynced, "the initial adds");
         Assert.Equal(50, recorder.InitialAdds.Count);
         server.Update("ns", "cm-7", "v1");
-        await FlowWait.UntilAsync(() => recorder.Events.Contains("update ns/cm-7 v0->v1"), "the change on the same watch");
+        await Wait.UntilAsync(() => recorder.Events.Contains("update ns/cm-7 v0->v1"), "the change on the same watch");
 
         var requests = server.Requests;
         Assert.DoesNotContain(requests, r => !r.Query.ContainsKey("watch")); // no LIST at all
@@ -159,7 +159,7 @@ public sealed class InformerOverHttpTests
 
         // After a drop the informer resumes with a plain watch from its resourceVersion.
         server.DropWatches(s => s.Update("ns", "cm-8", "v1"));
-        await FlowWait.UntilAsync(() => recorder.Events.Contains("update ns/cm-8 v0->v1"), "the change made while disconnected");
+        await Wait.UntilAsync(() => recorder.Events.Contains("update ns/cm-8 v0->v1"), "the change made while disconnected");
         var rewatch = server.Requests.Last();
         Assert.False(rewatch.Query.ContainsKey("sendInitialEvents"));
         Assert.Equal(50, informer.CacheCount);

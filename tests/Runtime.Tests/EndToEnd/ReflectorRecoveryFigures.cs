@@ -80,7 +80,7 @@ public sealed class ReflectorRecoveryFigures(ITestOutputHelper output)
             store = new VersionStore();
             var reflector = new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(client, ConfigMaps), store);
             run = reflector.RunAsync(stop.Token);
-            await FlowWait.UntilAsync(() => store.Versions.Count == 50 && emulator.Faults.OpenWatchCount == 1, "the initial sync and watch");
+            await Wait.UntilAsync(() => store.Versions.Count == 50 && emulator.Faults.OpenWatchCount == 1, "the initial sync and watch");
             watchOpenSince.Restart();
         }
 
@@ -93,7 +93,7 @@ public sealed class ReflectorRecoveryFigures(ITestOutputHelper output)
             // the old watch cannot deliver it); it counts as recovered when that change is in the store.
             // A watch that ends within 1 s of opening without an event is a "very short watch" and backs off on purpose;
             // let the reopened watch age past that so each scenario measures its own fault only.
-            await FlowWait.UntilAsync(() => watchOpenSince.Elapsed > TimeSpan.FromSeconds(1.5), "the watch to be open for 1.5 s");
+            await Wait.UntilAsync(() => watchOpenSince.Elapsed > TimeSpan.FromSeconds(1.5), "the watch to be open for 1.5 s");
             round++;
             var name = "cm-" + (round % 50);
             emulator.Faults.StallWatches();
@@ -103,10 +103,10 @@ public sealed class ReflectorRecoveryFigures(ITestOutputHelper output)
             var clock = Stopwatch.StartNew();
             await fault();
             emulator.Faults.ResumeWatches();
-            await FlowWait.UntilAsync(() => store.Versions.TryGetValue("default/" + name, out var rv) && rv == written.Metadata.ResourceVersion,
+            await Wait.UntilAsync(() => store.Versions.TryGetValue("default/" + name, out var rv) && rv == written.Metadata.ResourceVersion,
                 $"{scenario}: the change made during the outage reaches the store", TimeSpan.FromSeconds(120));
             figures.Add($"{scenario}: {clock.Elapsed.TotalSeconds:0.000} s (relists so far {store.Replaces - 1})");
-            await FlowWait.UntilAsync(() => emulator.Faults.OpenWatchCount == 1, $"{scenario}: one watch open again", TimeSpan.FromSeconds(120));
+            await Wait.UntilAsync(() => emulator.Faults.OpenWatchCount == 1, $"{scenario}: one watch open again", TimeSpan.FromSeconds(120));
             watchOpenSince.Restart();
         }
 

@@ -49,7 +49,7 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         await _stop.CancelAsync();
         if (_run is not null)
         {
-            await FlowWait.CompletesAsync(_run, "the informer to stop");
+            await Wait.ForAsync(_run, "the informer to stop");
         }
     }
 
@@ -62,12 +62,12 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         var informer = Create(
             transform: cm => { cm.Metadata.Labels = new Dictionary<string, string> { ["t"] = "1" }; return cm; },
             indexers: new Dictionary<string, IndexFunc<V1ConfigMap>> { ["data"] = cm => cm.Data?.Values ?? [] });
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         var registration = informer.AddEventHandler(handler);
 
         Run(informer);
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the registration to sync");
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => registration.HasSynced, "the registration to sync");
 
         Assert.Equal([.. names.Select((n, i) => $"add {n}@{100 + i} initial")], handler.Events);
         Assert.Equal(50, informer.CacheCount);
@@ -81,12 +81,12 @@ public sealed class InformerPipelineTests : IAsyncLifetime
     {
         _source.List("10", Cm("a", "1"), Cm("b", "2"), Cm("a", "3")).Watch(FlowFakeWatch<V1ConfigMap>.Open());
         var informer = Create();
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         var registration = informer.AddEventHandler(handler);
 
         Run(informer);
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => registration.HasSynced && handler.Count == 3, "the registration to sync");
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => registration.HasSynced && handler.Count == 3, "the registration to sync");
 
         Assert.Equal(["add a@1 initial", "update a@1->3", "add b@2 initial"], handler.Events);
         Assert.Equal("3", informer.Indexer.GetByKey("ns/a")!.Metadata.ResourceVersion);
@@ -101,12 +101,12 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         {
             ["picky"] = cm => cm.Metadata.Name == "bad" ? throw new InvalidOperationException("index bug") : [cm.Metadata.Name],
         });
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         informer.AddEventHandler(handler);
 
         Run(informer);
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => handler.Count == 2, "the two good objects");
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => handler.Count == 2, "the two good objects");
 
         Assert.Equal(["add a@1 initial", "add c@3 initial"], handler.Events);
         Assert.Equal(["ns/a", "ns/c"], informer.Indexer.ListKeys().Order());
@@ -120,12 +120,12 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.List("10", Cm("k0", "1")).Watch(watch);
         var informer = Create();
-        var first = new FlowRecordingHandler();
-        var second = new FlowRecordingHandler();
+        var first = new RecordingHandler();
+        var second = new RecordingHandler();
         informer.AddEventHandler(first);
         informer.AddEventHandler(second);
         Run(informer);
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
 
         var expected = new Dictionary<string, List<string>> { ["k0"] = ["add k0@1 initial"] };
         var last = new Dictionary<string, string> { ["k0"] = "1" };
@@ -149,7 +149,7 @@ public sealed class InformerPipelineTests : IAsyncLifetime
             total++;
         }
 
-        await FlowWait.UntilAsync(() => first.Count == total && second.Count == total, "every change to both handlers");
+        await Wait.UntilAsync(() => first.Count == total && second.Count == total, "every change to both handlers");
         foreach (var handler in new[] { first, second })
         {
             foreach (var (key, events) in expected)
@@ -168,7 +168,7 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         _source.List("10", Cm("a", "5")).Watch(watch);
         var informer = Create();
         using var gate = new ManualResetEventSlim();
-        var blocked = new FlowRecordingHandler { Before = _ => gate.Wait(TimeSpan.FromSeconds(30)) };
+        var blocked = new RecordingHandler { Before = _ => gate.Wait(TimeSpan.FromSeconds(30)) };
         var registration = informer.AddEventHandler(blocked);
         Run(informer);
 
@@ -178,12 +178,12 @@ public sealed class InformerPipelineTests : IAsyncLifetime
         }
 
         // The changes are applied on the reflector's thread, so a handler that never returns must not stall it.
-        await FlowWait.UntilAsync(() => informer.Indexer.GetByKey("ns/a")?.Metadata.ResourceVersion == "205", "the cache to reach the last change");
+        await Wait.UntilAsync(() => informer.Indexer.GetByKey("ns/a")?.Metadata.ResourceVersion == "205", "the cache to reach the last change");
         Assert.Equal("205", informer.LastSyncResourceVersion);
         Assert.Equal(0, blocked.Count);
         Assert.True(registration.PendingNotifications >= 200, $"pending {registration.PendingNotifications}");
 
         gate.Set();
-        await FlowWait.UntilAsync(() => blocked.Count == 201, "the handler to catch up");
+        await Wait.UntilAsync(() => blocked.Count == 201, "the handler to catch up");
     }
 }

@@ -82,14 +82,14 @@ public sealed class NotificationBufferTests
         thread.Start();
         thread.Join();
 
-        Assert.True(await FlowWait.CompletesAsync(resumed, "the reader to wake"));
+        Assert.True(await Wait.ForAsync(resumed, "the reader to wake"));
         Assert.NotEqual(writerThread, resumedOn);
         Assert.Equal([1], TakeAll(buffer));
 
         // The wait is reusable: a second park and wake works the same way.
         Assert.Equal(0, buffer.TryTake(batch, out var second));
         buffer.TryWrite(Update(2));
-        Assert.True(await FlowWait.CompletesAsync(second.AsTask(), "the second wake"));
+        Assert.True(await Wait.ForAsync(second.AsTask(), "the second wake"));
         Assert.Equal([2], TakeAll(buffer));
     }
 
@@ -101,7 +101,7 @@ public sealed class NotificationBufferTests
         Assert.Equal(0, buffer.TryTake(batch, out var parked));
 
         buffer.TryWrite(Update(1));
-        Assert.True(await FlowWait.CompletesAsync(parked.AsTask(), "the wake"));
+        Assert.True(await Wait.ForAsync(parked.AsTask(), "the wake"));
         buffer.Complete();
         buffer.Complete();
 
@@ -121,6 +121,6 @@ public sealed class NotificationBufferTests
 
         buffer.Complete();
 
-        Assert.False(await FlowWait.CompletesAsync(parked.AsTask(), "the reader to learn the end"));
+        Assert.False(await Wait.ForAsync(parked.AsTask(), "the reader to learn the end"));
     }
 }

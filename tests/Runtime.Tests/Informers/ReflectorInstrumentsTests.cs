@@ -9,7 +9,7 @@ namespace KubeInformers.Tests.Informers;
 /// <summary>The reflector publishes watch events by type, lists and watch restarts with their reasons, and every error.</summary>
 public sealed class ReflectorInstrumentsTests : IDisposable
 {
-    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TrackingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly MeterListener _listener = new();
     private readonly ConcurrentQueue<(string Instrument, string Tags)> _measurements = new();
     private readonly string _resource = "configmaps-" + Guid.NewGuid().ToString("N"); // tells this test's measurements apart
@@ -53,8 +53,8 @@ public sealed class ReflectorInstrumentsTests : IDisposable
         using var stop = new CancellationTokenSource();
         var run = reflector.RunAsync(stop.Token);
 
-        await FlowClock.DriveUntilAsync(_time, () => source.WatchRequests.Count == 2, "the watch after the relist");
-        await FlowWait.UntilAsync(() => Count(ReflectorInstruments.WatchRestarts, "reason=initial") == 2, "the second watch start to be counted");
+        await Wait.DriveUntilAsync(_time, () => source.WatchRequests.Count == 2, "the watch after the relist");
+        await Wait.UntilAsync(() => Count(ReflectorInstruments.WatchRestarts, "reason=initial") == 2, "the second watch start to be counted");
 
         Assert.Equal(1, Count(ReflectorInstruments.WatchEvents, "type=added"));
         Assert.Equal(2, Count(ReflectorInstruments.WatchEvents, "type=modified"));
@@ -64,6 +64,6 @@ public sealed class ReflectorInstrumentsTests : IDisposable
         Assert.Equal(1, Count(ReflectorInstruments.Errors, "reason=410 Expired"));
 
         await stop.CancelAsync();
-        await FlowWait.CompletesAsync(run, "the reflector stops");
+        await Wait.ForAsync(run, "the reflector stops");
     }
 }

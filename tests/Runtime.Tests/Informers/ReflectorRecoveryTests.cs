@@ -6,13 +6,13 @@ namespace KubeInformers.Tests.Informers;
 
 /// <summary>
 /// Recovery per failure class, on the fake clock, with the exact waits: every timer the reflector creates here is a
-/// backoff (the watchdog, watch-start and list timeouts are off), so <see cref="FlowRecordingTimeProvider.DueTimes"/> is
+/// backoff (the watchdog, watch-start and list timeouts are off), so <see cref="TrackingTimeProvider.DueTimes"/> is
 /// the list of waits. The test waits until the reflector is parked on its timers and advances exactly to them.
 /// </summary>
 public sealed class ReflectorRecoveryTests : IAsyncLifetime
 {
     private static readonly TimeSpan S = TimeSpan.FromSeconds(1);
-    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TrackingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly FlowRecordingStore<V1ConfigMap> _store = new();
     private readonly CancellationTokenSource _stop = new();
@@ -47,7 +47,7 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
             && _source.OpenedWatches.Single(w => !w.Disposed).IsWaitingForEvents;
         while (true)
         {
-            await FlowWait.UntilAsync(() => _time.PendingTimers.Count == 1 || (_time.PendingTimers.Count == 0 && Opened()),
+            await Wait.UntilAsync(() => _time.PendingTimers.Count == 1 || (_time.PendingTimers.Count == 0 && Opened()),
                 $"watch {watches} open, or a backoff pending; {Requests()}");
             if (_time.PendingTimers.Count == 0)
             {
@@ -65,7 +65,7 @@ public sealed class ReflectorRecoveryTests : IAsyncLifetime
         _stop.Cancel();
         if (_run is not null)
         {
-            await FlowWait.CompletesAsync(_run, "the reflector to stop when cancelled");
+            await Wait.ForAsync(_run, "the reflector to stop when cancelled");
         }
     }
 

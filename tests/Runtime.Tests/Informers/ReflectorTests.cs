@@ -10,7 +10,7 @@ namespace KubeInformers.Tests.Informers;
 /// <summary>SEMANTICS 14–23 and the reflector's own promises (watchdog, decode errors, error handler, logs).</summary>
 public sealed class ReflectorTests : IAsyncLifetime
 {
-    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TrackingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly FlowRecordingStore<V1ConfigMap> _store = new();
     private readonly CancellationTokenSource _stop = new();
@@ -42,7 +42,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _stop.Cancel();
         if (_run is not null)
         {
-            await FlowWait.CompletesAsync(_run, "the reflector to stop when cancelled");
+            await Wait.ForAsync(_run, "the reflector to stop when cancelled");
         }
     }
 
@@ -55,10 +55,10 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("20", Cm("a", "15"));
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 2, "a relist");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 2, "a relist");
 
         Assert.Equal(["0", "15"], _source.ListRequests.Select(r => r.ResourceVersion));
-        await FlowWait.UntilAsync(() => _store.Calls.Count(c => c.Op == "Replace") == 2, "the relist to reach the store");
+        await Wait.UntilAsync(() => _store.Calls.Count(c => c.Op == "Replace") == 2, "the relist to reach the store");
         Assert.Equal(["Replace(a@5 rv=10)", "Update(a@15)", "Replace(a@15 rv=20)"], _store.Log);
     }
 
@@ -72,10 +72,10 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("30", Cm("a", "25"));
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
 
         Assert.Equal(["0", "10", ""], _source.ListRequests.Select(r => r.ResourceVersion));
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the relist");
+        await Wait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the relist");
         Assert.Equal("30", _source.WatchRequests[1].ResourceVersion);
         // One backoff (after the watch's 410), none between the expired list and the consistent one.
         Assert.Equal([TimeSpan.FromMilliseconds(800)], _time.DueTimes);
@@ -93,11 +93,11 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("10", Cm("a", "1"), Cm("b", "2"), Cm("c", "3"));
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the full list after the expired continue");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the full list after the expired continue");
 
         var requests = _source.ListRequests.Select(r => (r.ResourceVersion ?? "", r.Limit, r.Continue)).ToArray();
         Assert.Equal([("0", 500, null), ("", 500, "c1"), ("10", 500, null), ("", 500, "c2"), ("10", null, null)], requests);
-        await FlowWait.UntilAsync(() => _store.Calls.Count(c => c.Op == "Replace") == 2, "the second Replace");
+        await Wait.UntilAsync(() => _store.Calls.Count(c => c.Op == "Replace") == 2, "the second Replace");
         Assert.Equal("Replace(a@1,b@2,c@3 rv=10)", _store.Log[^1]);
     }
 
@@ -113,7 +113,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("12");
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 3, "the consistent relist");
 
         Assert.Equal(["0", "20", ""], _source.ListRequests.Select(r => r.ResourceVersion));
     }
@@ -125,7 +125,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").WatchFails(Expired()).List("11");
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 2, "the relist");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 2, "the relist");
 
         Assert.Equal(500, _source.ListRequests[0].Limit);
         Assert.Null(_source.ListRequests[1].Limit);
@@ -165,7 +165,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").WatchFails(ConnectionRefused()).WatchFails(ConnectionRefused());
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the third watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the third watch");
 
         Assert.Single(_source.ListRequests);
         var watches = _source.Calls.Where(c => c.Kind == "watch").Select(c => c.At).ToArray();
@@ -178,7 +178,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").WatchFails(Api(429, "TooManyRequests", retryAfter: TimeSpan.FromSeconds(10)));
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the second watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the second watch");
 
         var watches = _source.Calls.Where(c => c.Kind == "watch").Select(c => c.At).ToArray();
         Assert.True(watches[1] - watches[0] >= TimeSpan.FromSeconds(10), $"waited {watches[1] - watches[0]}");
@@ -196,7 +196,7 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         _source.List("10");
         Start(configure: r => r.RandomSource = random.NextDouble);
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 21, "21 watches");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 21, "21 watches");
 
         var timeouts = _source.WatchRequests.Select(w => w.TimeoutSeconds!.Value).ToArray();
         Assert.All(timeouts, t => Assert.InRange(t, 300, 600));
@@ -211,7 +211,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(_ => FlowFakeWatch<V1ConfigMap>.Closed(Bookmark("11")));
         Start(new ReflectorOptions { MinWatchTimeout = TimeSpan.FromMinutes(30), WatchIdleTimeout = null }, configure: r => r.RandomSource = () => values.Count > 0 ? values.Dequeue() : 0.5);
 
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 2, "two watches");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count >= 2, "two watches");
 
         Assert.Equal([1800, 3599], _source.WatchRequests.Take(2).Select(w => w.TimeoutSeconds!.Value));
     }
@@ -256,7 +256,7 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         _source.List("10");
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list");
+        await Wait.DriveUntilAsync(_time, () => _source.ListRequests.Count == 5, "the fifth list");
 
         Assert.Equal([0.8, 1.6, 3.2, 6.4], _time.DueTimes.Select(d => Math.Round(d.TotalSeconds, 3)));
     }
@@ -294,7 +294,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             }
         });
 
-        await FlowClock.DriveUntilAsync(_time, () => { lock (popped) return popped.Any(p => p.Type == DeltaType.Deleted); }, "the tombstone");
+        await Wait.DriveUntilAsync(_time, () => { lock (popped) return popped.Any(p => p.Type == DeltaType.Deleted); }, "the tombstone");
 
         lock (popped)
         {
@@ -315,7 +315,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10", Cm("a", "5")).Watch(FlowFakeWatch<V1ConfigMap>.Closed(Bookmark("20"), Bookmark("30")));
 
         var reflector = Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the second watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the second watch");
 
         Assert.Equal("30", _source.WatchRequests[1].ResourceVersion);
         Assert.Equal("30", reflector.LastSyncResourceVersion);
@@ -329,7 +329,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(FlowFakeWatch<V1ConfigMap>.Closed(Added("a", "11"), Modified("a", "12"), Deleted("a", "13")));
 
         var reflector = Start();
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the second watch (no fake time passes)");
+        await Wait.UntilAsync(() => _source.WatchRequests.Count == 2, "the second watch (no fake time passes)");
 
         Assert.Equal(["Replace( rv=10)", "Add(a@11)", "Update(a@12)", "Delete(a@13)"], _store.Log);
         Assert.Equal("13", _source.WatchRequests[1].ResourceVersion);
@@ -344,28 +344,28 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.Watch(watch);
 
         Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 1, "the streaming watch");
+        await Wait.UntilAsync(() => _source.WatchRequests.Count == 1, "the streaming watch");
         var request = _source.WatchRequests[0];
         Assert.True(request.SendInitialEvents);
         Assert.Equal("NotOlderThan", request.ResourceVersionMatch);
         Assert.Equal("", request.ResourceVersion);
 
         watch.Send(Added("foo", "1")).Send(Modified("foo", "2")).Send(Added("bar", "3")).Send(Bookmark("3"));
-        await FlowWait.UntilAsync(() => watch.Pending == 0, "the initial events to be read");
+        await Wait.UntilAsync(() => watch.Pending == 0, "the initial events to be read");
         Assert.Empty(_store.Calls); // not synced before the annotated bookmark
 
         watch.Send(Bookmark("5", initialEventsEnd: true));
-        await FlowWait.UntilAsync(() => _store.Calls.Count == 1, "the Replace at the bookmark");
+        await Wait.UntilAsync(() => _store.Calls.Count == 1, "the Replace at the bookmark");
         Assert.Equal("Replace(foo@2,bar@3 rv=5)", _store.Log[0]);
 
         watch.Send(Modified("bar", "6"));
-        await FlowWait.UntilAsync(() => _store.Calls.Count == 2, "the change after sync");
+        await Wait.UntilAsync(() => _store.Calls.Count == 2, "the change after sync");
         Assert.Equal("Update(bar@6)", _store.Log[1]);
         Assert.Empty(_source.ListRequests);
         Assert.Single(_source.WatchRequests);
 
         watch.Close();
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the plain re-watch");
+        await Wait.UntilAsync(() => _source.WatchRequests.Count == 2, "the plain re-watch");
         Assert.Null(_source.WatchRequests[1].SendInitialEvents);
         Assert.Equal("6", _source.WatchRequests[1].ResourceVersion);
     }
@@ -379,7 +379,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("20", Cm("a", "5"));
 
         Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the watch after the relist");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 3, "the watch after the relist");
 
         Assert.Equal(["0", "10"], _source.ListRequests.Select(r => r.ResourceVersion));
         Assert.True(_source.WatchRequests[0].SendInitialEvents);
@@ -395,7 +395,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("10", Cm("a", "5"));
 
         Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null });
-        await FlowWait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the fallback list");
+        await Wait.UntilAsync(() => _source.WatchRequests.Count == 2, "the watch after the fallback list");
 
         Assert.Single(_source.ListRequests);
         Assert.Equal(["Replace(a@5 rv=10)"], _store.Log);
@@ -410,7 +410,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .Watch(FlowFakeWatch<V1ConfigMap>.Open(Added("a", "4"), Bookmark("5", initialEventsEnd: true)));
 
         Start(new ReflectorOptions { UseStreamingList = true, WatchIdleTimeout = null, WatchStartTimeout = null });
-        await FlowClock.DriveUntilAsync(_time, () => _store.Calls.Count == 1, "the sync of the third streaming watch");
+        await Wait.DriveUntilAsync(_time, () => _store.Calls.Count == 1, "the sync of the third streaming watch");
 
         Assert.Empty(_source.ListRequests);
         Assert.Equal(3, _source.WatchRequests.Count);
@@ -426,7 +426,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var errors = new List<Exception>();
 
         Start(configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the re-watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the re-watch");
 
         Assert.Equal("12", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
@@ -439,7 +439,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(FlowFakeWatch<V1ConfigMap>.Failing(new IOException("The response ended prematurely."), Added("a", "11")));
 
         Start();
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the re-watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the re-watch");
 
         Assert.Equal("11", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
@@ -453,7 +453,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var errors = new List<Exception>();
 
         Start(new ReflectorOptions { WatchIdleTimeout = TimeSpan.FromMinutes(1) }, configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the watchdog's re-watch", step: TimeSpan.FromSeconds(5));
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the watchdog's re-watch", step: TimeSpan.FromSeconds(5));
 
         Assert.Equal("11", _source.WatchRequests[1].ResourceVersion);
         Assert.Single(_source.ListRequests);
@@ -469,7 +469,7 @@ public sealed class ReflectorTests : IAsyncLifetime
 
         Start(new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = TimeSpan.FromSeconds(30) },
             configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
 
         Assert.Single(_source.ListRequests);
         Assert.Equal("10", _source.WatchRequests[1].ResourceVersion);
@@ -572,10 +572,10 @@ public sealed class ReflectorTests : IAsyncLifetime
             firstErrorSeen.TrySetResult(r.LastError);
         });
 
-        var lastErrorDuringHandler = await FlowWait.CompletesAsync(firstErrorSeen.Task, "the error handler");
+        var lastErrorDuringHandler = await Wait.ForAsync(firstErrorSeen.Task, "the error handler");
         Assert.IsType<HttpRequestException>(lastErrorDuringHandler);
         Assert.Null(reflector.LastActivity);
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch after a good list");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch after a good list");
         Assert.Null(reflector.LastError);
         Assert.NotNull(reflector.LastActivity);
         Assert.InRange(reflector.LastActivity.Value, _time.Start, _time.GetUtcNow());
@@ -588,7 +588,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.ListFails(ConnectionRefused()).List("10");
 
         Start(configure: r => r.WatchErrorHandler = _ => throw new InvalidOperationException("handler bug"));
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch");
 
         Assert.Equal(2, _source.ListRequests.Count);
     }
@@ -604,7 +604,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             .List("20");
 
         Start(logger: logger);
-        await FlowClock.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the watch after the relist");
+        await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the watch after the relist");
 
         var messages = logger.Collector.GetSnapshot().Select(r => r.Message).ToArray();
         Assert.Contains(messages, m => m.Contains("relisting", StringComparison.OrdinalIgnoreCase) && m.Contains("410"));
@@ -623,7 +623,7 @@ public sealed class ReflectorTests : IAsyncLifetime
             r.ResyncPeriod = TimeSpan.FromSeconds(30);
             r.ShouldResync = () => { lock (answers) return answers.Count > 0 && answers.Dequeue(); };
         });
-        await FlowClock.DriveUntilAsync(_time, () => _store.Calls.Any(c => c.Op == "Resync"), "a resync", step: TimeSpan.FromSeconds(1));
+        await Wait.DriveUntilAsync(_time, () => _store.Calls.Any(c => c.Op == "Resync"), "a resync", step: TimeSpan.FromSeconds(1));
 
         Assert.Single(_store.Calls, c => c.Op == "Resync");
         lock (answers) Assert.Empty(answers);

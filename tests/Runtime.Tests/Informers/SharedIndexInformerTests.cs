@@ -11,7 +11,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
 {
     private static readonly ResourceDescriptor ConfigMaps = new("", "v1", "configmaps", "ConfigMap", Namespaced: true);
 
-    private readonly FlowRecordingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly TrackingTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly FlowScriptedListWatch<V1ConfigMap> _source;
     private readonly CancellationTokenSource _stop = new();
     private readonly FakeLoggerProvider _logs = new();
@@ -45,7 +45,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         _stop.Cancel();
         if (_run is not null)
         {
-            await FlowWait.CompletesAsync(_run, "the informer to stop");
+            await Wait.ForAsync(_run, "the informer to stop");
         }
     }
 
@@ -59,16 +59,16 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.List("10", Cm("a", "5"), Cm("b", "6")).Watch(watch);
         var informer = Create();
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         var registration = informer.AddEventHandler(handler);
 
         Run();
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the registration to sync");
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.UntilAsync(() => registration.HasSynced, "the registration to sync");
         Assert.Equal(["add a@5 initial", "add b@6 initial"], handler.Events);
 
         watch.Send(Added("c", "11")).Send(Modified("a", "12")).Send(Deleted("b", "13"));
-        await FlowWait.UntilAsync(() => handler.Count == 5, "the watch changes");
+        await Wait.UntilAsync(() => handler.Count == 5, "the watch changes");
 
         // A watch DELETED event carries the object's last state (with the delete's resourceVersion).
         Assert.Equal(["add a@5 initial", "add b@6 initial", "add c@11", "update a@5->12", "delete b@13"], handler.Events);
@@ -87,7 +87,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
 
         Run();
 
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync of an empty list"));
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the sync of an empty list"));
         Assert.True(informer.HasSynced);
     }
 
@@ -99,16 +99,16 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         _source.List("10", Cm("pod1", "1"), Cm("pod2", "2")).Watch(watch)
             .List("20", Cm("pod1", "1"), Cm("pod2", "3"), Cm("pod3", "4"));
         var informer = Create();
-        var plain = new FlowRecordingHandler();
-        var resyncing = new FlowRecordingHandler();
+        var plain = new RecordingHandler();
+        var resyncing = new RecordingHandler();
         informer.AddEventHandler(plain, TimeSpan.Zero);
         informer.AddEventHandler(resyncing, TimeSpan.FromMinutes(1));
         Run();
-        await FlowWait.UntilAsync(() => plain.Count == 2 && resyncing.Count == 2, "the initial adds");
+        await Wait.UntilAsync(() => plain.Count == 2 && resyncing.Count == 2, "the initial adds");
 
-        await FlowClock.DriveUntilAsync(_time, () => resyncing.Count == 4, "the periodic resync", step: TimeSpan.FromSeconds(5));
+        await Wait.DriveUntilAsync(_time, () => resyncing.Count == 4, "the periodic resync", step: TimeSpan.FromSeconds(5));
         watch.Fail(Expired());
-        await FlowClock.DriveUntilAsync(_time, () => plain.Count == 4 && resyncing.Count == 7, "the relist's notifications");
+        await Wait.DriveUntilAsync(_time, () => plain.Count == 4 && resyncing.Count == 7, "the relist's notifications");
 
         Assert.Equal(["update pod2@2->3", "add pod3@4"], plain.Events.Skip(2));
         Assert.Equal(["resync pod1@1", "update pod2@2->3", "add pod3@4"], resyncing.Events.Skip(4));
@@ -122,7 +122,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var informer = Create(defaultResync: TimeSpan.FromHours(12));
         var check = TimeSpan.FromSeconds(5);
         var periods = new[] { TimeSpan.Zero, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(55), check };
-        var handlers = periods.Select(_ => new FlowRecordingHandler(_time)).ToArray();
+        var handlers = periods.Select(_ => new RecordingHandler(_time)).ToArray();
         for (var i = 0; i < periods.Length; i++)
         {
             informer.AddEventHandler(handlers[i], periods[i]);
@@ -131,7 +131,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         Assert.Equal(check, informer.ResyncCheckPeriod);
         var start = _time.GetUtcNow(); // the handlers' periods count from here (no fake time passes until the loop below)
         Run();
-        await FlowWait.UntilAsync(() => handlers.All(h => h.Count == 1) && _source.OpenedWatches.Count == 1, "the initial adds and the watch");
+        await Wait.UntilAsync(() => handlers.All(h => h.Count == 1) && _source.OpenedWatches.Count == 1, "the initial adds and the watch");
         var watch = _source.OpenedWatches.Single();
 
         // 25 checks (125 s), one at a time. Before each, the informer is parked: the resync check timer is its only timer,
@@ -150,7 +150,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
 
         // A real update queues behind every resync already decided: once each handler has it, nothing is left in flight.
         watch.Send(Modified("a", "6"));
-        await FlowWait.UntilAsync(() => handlers.All(h => h.Events.Contains("update a@5->6")), "the update to reach every handler");
+        await Wait.UntilAsync(() => handlers.All(h => h.Events.Contains("update a@5->6")), "the update to reach every handler");
 
         Assert.Empty(handlers[0].TimesOf("resync"));
         Assert.Equal(2, handlers[1].TimesOf("resync").Count);  // at 60 and 120 s
@@ -169,7 +169,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         }
     }
 
-    private static string Resyncs(IEnumerable<FlowRecordingHandler> handlers) =>
+    private static string Resyncs(IEnumerable<RecordingHandler> handlers) =>
         "resyncs per handler: " + string.Join(", ", handlers.Select(h => h.TimesOf("resync").Count));
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
     {
         var informer = Create();
 
-        informer.AddEventHandler(new FlowRecordingHandler(), TimeSpan.FromMilliseconds(100));
+        informer.AddEventHandler(new RecordingHandler(), TimeSpan.FromMilliseconds(100));
 
         Assert.Equal(TimeSpan.FromSeconds(1), informer.ResyncCheckPeriod);
     }
@@ -203,18 +203,18 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
                 }
             },
         }, TimeSpan.FromMinutes(1));
-        var other = new FlowRecordingHandler();
+        var other = new RecordingHandler();
         informer.AddEventHandler(other, TimeSpan.FromMinutes(1));
         Run();
-        await FlowWait.UntilAsync(() => other.Count == 1, "the initial add");
+        await Wait.UntilAsync(() => other.Count == 1, "the initial add");
 
-        await FlowClock.DriveUntilAsync(_time, () => Volatile.Read(ref resyncs) == 1, "the resync", step: TimeSpan.FromSeconds(1));
+        await Wait.DriveUntilAsync(_time, () => Volatile.Read(ref resyncs) == 1, "the resync", step: TimeSpan.FromSeconds(1));
         Assert.Same(oldSeen, newSeen);
         Assert.Same(informer.Indexer.GetByKey("ns/a"), newSeen);
 
         // No fake time passes from here on: the update cannot be waiting for a resync tick.
         watch.Send(Modified("a", "6"));
-        await FlowWait.UntilAsync(() => other.Events.Contains("update a@5->6"), "the real update, with no fake time passing");
+        await Wait.UntilAsync(() => other.Events.Contains("update a@5->6"), "the real update, with no fake time passing");
     }
 
     // SEMANTICS 27
@@ -229,7 +229,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         await StopAsync();
 
         Assert.True(informer.IsStopped);
-        Assert.Throws<InvalidOperationException>(() => informer.AddEventHandler(new FlowRecordingHandler()));
+        Assert.Throws<InvalidOperationException>(() => informer.AddEventHandler(new RecordingHandler()));
         Assert.Throws<InvalidOperationException>(() => informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["x"] = _ => [] }));
     }
 
@@ -241,17 +241,17 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var informer = Create();
         Run();
         await informer.WaitForCacheSyncAsync();
-        await FlowWait.UntilAsync(() => informer.CacheCount == 2, "the cache");
+        await Wait.UntilAsync(() => informer.CacheCount == 2, "the cache");
 
-        var late = new FlowRecordingHandler();
+        var late = new RecordingHandler();
         var gate = new ManualResetEventSlim();
         late.Before = _ => gate.Wait(TimeSpan.FromSeconds(20));
         var registration = informer.AddEventHandler(late);
         Assert.False(registration.HasSynced);
         gate.Set();
-        await FlowWait.UntilAsync(() => registration.HasSynced, "the late registration to sync");
+        await Wait.UntilAsync(() => registration.HasSynced, "the late registration to sync");
         watch.Send(Modified("a", "7"));
-        await FlowWait.UntilAsync(() => late.Count == 3, "the later change");
+        await Wait.UntilAsync(() => late.Count == 3, "the later change");
 
         Assert.Equal(["add a@5 initial", "add b@6 initial"], late.Events.Take(2).Order());
         Assert.Equal("update a@5->7", late.Events[2]);
@@ -263,19 +263,19 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.List("10", Cm("a", "5")).Watch(watch);
         var informer = Create();
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         var first = informer.AddEventHandler(handler);
         var second = informer.AddEventHandler(handler);
         Assert.NotSame(first, second);
         Run();
-        await FlowWait.UntilAsync(() => handler.Count == 2, "both registrations' adds");
+        await Wait.UntilAsync(() => handler.Count == 2, "both registrations' adds");
 
         informer.RemoveEventHandler(first);
         informer.RemoveEventHandler(first); // idempotent
         watch.Send(Modified("a", "6"));
-        await FlowWait.UntilAsync(() => handler.Count == 3, "the update through the remaining registration");
+        await Wait.UntilAsync(() => handler.Count == 3, "the update through the remaining registration");
         watch.Send(Modified("a", "7"));
-        await FlowWait.UntilAsync(() => handler.Events.Contains("update a@6->7"), "the next update");
+        await Wait.UntilAsync(() => handler.Events.Contains("update a@6->7"), "the next update");
 
         Assert.Equal(["add a@5 initial", "add a@5 initial", "update a@5->6", "update a@6->7"], handler.Events);
     }
@@ -288,8 +288,8 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         _source.List("10", Cm("a", "5")).Watch(watch);
         var informer = Create();
         var gate = new ManualResetEventSlim();
-        var slow = new FlowRecordingHandler { Before = _ => gate.Wait(TimeSpan.FromSeconds(30)) };
-        var fast = new FlowRecordingHandler();
+        var slow = new RecordingHandler { Before = _ => gate.Wait(TimeSpan.FromSeconds(30)) };
+        var fast = new RecordingHandler();
         var slowRegistration = informer.AddEventHandler(slow);
         informer.AddEventHandler(fast);
         Run();
@@ -299,13 +299,13 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
             watch.Send(Modified("a", (6 + i).ToString()));
         }
 
-        await FlowWait.UntilAsync(() => fast.Count == 101, "the fast handler to get everything while the slow one is blocked");
+        await Wait.UntilAsync(() => fast.Count == 101, "the fast handler to get everything while the slow one is blocked");
         Assert.Equal(0, slow.Count);
         Assert.True(slowRegistration.PendingNotifications >= 99, $"pending {slowRegistration.PendingNotifications}");
         Assert.False(slowRegistration.HasSynced);
 
         gate.Set();
-        await FlowWait.UntilAsync(() => slow.Count == 101, "the slow handler to catch up");
+        await Wait.UntilAsync(() => slow.Count == 101, "the slow handler to catch up");
         Assert.Equal(fast.Events, slow.Events);
         Assert.True(slowRegistration.HasSynced);
     }
@@ -317,18 +317,18 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var watch = FlowFakeWatch<V1ConfigMap>.Open();
         _source.List("10", Cm("a", "5")).Watch(watch);
         var informer = Create();
-        var thrower = new FlowRecordingHandler { Before = _ => throw new InvalidOperationException("handler bug") };
+        var thrower = new RecordingHandler { Before = _ => throw new InvalidOperationException("handler bug") };
         var calls = 0;
         thrower.Before = _ => { Interlocked.Increment(ref calls); throw new InvalidOperationException("handler bug"); };
-        var healthy = new FlowRecordingHandler();
+        var healthy = new RecordingHandler();
         var throwerRegistration = informer.AddEventHandler(thrower);
         informer.AddEventHandler(healthy);
         Run();
 
         watch.Send(Modified("a", "6")).Send(Added("b", "7"));
-        await FlowWait.UntilAsync(() => healthy.Count == 3 && Volatile.Read(ref calls) == 3, "all notifications to both handlers");
+        await Wait.UntilAsync(() => healthy.Count == 3 && Volatile.Read(ref calls) == 3, "all notifications to both handlers");
 
-        await FlowWait.UntilAsync(() => throwerRegistration.HasSynced, "the throwing registration to count as synced");
+        await Wait.UntilAsync(() => throwerRegistration.HasSynced, "the throwing registration to count as synced");
         Assert.False(informer.IsStopped);
         Assert.Equal(2, informer.CacheCount);
         Assert.Contains(_logs.Collector.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Exception is InvalidOperationException);
@@ -341,11 +341,11 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
             .Watch(FlowFakeWatch<V1ConfigMap>.Failing(Expired()))
             .List("20", Cm("a", "5"));
         var informer = Create();
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         informer.AddEventHandler(handler);
 
         Run();
-        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the tombstone");
+        await Wait.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the tombstone");
 
         Assert.Null(informer.Indexer.GetByKey("ns/b"));
         Assert.Equal(1, informer.CacheCount);
@@ -358,7 +358,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         var informer = Create();
         Run();
         await informer.WaitForCacheSyncAsync();
-        await FlowWait.UntilAsync(() => informer.CacheCount == 3, "the cache");
+        await Wait.UntilAsync(() => informer.CacheCount == 3, "the cache");
 
         informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["value"] = cm => cm.Data is { } d ? [d["value"]] : [] });
 
@@ -384,8 +384,8 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
             }
         });
         informer.AddIndexers(new Dictionary<string, IndexFunc<V1ConfigMap>> { ["value"] = cm => cm.Data is { } d ? [d["value"]] : [] });
-        await FlowWait.CompletesAsync(writer, "the watch events to be sent");
-        await FlowWait.UntilAsync(() => informer.CacheCount == 3000, "every object in the cache");
+        await Wait.ForAsync(writer, "the watch events to be sent");
+        await Wait.UntilAsync(() => informer.CacheCount == 3000, "every object in the cache");
 
         Assert.Equal(3000, informer.Indexer.ListIndexFuncValues("value").Sum(v => informer.Indexer.IndexKeys("value", v).Count));
         Assert.Equal(750, informer.Indexer.ByIndex("value", "v1").Count);
@@ -401,7 +401,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         Run();
 
         Assert.Throws<InvalidOperationException>(() => informer.SetWatchErrorHandler(_ => { }));
-        await FlowClock.DriveUntilAsync(_time, () => informer.HasSynced, "the sync after the failed list");
+        await Wait.DriveUntilAsync(_time, () => informer.HasSynced, "the sync after the failed list");
         lock (errors) Assert.IsType<HttpRequestException>(Assert.Single(errors));
         Assert.Null(informer.LastError);
         Assert.NotNull(informer.LastActivity);
@@ -422,7 +422,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         Run();
         watch.Send(Modified("a", "6", data: "big"));
 
-        await FlowWait.UntilAsync(() => { lock (seen) return seen.Count == 2; }, "two notifications");
+        await Wait.UntilAsync(() => { lock (seen) return seen.Count == 2; }, "two notifications");
         lock (seen) Assert.All(seen, Assert.True);
         Assert.Null(informer.Indexer.GetByKey("ns/a")!.Data);
     }
@@ -438,7 +438,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         Run();
 
         Assert.Throws<InvalidOperationException>(() => informer.SetTransform(cm => cm));
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the sync"));
         Assert.Equal("transform", informer.Indexer.GetByKey("ns/a")!.Data["by"]);
     }
 
@@ -457,7 +457,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
             cm.Metadata.Labels = new Dictionary<string, string> { ["t"] = "1" };
             return cm;
         });
-        var handler = new FlowRecordingHandler();
+        var handler = new RecordingHandler();
         informer.AddEventHandler(handler, TimeSpan.FromSeconds(1));
         var labelled = new List<bool>();
         informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>
@@ -466,12 +466,12 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         });
         Run();
 
-        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the relist's tombstone");
+        await Wait.DriveUntilAsync(_time, () => handler.Events.Contains("delete b@6 unknown"), "the relist's tombstone");
         watch.Send(Modified("a", "8"));
         watch.Send(Deleted("x", "9"));
         watch.Send(Deleted("c", "10"));
-        await FlowWait.UntilAsync(() => handler.Events.Contains("delete c@10"), "the watched delete");
-        await FlowClock.DriveUntilAsync(_time, () => handler.Events.Contains("resync a@8"), "a periodic resync", step: TimeSpan.FromSeconds(1));
+        await Wait.UntilAsync(() => handler.Events.Contains("delete c@10"), "the watched delete");
+        await Wait.DriveUntilAsync(_time, () => handler.Events.Contains("resync a@8"), "a periodic resync", step: TimeSpan.FromSeconds(1));
 
         lock (transformed) Assert.Equal(["a@5", "b@6", "a@5", "c@7", "a@8", "c@10"], transformed);
         Assert.DoesNotContain(handler.Events, e => e.Contains("x@", StringComparison.Ordinal));
@@ -484,7 +484,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         _source.List("10", Cm("a", "5", data: "x"), Cm("b", "6", data: "y"));
         var informer = Create(indexers: new Dictionary<string, IndexFunc<V1ConfigMap>> { ["name"] = cm => [cm.Metadata.Name] });
         Run();
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the sync"));
 
         var wanted = new Dictionary<string, IndexFunc<V1ConfigMap>>
         {
@@ -506,7 +506,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
         _source.List("10", Cm("a", "5"));
         var informer = Create();
         Run();
-        Assert.True(await FlowWait.CompletesAsync(informer.WaitForCacheSyncAsync(), "the sync"));
+        Assert.True(await Wait.ForAsync(informer.WaitForCacheSyncAsync(), "the sync"));
 
         string[] writers = ["Add", "Update", "Delete", "Replace", "AddIndexers", "Upsert", "DeleteByKey", "TryLoad"];
         var view = informer.Indexer;
@@ -529,7 +529,7 @@ public sealed class SharedIndexInformerTests : IAsyncLifetime
 
         var waiting = informer.WaitForCacheSyncAsync();
         await StopAsync();
-        Assert.False(await FlowWait.CompletesAsync(waiting, "the wait to end when the informer stops"));
+        Assert.False(await Wait.ForAsync(waiting, "the wait to end when the informer stops"));
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed class SharedInformerFactoryTests
         var informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
 
         factory.Start();
-        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the sync"));
+        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the sync"));
 
         Assert.Null(informer.Indexer.GetByKey("ns/a")!.Metadata.ManagedFields);
     }
@@ -109,11 +109,11 @@ public sealed class SharedInformerFactoryTests
 
         factory.Start();
         factory.Start();
-        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the first sync"));
+        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the first sync"));
         var second = factory.InformerFor<V1Namespace>(Namespaces);
         Assert.False(second.IsStarted);
         factory.Start();
-        Assert.True(await FlowWait.CompletesAsync(factory.WaitForCacheSyncAsync(), "the second sync"));
+        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the second sync"));
 
         Assert.True(first.HasSynced && second.HasSynced);
         Assert.Single(((FlowScriptedListWatch<V1ConfigMap>)factory.Sources[ConfigMaps]).ListRequests);
@@ -152,12 +152,12 @@ public sealed class SharedInformerFactoryTests
             },
         });
         factory.Start();
-        await FlowWait.CompletesAsync(inHandler.Task, "the handler to start");
+        await Wait.ForAsync(inHandler.Task, "the handler to start");
 
         var shutdown = factory.ShutdownAsync();
         Assert.False(shutdown.IsCompleted);
         release.SetResult();
-        await FlowWait.CompletesAsync(shutdown, "the shutdown");
+        await Wait.ForAsync(shutdown, "the shutdown");
 
         Assert.True(finished);
         Assert.True(informer.IsStopped);

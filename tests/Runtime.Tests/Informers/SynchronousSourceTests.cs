@@ -28,10 +28,10 @@ public sealed class SynchronousSourceTests
         // Started on the pool so that a regression (the reflector looping inline) fails the wait below instead of hanging the test.
         var run = Task.Run(() => informer.RunAsync(cts.Token));
 
-        await FlowWait.UntilAsync(() => { lock (seen) return seen.Count == 50; }, "every watched object delivered to the handler", TimeSpan.FromSeconds(15));
+        await Wait.UntilAsync(() => { lock (seen) return seen.Count == 50; }, "every watched object delivered to the handler", TimeSpan.FromSeconds(15));
         Assert.Equal(50, informer.CacheCount);
         await cts.CancelAsync();
-        await FlowWait.CompletesAsync(run, "the informer stops");
+        await Wait.ForAsync(run, "the informer stops");
     }
 
     /// <summary>Lists nothing, then serves a watch of N ADDED events that ends; every call completes synchronously.</summary>

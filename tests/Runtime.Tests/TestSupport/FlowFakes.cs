@@ -238,28 +238,3 @@ internal static class FlowObjects
     public static HttpRequestException ConnectionRefused() =>
         new("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused));
 }
-
-/// <summary>
-/// Advances fake time in steps until a condition holds: a condition-polling helper with a real-time deadline, for
-/// tests that wait for something to happen. A test that asserts something does <em>not</em> happen must instead wait
-/// until the code is parked on its timers (<see cref="FlowRecordingTimeProvider.WaitUntilParkedAsync"/>) and advance
-/// exactly to them (<see cref="FlowRecordingTimeProvider.AdvanceToNextTimer"/>).
-/// </summary>
-internal static class FlowClock
-{
-    public static async Task DriveUntilAsync(FakeTimeProvider time, Func<bool> condition, string what, TimeSpan? step = null, TimeSpan? timeout = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var limit = timeout ?? FlowWait.DefaultTimeout;
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s (fake time {time.GetUtcNow():O}) waiting for: {what}");
-            }
-
-            time.Advance(step ?? TimeSpan.FromMilliseconds(100));
-            await Task.Delay(1); // polling interval only: the loop ends on the condition, never on elapsed time
-        }
-    }
-}

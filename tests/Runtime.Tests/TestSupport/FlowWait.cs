@@ -1,42 +1,16 @@
-using System.Diagnostics;
-
 namespace KubeInformers.Tests.TestSupport;
 
-/// <summary>Waits on conditions with a real-time deadline (never guesses a sleep); fails with a message on timeout.</summary>
+/// <summary>
+/// Transitional: the old name of <see cref="KubeInformers.TestSupport.Wait"/>, kept only so that tests written against it
+/// on branches not yet merged (Transport/Readers) still compile. Call <see cref="KubeInformers.TestSupport.Wait"/>; once
+/// those branches are in, replace <c>FlowWait.CompletesAsync</c> with <c>Wait.ForAsync</c> and delete this file.
+/// </summary>
+[Obsolete("Use KubeInformers.TestSupport.Wait (CompletesAsync is Wait.ForAsync).")]
 internal static class FlowWait
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(20);
+    public static Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) => Wait.UntilAsync(condition, what, timeout);
 
-    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var clock = Stopwatch.StartNew();
-        var limit = timeout ?? DefaultTimeout;
-        while (!condition())
-        {
-            if (clock.Elapsed > limit)
-            {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting for: {what}");
-            }
+    public static Task<T> CompletesAsync<T>(Task<T> task, string what, TimeSpan? timeout = null) => Wait.ForAsync(task, what, timeout);
 
-            await Task.Delay(2).ConfigureAwait(false); // polling interval only; outcomes never depend on it
-        }
-    }
-
-    public static async Task<T> CompletesAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
-    {
-        await CompletesAsync((Task)task, what, timeout).ConfigureAwait(false);
-        return await task.ConfigureAwait(false);
-    }
-
-    public static async Task CompletesAsync(Task task, string what, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? DefaultTimeout;
-        var finished = await Task.WhenAny(task, Task.Delay(limit)).ConfigureAwait(false);
-        if (finished != task)
-        {
-            Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting for: {what}");
-        }
-
-        await task.ConfigureAwait(false);
-    }
+    public static Task CompletesAsync(Task task, string what, TimeSpan? timeout = null) => Wait.ForAsync(task, what, timeout);
 }

@@ -12,7 +12,7 @@ public sealed class WorkQueueTests
 
     private static async Task<string> GetItemAsync(WorkQueue<string> queue)
     {
-        var (item, shutdown) = await FlowWait.CompletesAsync(queue.GetAsync().AsTask(), "an item");
+        var (item, shutdown) = await Wait.ForAsync(queue.GetAsync().AsTask(), "an item");
         Assert.False(shutdown);
         return item;
     }
@@ -47,7 +47,7 @@ public sealed class WorkQueueTests
 
         queue.Done(first);
 
-        var (again, shutdown) = await FlowWait.CompletesAsync(second, "x to be delivered again after Done");
+        var (again, shutdown) = await Wait.ForAsync(second, "x to be delivered again after Done");
         Assert.Equal(("x", false), (again, shutdown));
         queue.Done(again);
         Assert.Equal(0, queue.Count);
@@ -90,9 +90,9 @@ public sealed class WorkQueueTests
             queue.Add("k" + (i % 5));
         }
 
-        await FlowWait.UntilAsync(() => Volatile.Read(ref processed) >= Rounds, $"{Rounds} items processed");
-        await FlowWait.CompletesAsync(queue.ShutDownWithDrainAsync(), "drain");
-        await FlowWait.CompletesAsync(Task.WhenAll(workers), "workers to stop");
+        await Wait.UntilAsync(() => Volatile.Read(ref processed) >= Rounds, $"{Rounds} items processed");
+        await Wait.ForAsync(queue.ShutDownWithDrainAsync(), "drain");
+        await Wait.ForAsync(Task.WhenAll(workers), "workers to stop");
         Assert.Equal(0, overlaps);
     }
 
@@ -112,7 +112,7 @@ public sealed class WorkQueueTests
         queue.Done(a);
         Assert.False(drain.IsCompleted);
         queue.Done(b);
-        await FlowWait.CompletesAsync(drain, "drain to finish after the last Done");
+        await Wait.ForAsync(drain, "drain to finish after the last Done");
     }
 
     [Fact] // 34
@@ -120,7 +120,7 @@ public sealed class WorkQueueTests
     {
         using var queue = NewQueue();
 
-        await FlowWait.CompletesAsync(queue.ShutDownWithDrainAsync(), "drain of an idle queue");
+        await Wait.ForAsync(queue.ShutDownWithDrainAsync(), "drain of an idle queue");
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class WorkQueueTests
 
         queue.ShutDown();
 
-        var (_, shutdown) = await FlowWait.CompletesAsync(get, "the waiting get to end");
+        var (_, shutdown) = await Wait.ForAsync(get, "the waiting get to end");
         Assert.True(shutdown);
     }
 
@@ -160,7 +160,7 @@ public sealed class WorkQueueTests
 
         cts.Cancel();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FlowWait.CompletesAsync(get, "the cancelled get"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Wait.ForAsync(get, "the cancelled get"));
         queue.Add("a");
         Assert.Equal("a", await GetItemAsync(queue));
     }
@@ -249,7 +249,7 @@ public sealed class WorkQueueTests
 
         queue.AddAfter("a", TimeSpan.FromMilliseconds(20));
 
-        await FlowWait.UntilAsync(() => queue.Count == 1, "the delayed item to be queued by the real timer");
+        await Wait.UntilAsync(() => queue.Count == 1, "the delayed item to be queued by the real timer");
     }
 
     [Fact]

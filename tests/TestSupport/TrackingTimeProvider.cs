@@ -1,21 +1,37 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 
-namespace KubeInformers.Tests.TestSupport;
+namespace KubeInformers.TestSupport;
 
 /// <summary>
 /// A <see cref="FakeTimeProvider"/> that records the delay of every timer created (each <c>Task.Delay</c> is one) and
-/// knows which timers are still pending and when they are due. With it a test need not guess when a background loop
-/// has reached its timer: it waits, in real time with a deadline, until the loop is parked (the expected number of
-/// timers pending and the test's own "idle" condition true), asserts, then advances the clock exactly to the next due
-/// time. Nothing can happen between two such steps that the test did not cause, so "X did not happen" is a real
+/// knows which timers are still pending and when they are due (a periodic timer stays pending, due one period after it
+/// fired; a timer re-armed with <see cref="ITimer.Change"/> is pending again). With it a test need not guess when a
+/// background loop has reached its timer: it waits, in real time with a deadline, until the loop is parked (the expected
+/// number of timers pending and the test's own "idle" condition true), asserts, then advances the clock exactly to the
+/// next due time. Nothing can happen between two such steps that the test did not cause, so "X did not happen" is a real
 /// observation, not the luck of a slow machine. Thread-safe.
 /// </summary>
-internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
+public sealed class TrackingTimeProvider : FakeTimeProvider
 {
+    /// <summary>Where the clock starts when the test names no time: 2026-01-01T00:00:00Z.</summary>
+    public static readonly DateTimeOffset DefaultStart = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     private readonly object _gate = new();
     private readonly List<TimeSpan> _dueTimes = [];
     private readonly List<TrackedTimer> _timers = [];
+
+    /// <summary>A clock at <see cref="DefaultStart"/>.</summary>
+    public TrackingTimeProvider()
+        : this(DefaultStart)
+    {
+    }
+
+    /// <summary>A clock at <paramref name="start"/>.</summary>
+    public TrackingTimeProvider(DateTimeOffset start)
+        : base(start)
+    {
+    }
 
     /// <summary>The delay requested by every timer created so far, in order of creation.</summary>
     public IReadOnlyList<TimeSpan> DueTimes { get { lock (_gate) return [.. _dueTimes]; } }
@@ -33,6 +49,10 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
         }
     }
 
+    /// <summary>The pending timers (earliest first) whose requested delay satisfies <paramref name="delay"/>.</summary>
+    public IReadOnlyList<PendingTimer> Pending(Func<TimeSpan, bool> delay) => [.. PendingTimers.Where(t => delay(t.Delay))];
+
+    /// <inheritdoc/>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var tracked = new TrackedTimer(this);
@@ -48,19 +68,20 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
     }
 
     /// <summary>
-    /// Waits until exactly <paramref name="timers"/> timers are pending and <paramref name="idle"/> holds; fails with
-    /// <paramref name="what"/>, the pending timers and <paramref name="state"/> after the deadline.
+    /// Waits until exactly <paramref name="timers"/> timers are pending and <paramref name="idle"/> holds; throws a
+    /// <see cref="TimeoutException"/> naming <paramref name="what"/>, the pending timers and <paramref name="state"/> after
+    /// the deadline.
     /// </summary>
-    /// <returns>The pending timers, earliest first.</returns>
     /// <param name="timers">How many timers must be pending.</param>
     /// <param name="idle">The test's own "nothing in flight" condition.</param>
     /// <param name="what">What the test waits for, for the failure message.</param>
     /// <param name="state">Describes the state for the failure message (requests made so far, for example).</param>
-    /// <param name="timeout">Real-time deadline (20 s).</param>
+    /// <param name="timeout">Real-time deadline (default <see cref="Wait.Default"/>).</param>
+    /// <returns>The pending timers, earliest first.</returns>
     public async Task<IReadOnlyList<PendingTimer>> WaitUntilParkedAsync(int timers, Func<bool> idle, string what, Func<string>? state = null, TimeSpan? timeout = null)
     {
         var clock = Stopwatch.StartNew();
-        var limit = timeout ?? FlowWait.DefaultTimeout;
+        var limit = timeout ?? Wait.Default;
         while (true)
         {
             var pending = PendingTimers;
@@ -71,20 +92,27 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
 
             if (clock.Elapsed > limit)
             {
-                Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s (fake time {GetUtcNow():O}) waiting until parked: {what}; " +
+                throw new TimeoutException($"Timed out after {limit.TotalSeconds:0.#} s (fake time {GetUtcNow():O}) waiting until parked: {what}; " +
                     $"{pending.Count} timers pending (expected {timers}): [{string.Join(", ", pending)}], idle condition {idle()}" +
                     (state is null ? "" : "; " + state()));
             }
 
-            await Task.Delay(2); // polling interval only; the outcome never depends on it
+            await Task.Delay(2).ConfigureAwait(false); // polling interval only; the outcome never depends on it
         }
     }
 
-    /// <summary>Advances the clock exactly to the earliest pending timer's due time (that timer fires); returns it.</summary>
+    /// <summary>
+    /// Advances the clock exactly to the earliest pending timer's due time (that timer fires) and returns it; throws
+    /// <see cref="InvalidOperationException"/> when no timer is pending (advancing would change nothing).
+    /// </summary>
     public PendingTimer AdvanceToNextTimer()
     {
         var pending = PendingTimers;
-        Assert.True(pending.Count > 0, "no timer is pending: advancing the clock would change nothing");
+        if (pending.Count == 0)
+        {
+            throw new InvalidOperationException("no timer is pending: advancing the clock would change nothing");
+        }
+
         var next = pending[0];
         var now = GetUtcNow();
         if (next.Due > now)
@@ -96,26 +124,30 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
     }
 
     /// <summary>A pending timer: when it fires and the delay it was armed with.</summary>
+    /// <param name="Due">When it fires.</param>
+    /// <param name="Delay">The delay (or period) it was armed with.</param>
     public readonly record struct PendingTimer(DateTimeOffset Due, TimeSpan Delay)
     {
+        /// <inheritdoc/>
         public override string ToString() => $"{Delay.TotalSeconds:0.###} s due {Due:HH:mm:ss.fff}";
     }
 
-    private sealed class TrackedTimer(FlowRecordingTimeProvider owner) : ITimer
+    private sealed class TrackedTimer(TrackingTimeProvider owner) : ITimer
     {
+        private readonly object _lock = new();
         private PendingTimer _snapshot;
         private bool _pending;
         private TimeSpan? _period;
 
         public ITimer Inner { get; set; } = null!;
 
-        public bool IsPending { get { lock (this) return _pending; } }
+        public bool IsPending { get { lock (_lock) return _pending; } }
 
-        public PendingTimer Snapshot { get { lock (this) return _snapshot; } }
+        public PendingTimer Snapshot { get { lock (_lock) return _snapshot; } }
 
         public void Arm(TimeSpan dueTime, TimeSpan period)
         {
-            lock (this)
+            lock (_lock)
             {
                 _pending = dueTime != Timeout.InfiniteTimeSpan;
                 _period = period > TimeSpan.Zero && period != Timeout.InfiniteTimeSpan ? period : null;
@@ -126,7 +158,7 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
         /// <summary>The timer fired: a one-shot one is done, a periodic one is due again one period later.</summary>
         public void Fired()
         {
-            lock (this)
+            lock (_lock)
             {
                 if (_period is { } period && _pending)
                 {
@@ -141,7 +173,7 @@ internal sealed class FlowRecordingTimeProvider(DateTimeOffset start) : FakeTime
 
         private void Stop()
         {
-            lock (this)
+            lock (_lock)
             {
                 _pending = false;
             }
