@@ -125,7 +125,7 @@ public sealed class HttpListWatchTests
         });
         var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps);
 
-        await using var watch = await FlowWait.CompletesAsync(source.WatchAsync(new WatchRequest { ResourceVersion = "10" }), "the watch to open before its first event");
+        await using var watch = await Wait.ForAsync(source.WatchAsync(new WatchRequest { ResourceVersion = "10" }), "the watch to open before its first event");
         release.SetResult();
         var events = await ReadAllAsync(watch);
 
@@ -398,12 +398,12 @@ public sealed class HttpListWatchTests
         await bodyStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
         time.Advance(TimeSpan.FromMinutes(10));
 
-        var error = await FlowWait.CompletesAsync(errors.Task, "the list to end when the fake clock passed its timeout");
+        var error = await Wait.ForAsync(errors.Task, "the list to end when the fake clock passed its timeout");
         Assert.IsType<TimeoutException>(error);
         Assert.Contains("600 s", error.Message);
         stop.Cancel();
         release.SetResult();
-        await FlowWait.CompletesAsync(run, "the reflector to stop");
+        await Wait.ForAsync(run, "the reflector to stop");
     }
 
     [Fact]
@@ -422,7 +422,7 @@ public sealed class HttpListWatchTests
         using var cancel = new CancellationTokenSource();
 
         var list = source.ListAsync(new ListRequest(), cancel.Token);
-        await FlowWait.CompletesAsync(started.Task, "the server to start answering");
+        await Wait.ForAsync(started.Task, "the server to start answering");
         cancel.Cancel();
 
         var ex = await Record.ExceptionAsync(() => list);
@@ -445,7 +445,7 @@ public sealed class HttpListWatchTests
         var reading = ReadAllWithTokenAsync(watch, cancel.Token);
         cancel.Cancel();
 
-        var ex = await Record.ExceptionAsync(() => FlowWait.CompletesAsync(reading, "the read to stop"));
+        var ex = await Record.ExceptionAsync(() => Wait.ForAsync(reading, "the read to stop"));
         Assert.IsAssignableFrom<OperationCanceledException>(ex);
     }
 
