@@ -94,7 +94,7 @@ public sealed class ControllerBuilderTests : IAsyncLifetime
         }, metrics: metrics);
         sources(builder);
         _factory.Start();
-        Assert.True(await _factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token));
+        await _factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token);
         var stop = new CancellationTokenSource();
         return (builder, builder.Controller.RunAsync(stop.Token), stop);
     }
