@@ -38,7 +38,8 @@ public sealed class SharedInformerFactoryOptions
     public bool CompiledReaders { get; set; } = true;
     /// <summary>
     /// How many threads may decode the items of one list response (default: the processors the process may use, at most
-    /// four). Items are decoded in batches while the response arrives and keep their order; 1 decodes on the thread that
+    /// four; more than 64 counts as 64). The reading thread finds where items end and hands batches of them to workers, so
+    /// a large list decodes while it arrives; items keep their order and decode exactly alike. 1 decodes on the thread that
     /// reads the response (so do values below 1).
     /// </summary>
     public int ListDecodeParallelism { get; set; } = ListBodyReader.DefaultParallelism;
