@@ -67,9 +67,13 @@ public static class WatcherProgram
         }
 
         factory.Start();
-        if (!await factory.WaitForCacheSyncAsync(cts.Token).ConfigureAwait(false))
+        try
         {
-            Console.Error.WriteLine("the informer did not sync");
+            await factory.WaitForCacheSyncAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InformerSyncException or OperationCanceledException)
+        {
+            Console.Error.WriteLine("the informer did not sync: " + ex.Message);
             return 1;
         }
 

@@ -63,7 +63,11 @@ public static class WatcherApp
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             factory.Start();
-            if (!await factory.WaitForCacheSyncAsync(stop.Token))
+            try
+            {
+                await factory.WaitForCacheSyncAsync(stop.Token);
+            }
+            catch (Exception ex) when (ex is InformerSyncException or OperationCanceledException)
             {
                 await error.WriteLineAsync($"Could not sync Deployments: {deployments.Informer.LastError?.Message ?? "stopped"}");
                 return 1;

@@ -45,7 +45,7 @@ public sealed partial class InformerGenerator
             w.Summary($"The resource: group <c>{Display(r.Group)}</c>, version <c>{Escape(r.Version)}</c>, plural <c>{Escape(r.Plural)}</c>, kind <c>{r.Kind}</c>, {(r.Namespaced ? "namespaced" : "cluster-scoped")}.");
             w.Line($"public static {Ns}ResourceDescriptor Resource {{ get; }} = new {Ns}ResourceDescriptor({Literal(r.Group)}, {Literal(r.Version)}, {Literal(r.Plural)}, {Literal(r.Kind)}, {(r.Namespaced ? "true" : "false")});");
             w.Line();
-            w.Summary($"Wraps <paramref name=\"informer\"/> and registers the indexes of <see cref=\"{indexes}\"/> it does not have yet.");
+            w.Summary($"Wraps an informer built without the generated factory (one created with a custom <see cref=\"{Ns}IListWatch{{T}}\"/>, say) and registers the indexes of <see cref=\"{indexes}\"/> it does not have yet. The factory's accessor <c>factory.{output.GroupAccessor}.{output.VersionAccessor}.{output.ResourceAccessor}</c> is the way to get the shared one.");
             w.Doc("<param name=\"informer\">The shared informer of <see cref=\"Resource\"/>.</param>");
             w.Open($"public {informer}({Ns}SharedIndexInformer<{model}> informer)");
             w.Line("Informer = informer ?? throw new global::System.ArgumentNullException(nameof(informer));");
@@ -56,11 +56,6 @@ public sealed partial class InformerGenerator
 
             w.Line($"Lister = new {output.Qualify(lister)}(informer.Lister);");
             w.Close();
-            w.Line();
-            w.Summary($"Gets (or creates) the informer of {what} from <paramref name=\"factory\"/> and wraps it.");
-            w.Doc("<param name=\"factory\">The factory that owns and shares the informer.</param>");
-            w.Line($"public static {output.Qualify(informer)} For({Ns}SharedInformerFactory factory)");
-            w.Line($"    => new {output.Qualify(informer)}((factory ?? throw new global::System.ArgumentNullException(nameof(factory))).InformerFor<{model}>(Resource));");
             w.Line();
             w.Summary("The underlying shared informer.");
             w.Line($"public {Ns}SharedIndexInformer<{model}> Informer {{ get; }}");
@@ -429,7 +424,7 @@ public sealed partial class InformerGenerator
                         w.Summary($"The shared informer of <c>{resource.Kind}</c> (<see cref=\"{resource.ModelType}\"/>, {(resource.Namespaced ? "namespaced" : "cluster-scoped")}), created on first use with its indexes registered. {ReadOnlyNote}");
                         w.Line($"public {resource.InformerType} {resource.Accessor}");
                         w.Line($"    => global::System.Threading.Volatile.Read(ref _{Field(resource.Accessor)})");
-                        w.Line($"        ?? global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => {resource.InformerType}.For(_factory));");
+                        w.Line($"        ?? global::System.Threading.LazyInitializer.EnsureInitialized(ref _{Field(resource.Accessor)}, ref _lock, () => new {resource.InformerType}(_factory.InformerFor<{resource.ModelType}>({resource.InformerType}.Resource)));");
                     }
 
                     w.Close();

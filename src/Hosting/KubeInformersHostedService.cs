@@ -68,7 +68,7 @@ internal sealed partial class KubeInformersHostedService<TFactory> : IHostedServ
         var started = _timeProvider.GetTimestamp();
         try
         {
-            await InformerSync.WaitForSyncAsync(informers, _options.SyncTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
+            await factory.WaitForCacheSyncAsync(_options.SyncTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (InformerSyncException ex)
         {

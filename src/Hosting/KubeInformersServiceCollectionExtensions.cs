@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using k8s;
 using KubeInformers;
 using KubeInformers.Hosting;
@@ -47,8 +46,7 @@ public static class KubeInformersServiceCollectionExtensions
         services.AddSingleton<CacheSyncSignal>();
         services.TryAddSingleton(sp => new InformerHealthMonitor(sp.GetRequiredService<IInformerSource>(),
             sp.GetRequiredService<InformerLivenessOptions>(), sp.GetService<TimeProvider>()));
-        services.TryAddSingleton(sp => new KubeInformersMetrics(sp.GetRequiredService<IInformerSource>(), sp.GetService<IMeterFactory>(),
-            sp.GetRequiredService<InformerHealthMonitor>(), sp.GetService<TimeProvider>()));
+        services.TryAddSingleton(sp => new KubeInformersMetrics(sp.GetRequiredService<IInformerSource>(), sp.GetService<TimeProvider>()));
 
         // Hosted services start in registration order and stop in reverse: informers first and last, then leadership.
         services.AddHostedService<KubeInformersHostedService<TFactory>>();

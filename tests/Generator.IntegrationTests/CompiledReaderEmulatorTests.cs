@@ -18,7 +18,7 @@ public sealed class CompiledReaderEmulatorTests : TeamsEmulatorTestBase
         await using var factory = new InformerFactory(Client, new SharedInformerFactoryOptions { CompiledReaders = false });
         var pods = factory.Core.V1.Pods;
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        await factory.WaitForCacheSyncAsync(Wait.Timeout());
         await Client.CoreV1.CreateNamespacedPodAsync(New("team-b", "watched"), "team-b", cancellationToken: Wait.Timeout());
         await Wait.UntilAsync(() => pods.Lister.Get("team-b", "watched") is not null, "the watch delivered the new pod");
 
@@ -39,7 +39,7 @@ public sealed class CompiledReaderEmulatorTests : TeamsEmulatorTestBase
         var pods = factory.Core.V1.Pods;
         var namespaces = factory.Core.V1.Namespaces;
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        await factory.WaitForCacheSyncAsync(Wait.Timeout());
 
         // The counters are per process; this collection runs alone, so they count this test's decoding only.
         Assert.Equal(before.Pods.Decoded + 20, CompiledReaderRegistry.GetStatistics<V1Pod>().Decoded);

@@ -43,7 +43,7 @@ public sealed class EmulatorTests : TeamsEmulatorTestBase
         var deployments = factory.Apps.V1.Deployments;
         var namespaces = factory.Core.V1.Namespaces;
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        await factory.WaitForCacheSyncAsync(Wait.Timeout());
 
         Assert.Equal(["db-1", "web-1"], Names(pods.Lister.ByNode("node-1")));
         Assert.Equal(["web-1"], Names(pods.Lister.Namespace("team-a").ByNode("node-1")));
@@ -70,7 +70,7 @@ public sealed class EmulatorTests : TeamsEmulatorTestBase
             return p;
         });
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        await factory.WaitForCacheSyncAsync(Wait.Timeout());
         Assert.Throws<InvalidOperationException>(() => pods.SetTransform(p => p));
 
         await Client.CoreV1.CreateNamespacedPodAsync(Pod("team-b", "db-1", "node-2", "postgres:17"), "team-b", cancellationToken: Wait.Timeout());

@@ -80,12 +80,12 @@ public class InMemorySourceTests
     public async Task WrappingTheSameInformerAgainAndConcurrentlyRegistersIndexesOnce()
     {
         await using var factory = new InMemoryFactory(new InMemoryListWatch<V1Pod>([Objects.Pod("a", "p1", node: "n1")]));
-        var direct = PodInformer.For(factory);
+        var direct = new PodInformer(factory.InformerFor<V1Pod>(PodInformer.Resource));
         factory.Start();
         Assert.True(await direct.WaitForCacheSyncAsync(Wait.Timeout()));
 
         var wrappers = new PodInformer[8];
-        Parallel.For(0, wrappers.Length, i => wrappers[i] = PodInformer.For(factory));
+        Parallel.For(0, wrappers.Length, i => wrappers[i] = new PodInformer(factory.InformerFor<V1Pod>(PodInformer.Resource)));
         var viaFactory = factory.Core.V1.Pods;
 
         Assert.All(wrappers, w => Assert.Same(direct.Informer, w.Informer));

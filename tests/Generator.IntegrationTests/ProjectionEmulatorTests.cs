@@ -35,7 +35,7 @@ public sealed class ProjectionEmulatorTests : TeamsEmulatorTestBase
             },
             onDelete: (pod, unknown) => events.Enqueue($"delete {pod.Metadata.Name}"));
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(Wait.Timeout()));
+        await factory.WaitForCacheSyncAsync(Wait.Timeout());
 
         Assert.Same(summaries, factory.Core.V1.PodSummaries);
         Assert.NotSame(summaries.Informer, factory.Core.V1.PodMetadatas.Informer); // another projection, another cache

@@ -49,7 +49,7 @@ public class ClientConfigurationTests
             var factory = sp.GetRequiredService<SharedInformerFactory>();
             var namespaces = factory.InformerFor<k8s.Models.V1Namespace>(new ResourceDescriptor("", "v1", "namespaces", "Namespace", false));
             factory.Start();
-            Assert.True(await factory.WaitForCacheSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token));
+            await factory.WaitForCacheSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
             Assert.NotNull(namespaces.Lister.Get("default"));
             await factory.ShutdownAsync();
         }

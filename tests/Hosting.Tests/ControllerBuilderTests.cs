@@ -90,7 +90,7 @@ public sealed class ControllerBuilderTests : EmulatorTestBase
         }, metrics: metrics);
         sources(builder);
         _factory.Start();
-        Assert.True(await _factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token));
+        await _factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token);
         var stop = new CancellationTokenSource();
         return (builder, builder.Controller.RunAsync(stop.Token), stop);
     }
@@ -219,7 +219,7 @@ public sealed class ControllerBuilderTests : EmulatorTestBase
     {
         await CreateDeploymentAsync("a");
         using var metrics = new KubeInformersMetrics(new FakeInformerSource());
-        using var errors = new MetricCollector<long>(metrics.Meter, KubeInformersInstruments.ReconcileErrors);
+        using var errors = new MeterCollector<long>(KubeInformersInstruments.ReconcileErrors, "controller", "builder-test");
         var calls = 0;
         var recorder = new Recorder
         {
@@ -229,7 +229,7 @@ public sealed class ControllerBuilderTests : EmulatorTestBase
         var (_, run, stop) = await StartAsync(recorder, b => b.For(_factory.InformerFor<V1Deployment>(Deployments)), metrics);
         await Wait.UntilAsync(() => Volatile.Read(ref calls) == 3, "two failures and a success");
 
-        var measured = errors.GetMeasurementSnapshot();
+        var measured = errors.Snapshot();
         Assert.Equal(2, measured.Sum(m => m.Value));
         Assert.All(measured, m => Assert.Equal(nameof(TimeoutException), m.Tags["error"]));
         Assert.All(measured, m => Assert.Equal("builder-test", m.Tags["controller"]));

@@ -12,16 +12,19 @@ public class ControllerTests
     /// retry or requeue has been scheduled: waiting on it avoids racing the fake clock against that scheduling.</summary>
     private sealed class Finished : IDisposable
     {
-        private readonly MetricCollector<double> _collector;
-        public Finished(KubeInformersMetrics metrics) => _collector = new MetricCollector<double>(metrics.Meter, KubeInformersInstruments.ReconcileDuration);
-        public int Count => _collector.GetMeasurementSnapshot().Count;
+        private readonly MeterCollector<double> _collector;
+        public Finished(string controller) => _collector = new MeterCollector<double>(KubeInformersInstruments.ReconcileDuration, "controller", controller);
+        public int Count => _collector.Snapshot().Count;
         public Task WaitAsync(int n) => Wait.UntilAsync(() => Count >= n, $"{n} finished reconcile(s)");
         public void Dispose() => _collector.Dispose();
     }
 
-    private static Controller<string> Create(Func<string, CancellationToken, Task<ReconcileResult>> reconcile, int workers = 1,
+    // Unique per test: the meter is process-wide and test classes run in parallel.
+    private readonly string _name = "test-" + Guid.NewGuid().ToString("N")[..8];
+
+    private Controller<string> Create(Func<string, CancellationToken, Task<ReconcileResult>> reconcile, int workers = 1,
         TimeProvider? time = null, KubeInformersMetrics? metrics = null, int? maxRetries = null) =>
-        new("test", new DelegateReconciler<string>(reconcile), new ControllerOptions<string>
+        new(_name, new DelegateReconciler<string>(reconcile), new ControllerOptions<string>
         {
             Workers = workers,
             RateLimiter = WorkQueueRateLimiters.ItemExponential<string>(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1)),
@@ -82,7 +85,7 @@ public class ControllerTests
         var attempts = new ConcurrentQueue<TimeSpan>();
         var start = time.GetUtcNow();
         using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
-        using var finished = new Finished(metrics);
+        using var finished = new Finished(_name);
         var controller = Create((key, _) =>
         {
             attempts.Enqueue(time.GetUtcNow() - start);
@@ -113,7 +116,7 @@ public class ControllerTests
         var start = time.GetUtcNow();
         var attempts = new ConcurrentQueue<TimeSpan>();
         using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
-        using var finished = new Finished(metrics);
+        using var finished = new Finished(_name);
         var controller = Create((_, _) =>
         {
             attempts.Enqueue(time.GetUtcNow() - start);
@@ -138,7 +141,7 @@ public class ControllerTests
         var time = new FakeTimeProvider();
         var count = 0;
         using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
-        using var finished = new Finished(metrics);
+        using var finished = new Finished(_name);
         var controller = Create((_, _) => Task.FromResult(Interlocked.Increment(ref count) == 1 ? ReconcileResult.Requeue : ReconcileResult.Done),
             time: time, metrics: metrics);
         var run = controller.RunAsync(CancellationToken.None);
@@ -280,7 +283,7 @@ public class ControllerTests
         var time = new FakeTimeProvider();
         var calls = 0;
         using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
-        using var finished = new Finished(metrics);
+        using var finished = new Finished(_name);
         var controller = Create((_, _) =>
         {
             Interlocked.Increment(ref calls);
@@ -306,9 +309,9 @@ public class ControllerTests
     {
         var time = new FakeTimeProvider();
         using var metrics = new KubeInformersMetrics(new FakeInformerSource(), timeProvider: time);
-        using var durations = new MetricCollector<double>(metrics.Meter, KubeInformersInstruments.ReconcileDuration);
-        using var retries = new MetricCollector<long>(metrics.Meter, KubeInformersInstruments.WorkQueueRetries);
-        using var latency = new MetricCollector<double>(metrics.Meter, KubeInformersInstruments.WorkQueueLatency);
+        using var durations = new MeterCollector<double>(KubeInformersInstruments.ReconcileDuration, "controller", _name);
+        using var retries = new MeterCollector<long>(KubeInformersInstruments.WorkQueueRetries, "queue", _name);
+        using var latency = new MeterCollector<double>(KubeInformersInstruments.WorkQueueLatency, "queue", _name);
         var calls = 0;
         var controller = Create((_, _) => Interlocked.Increment(ref calls) == 1
             ? throw new InvalidOperationException("first fails")
@@ -316,13 +319,13 @@ public class ControllerTests
         var run = controller.RunAsync(CancellationToken.None);
 
         controller.Enqueue("k");
-        await Wait.UntilAsync(() => durations.GetMeasurementSnapshot().Count == 1, "the failed reconcile to be recorded");
+        await Wait.UntilAsync(() => durations.Snapshot().Count == 1, "the failed reconcile to be recorded");
         time.Advance(TimeSpan.FromSeconds(1));
-        await Wait.UntilAsync(() => durations.GetMeasurementSnapshot().Count == 2, "the retry to be recorded");
+        await Wait.UntilAsync(() => durations.Snapshot().Count == 2, "the retry to be recorded");
 
-        Assert.Equal(["error", "success"], durations.GetMeasurementSnapshot().Select(m => (string)m.Tags["result"]!));
-        Assert.Equal(1, retries.GetMeasurementSnapshot().Sum(m => m.Value));
-        var waits = latency.GetMeasurementSnapshot().Select(m => m.Value).ToArray();
+        Assert.Equal(["error", "success"], durations.Snapshot().Select(m => (string)m.Tags["result"]!));
+        Assert.Equal(1, retries.Snapshot().Sum(m => m.Value));
+        var waits = latency.Snapshot().Select(m => m.Value).ToArray();
         Assert.Equal(2, waits.Length);
         Assert.Equal(0, waits[1], 3); // it became ready at +1 s and was taken at once
         await controller.ShutDownAsync();

@@ -74,14 +74,14 @@ public sealed class EventRecorderTests : EmulatorTestBase
     public async Task AFullQueue_DropsWithoutBlocking_AndCountsTheDrops()
     {
         using var metrics = new KubeInformersMetrics(new FakeInformerSource());
-        using var dropped = new MetricCollector<long>(metrics.Meter, KubeInformersInstruments.EventsDropped);
+        using var dropped = new MeterCollector<long>(KubeInformersInstruments.EventsDropped, "controller", "example.com/test-operator");
         await using var recorder = Recorder(metrics: metrics, capacity: 3);
         var accepted = Enumerable.Range(0, 5).Select(i => recorder.Normal(Regarding("o" + i), "Tick", "Tick")).ToArray(); // writer not started
 
         Assert.Equal([true, true, true, false, false], accepted);
         Assert.Equal(2, recorder.Dropped);
         Assert.Equal(3, recorder.Pending);
-        var measured = dropped.GetMeasurementSnapshot();
+        var measured = dropped.Snapshot();
         Assert.Equal(2, measured.Sum(m => m.Value));
         Assert.All(measured, m => Assert.Equal("queue_full", m.Tags["reason"]));
 
@@ -95,7 +95,7 @@ public sealed class EventRecorderTests : EmulatorTestBase
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         using var metrics = new KubeInformersMetrics(new FakeInformerSource());
-        using var dropped = new MetricCollector<long>(metrics.Meter, KubeInformersInstruments.EventsDropped);
+        using var dropped = new MeterCollector<long>(KubeInformersInstruments.EventsDropped, "controller", "example.com/test-operator");
         await using var recorder = Recorder(time, metrics, burst: 2);
 
         Assert.True(recorder.Normal(Regarding("a"), "R", "A"));
@@ -107,7 +107,7 @@ public sealed class EventRecorderTests : EmulatorTestBase
         Assert.False(recorder.Normal(Regarding("a"), "R", "A"));
 
         Assert.Equal(2, recorder.Dropped);
-        Assert.All(dropped.GetMeasurementSnapshot(), m => Assert.Equal("rate_limited", m.Tags["reason"]));
+        Assert.All(dropped.Snapshot(), m => Assert.Equal("rate_limited", m.Tags["reason"]));
     }
 
     [Fact]

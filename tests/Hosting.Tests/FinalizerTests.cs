@@ -44,7 +44,7 @@ public sealed class FinalizerTests : WidgetFixture
             RateLimiter = WorkQueueRateLimiters.ItemExponential<string>(TimeSpan.FromMilliseconds(5), TimeSpan.FromMilliseconds(100)),
         }).For(factory.InformerFor<Widget>(Widget.Resource));
         factory.Start();
-        Assert.True(await factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token));
+        await factory.WaitForCacheSyncAsync(new CancellationTokenSource(Wait.Default).Token);
         var term = new CancellationTokenSource();
         return (factory, builder.Controller, builder.Controller.RunAsync(term.Token), term);
     }

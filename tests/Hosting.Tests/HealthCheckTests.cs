@@ -111,23 +111,4 @@ public class HealthCheckTests
         Assert.Equal(HealthStatus.Unhealthy, result.Status);
         Assert.Contains("stopped", result.Description);
     }
-
-    [Fact]
-    public void Monitor_RaisesErrorObservedOncePerDistinctError()
-    {
-        var informer = new FakeInformer();
-        var monitor = new InformerHealthMonitor(new FakeInformerSource(informer), new InformerLivenessOptions(), new FakeTimeProvider());
-        var seen = new List<Exception>();
-        monitor.ErrorObserved += (_, e) => seen.Add(e);
-
-        var first = WatchFailure();
-        informer.LastError = first;
-        monitor.Sample();
-        monitor.Sample();
-        var second = WatchFailure();
-        informer.LastError = second;
-        monitor.Sample();
-
-        Assert.Equal([first, second], seen);
-    }
 }

@@ -14,6 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace KubeInformers.Hosting.Tests;
 
 /// <summary>The whole hosting stack in a generic host against the emulator: real factory, informers and HTTP.</summary>
+[Collection(MeterCollection.Name)] // reads the process-wide meter by resource (deployments.apps/v1)
 public sealed class HostIntegrationTests : IAsyncLifetime
 {
     private static readonly ResourceDescriptor Deployments = new("apps", "v1", "deployments", "Deployment", true);
@@ -132,20 +133,18 @@ public sealed class HostIntegrationTests : IAsyncLifetime
     {
         await SeedDeploymentsAsync(3);
         using var host = BuildHost();
-        var meterFactory = host.Services.GetRequiredService<IMeterFactory>();
-        using var size = new MetricCollector<int>(meterFactory, KubeInformersInstruments.MeterName, KubeInformersInstruments.CacheSize);
-        using var notifications = new MetricCollector<long>(meterFactory, KubeInformersInstruments.MeterName, KubeInformersInstruments.Notifications);
+        using var size = new MeterCollector<int>(KubeInformersInstruments.CacheSize, "resource", "deployments.apps/v1");
+        using var notifications = new MeterCollector<long>(KubeInformersInstruments.Notifications, "resource", "deployments.apps/v1");
 
         await host.StartAsync();
-        await Wait.UntilAsync(() => notifications.GetMeasurementSnapshot().Count(m => (string?)m.Tags["type"] == "add") == 3, "three add notifications");
+        await Wait.UntilAsync(() => notifications.Snapshot().Count(m => (string?)m.Tags["type"] == "add") == 3, "three add notifications");
         size.RecordObservableInstruments();
 
-        Assert.Equal(3, size.LastMeasurement!.Value);
-        Assert.Equal("deployments.apps/v1", size.LastMeasurement.Tags["informer"]);
-        Assert.All(notifications.GetMeasurementSnapshot(), m => Assert.Equal(true, m.Tags["initial_list"]));
+        Assert.Equal(3, Assert.Single(size.Snapshot()).Value);
+        Assert.All(notifications.Snapshot(), m => Assert.Equal(true, m.Tags["initial_list"]));
 
         await _emulator.CreateClient().AppsV1.DeleteNamespacedDeploymentAsync("d0", "default");
-        await Wait.UntilAsync(() => notifications.GetMeasurementSnapshot().Any(m => (string?)m.Tags["type"] == "delete"), "a delete notification");
+        await Wait.UntilAsync(() => notifications.Snapshot().Any(m => (string?)m.Tags["type"] == "delete"), "a delete notification");
         await host.StopAsync();
     }
 
@@ -177,8 +176,8 @@ public sealed class HostIntegrationTests : IAsyncLifetime
 
         Assert.Equal(["default/d0", "default/d1", "default/d2", "default/d3"], reconciled.Keys.Order());
         Assert.False(sawUnsynced);
-        using var pending = new MetricCollector<int>(host.Services.GetRequiredService<IMeterFactory>(), KubeInformersInstruments.MeterName, KubeInformersInstruments.HandlerPending);
+        using var pending = new MeterCollector<int>(KubeInformersInstruments.HandlerPending, "handler", "deployments");
         pending.RecordObservableInstruments();
-        Assert.Contains(pending.GetMeasurementSnapshot(), m => (string?)m.Tags["handler"] == "deployments" && m.Value == 0);
+        Assert.Contains(pending.Snapshot(), m => (string?)m.Tags["resource"] == "deployments.apps/v1" && m.Value == 0);
     }
 }

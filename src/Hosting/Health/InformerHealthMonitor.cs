@@ -24,16 +24,12 @@ public sealed class InformerHealthMonitor
     /// <summary>The thresholds.</summary>
     public InformerLivenessOptions Options { get; }
 
-    /// <summary>Raised (on the sampling thread) for every new error the monitor sees, with the informer that reported it.</summary>
-    public event Action<ISharedInformer, Exception>? ErrorObserved;
-
     /// <summary>Samples every informer now and returns its state.</summary>
     public IReadOnlyList<InformerHealth> Sample()
     {
         var now = _timeProvider.GetUtcNow();
         var informers = _source.Informers;
         var result = new List<InformerHealth>(informers.Count);
-        List<(ISharedInformer, Exception)>? newErrors = null;
         lock (_gate)
         {
             foreach (var informer in informers)
@@ -52,12 +48,7 @@ public sealed class InformerHealthMonitor
                 else
                 {
                     tracked.FailingSince ??= now;
-                    if (!ReferenceEquals(error, tracked.LastSeenError))
-                    {
-                        (newErrors ??= []).Add((informer, error));
-                    }
                 }
-                tracked.LastSeenError = error;
 
                 var failingFor = tracked.FailingSince is { } since ? now - since : (TimeSpan?)null;
                 var silentFor = informer.LastActivity is { } last ? now - last : (TimeSpan?)null;
@@ -66,13 +57,6 @@ public sealed class InformerHealthMonitor
             }
         }
 
-        if (newErrors is not null && ErrorObserved is { } handler)
-        {
-            foreach (var (informer, error) in newErrors)
-            {
-                handler(informer, error);
-            }
-        }
         return result;
     }
 
@@ -96,7 +80,6 @@ public sealed class InformerHealthMonitor
     private sealed class Tracked
     {
         public DateTimeOffset? FailingSince;
-        public Exception? LastSeenError;
     }
 }
 

@@ -1,25 +1,21 @@
 namespace KubeInformers.Hosting.Metrics;
 
 /// <summary>
-/// The names of every instrument of the <c>KubeInformers</c> meter (see docs/hosting.md). Units follow OpenTelemetry
-/// conventions: durations in seconds.
+/// The names of the hosting-level instruments, created on the runtime's one meter (<see cref="ReflectorInstruments.MeterName"/>,
+/// <c>KubeInformers</c>) beside the reflector's; docs/hosting.md lists both. An informer is tagged <c>resource</c> everywhere
+/// (e.g. <c>deployments.apps/v1</c>). Units follow OpenTelemetry conventions: durations in seconds.
 /// </summary>
 public static class KubeInformersInstruments
 {
-    /// <summary>The meter's name.</summary>
-    public const string MeterName = "KubeInformers";
-
-    /// <summary>Observable gauge: objects in an informer's cache. Tag <c>informer</c>.</summary>
+    /// <summary>Observable gauge: objects in an informer's cache. Tag <c>resource</c>.</summary>
     public const string CacheSize = "kubeinformers.informer.cache.size";
-    /// <summary>Observable gauge: 1 when an informer has synced, else 0. Tag <c>informer</c>.</summary>
+    /// <summary>Observable gauge: 1 when an informer has synced, else 0. Tag <c>resource</c>.</summary>
     public const string Synced = "kubeinformers.informer.synced";
-    /// <summary>Observable gauge: seconds since an informer last received a list, event or bookmark. Tag <c>informer</c>.</summary>
+    /// <summary>Observable gauge: seconds since an informer last received a list, event or bookmark. Tag <c>resource</c>.</summary>
     public const string LastActivityAge = "kubeinformers.informer.last_activity.age";
-    /// <summary>Counter: notifications an informer delivered to handlers. Tags <c>informer</c>, <c>type</c> (add, update, resync, delete), <c>initial_list</c> (adds).</summary>
+    /// <summary>Counter: notifications an informer delivered to handlers. Tags <c>resource</c>, <c>type</c> (add, update, resync, delete), <c>initial_list</c> (adds), <c>final_state_unknown</c> (deletes).</summary>
     public const string Notifications = "kubeinformers.informer.notifications";
-    /// <summary>Counter: list/watch errors seen (sampled from <c>LastError</c>). Tags <c>informer</c>, <c>reason</c>.</summary>
-    public const string Errors = "kubeinformers.informer.errors";
-    /// <summary>Observable gauge: notifications waiting in a tracked handler's buffer. Tags <c>informer</c>, <c>handler</c>.</summary>
+    /// <summary>Observable gauge: notifications waiting in a tracked handler's buffer. Tags <c>resource</c>, <c>handler</c>.</summary>
     public const string HandlerPending = "kubeinformers.handler.pending";
     /// <summary>Observable gauge: items waiting in a work queue. Tag <c>queue</c>.</summary>
     public const string WorkQueueDepth = "kubeinformers.workqueue.depth";

@@ -1,71 +1,65 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using k8s;
 using k8s.Models;
-using KubeInformers.Hosting.Health;
 using static KubeInformers.Hosting.Metrics.KubeInformersInstruments;
 
 namespace KubeInformers.Hosting.Metrics;
 
 /// <summary>
-/// The <c>KubeInformers</c> meter and its instruments (names in <see cref="KubeInformersInstruments"/>). Informer gauges
-/// are read from <see cref="ISharedInformer"/> when a listener collects; counters are fed by a notification handler per
-/// informer (<see cref="TrackInformer"/>), by the health monitor (errors), and by controllers and work queues.
-/// Created through <see cref="IMeterFactory"/> when the container has one, so each host has its own meter. Thread-safe.
+/// The hosting-level instruments (names in <see cref="KubeInformersInstruments"/>), created once per process on the
+/// runtime's one <c>KubeInformers</c> meter, beside the reflector's (<see cref="ReflectorInstruments"/>): one meter, one
+/// instrument per concept, one tag vocabulary (<c>resource</c> names an informer everywhere). An instance is one host's
+/// view: its informer gauges read the instance's <see cref="IInformerSource"/> when a listener collects, its counters are
+/// fed by a notification handler per informer (<see cref="TrackInformer"/>) and by controllers, work queues, leader
+/// election and the event recorder. Several live instances (several hosts in one process) report through the same
+/// instruments, told apart by their tags. Thread-safe; <see cref="Dispose"/> stops the instance's gauges reporting.
 /// </summary>
 public sealed class KubeInformersMetrics : IDisposable
 {
-    private readonly IInformerSource _source;
-    private readonly Counter<long> _notifications;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _queueAdds;
-    private readonly Counter<long> _queueRetries;
-    private readonly Histogram<double> _queueLatency;
-    private readonly Histogram<double> _reconcileDuration;
-    private readonly Counter<long> _leaderTransitions;
-    private readonly Counter<long> _reconcileErrors;
-    private readonly Counter<long> _eventsDropped;
-    private readonly Counter<long> _eventsWritten;
-    private readonly ConcurrentDictionary<(string Informer, string Handler), IEventHandlerRegistration> _handlers = new();
-    private readonly ConcurrentDictionary<string, Func<int>> _queues = new();
-    private readonly ConcurrentDictionary<string, Func<bool>> _leases = new();
-    private readonly ConcurrentDictionary<ISharedInformer, byte> _tracked = new(ReferenceEqualityComparer.Instance);
-    private readonly TimeProvider _timeProvider;
+    private static readonly Meter Meter = RuntimeMeter.Meter;
+    private static readonly object s_gate = new();
+    private static KubeInformersMetrics[] s_live = [];
 
-    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/> (or a new <see cref="Meter"/>).</summary>
-    public KubeInformersMetrics(IInformerSource source, IMeterFactory? meterFactory = null, InformerHealthMonitor? monitor = null,
-        TimeProvider? timeProvider = null)
+    private static readonly Counter<long> s_notifications = Meter.CreateCounter<long>(Notifications, "{notification}", "Notifications the informer delivered to handlers.");
+    private static readonly Counter<long> s_queueAdds = Meter.CreateCounter<long>(WorkQueueAdds, "{item}", "Items added to the work queue.");
+    private static readonly Counter<long> s_queueRetries = Meter.CreateCounter<long>(WorkQueueRetries, "{item}", "Rate-limited retries.");
+    private static readonly Histogram<double> s_queueLatency = Meter.CreateHistogram<double>(WorkQueueLatency, "s", "Time an item waited in the queue.");
+    private static readonly Histogram<double> s_reconcileDuration = Meter.CreateHistogram<double>(ReconcileDuration, "s", "Duration of one reconcile.");
+    private static readonly Counter<long> s_leaderTransitions = Meter.CreateCounter<long>(LeaderTransitions, "{transition}", "Leadership changes of this replica.");
+    private static readonly Counter<long> s_reconcileErrors = Meter.CreateCounter<long>(ReconcileErrors, "{error}", "Reconciles that threw.");
+    private static readonly Counter<long> s_eventsDropped = Meter.CreateCounter<long>(EventsDropped, "{event}", "Events the recorder dropped.");
+    private static readonly Counter<long> s_eventsWritten = Meter.CreateCounter<long>(EventsWritten, "{event}", "Events the recorder wrote.");
+
+    private readonly IInformerSource _source;
+    private readonly TimeProvider _timeProvider;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Resource, string Handler), IEventHandlerRegistration> _handlers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<int>> _queues = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<bool>> _leases = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ISharedInformer, byte> _tracked = new(ReferenceEqualityComparer.Instance);
+
+    // The observable instruments, created once (after s_live); their callbacks read every live instance.
+    static KubeInformersMetrics()
+    {
+        Meter.CreateObservableGauge(CacheSize, () => Observe(m => m.PerInformer(i => i.CacheCount)), "{object}", "Objects in the informer's cache.");
+        Meter.CreateObservableGauge(Synced, () => Observe(m => m.PerInformer(i => i.HasSynced ? 1 : 0)), null, "1 once the informer has synced.");
+        Meter.CreateObservableGauge(LastActivityAge, () => Observe(m => m.ObserveActivityAge()), "s", "Seconds since the informer last received a list, event or bookmark.");
+        Meter.CreateObservableGauge(HandlerPending, () => Observe(m => m.ObserveHandlers()), "{notification}", "Notifications waiting in a handler's buffer.");
+        Meter.CreateObservableGauge(WorkQueueDepth, () => Observe(m => m.ObserveQueues()), "{item}", "Items waiting in the work queue.");
+        Meter.CreateObservableGauge(IsLeader, () => Observe(m => m.ObserveLeases()), null, "1 while this replica holds the lease.");
+    }
+
+    /// <summary>Creates one host's view and makes its gauges report (until <see cref="Dispose"/>).</summary>
+    /// <param name="source">The informers whose cache size, sync state and activity the gauges report.</param>
+    /// <param name="timeProvider">The clock of <c>kubeinformers.informer.last_activity.age</c>.</param>
+    public KubeInformersMetrics(IInformerSource source, TimeProvider? timeProvider = null)
     {
         _source = source ?? throw new ArgumentNullException(nameof(source));
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-
-        Meter.CreateObservableGauge(CacheSize, () => PerInformer(i => i.CacheCount), "{object}", "Objects in the informer's cache.");
-        Meter.CreateObservableGauge(Synced, () => PerInformer(i => i.HasSynced ? 1 : 0), null, "1 once the informer has synced.");
-        Meter.CreateObservableGauge(LastActivityAge, ObserveActivityAge, "s", "Seconds since the informer last received a list, event or bookmark.");
-        Meter.CreateObservableGauge(HandlerPending, ObserveHandlers, "{notification}", "Notifications waiting in a handler's buffer.");
-        Meter.CreateObservableGauge(WorkQueueDepth, ObserveQueues, "{item}", "Items waiting in the work queue.");
-        Meter.CreateObservableGauge(IsLeader, ObserveLeases, null, "1 while this replica holds the lease.");
-        _notifications = Meter.CreateCounter<long>(Notifications, "{notification}", "Notifications the informer delivered to handlers.");
-        _errors = Meter.CreateCounter<long>(Errors, "{error}", "List/watch errors seen (sampled).");
-        _queueAdds = Meter.CreateCounter<long>(WorkQueueAdds, "{item}", "Items added to the work queue.");
-        _queueRetries = Meter.CreateCounter<long>(WorkQueueRetries, "{item}", "Rate-limited retries.");
-        _queueLatency = Meter.CreateHistogram<double>(WorkQueueLatency, "s", "Time an item waited in the queue.");
-        _reconcileDuration = Meter.CreateHistogram<double>(ReconcileDuration, "s", "Duration of one reconcile.");
-        _leaderTransitions = Meter.CreateCounter<long>(LeaderTransitions, "{transition}", "Leadership changes of this replica.");
-        _reconcileErrors = Meter.CreateCounter<long>(ReconcileErrors, "{error}", "Reconciles that threw.");
-        _eventsDropped = Meter.CreateCounter<long>(EventsDropped, "{event}", "Events the recorder dropped.");
-        _eventsWritten = Meter.CreateCounter<long>(EventsWritten, "{event}", "Events the recorder wrote.");
-
-        if (monitor is not null)
+        lock (s_gate)
         {
-            monitor.ErrorObserved += RecordError;
+            s_live = [.. s_live, this];
         }
     }
-
-    /// <summary>The meter (named <c>KubeInformers</c>).</summary>
-    public Meter Meter { get; }
 
     /// <summary>
     /// Counts the notifications of <paramref name="informer"/> by adding a handler to it (once per informer; later calls
@@ -99,18 +93,22 @@ public sealed class KubeInformersMetrics : IDisposable
 
     private void TrackTyped<T>(SharedIndexInformer<T> informer) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var name = new KeyValuePair<string, object?>("informer", InformerNames.Of(informer));
+        var resource = InformerNames.Of(informer);
+        var tag = new KeyValuePair<string, object?>("resource", resource);
         var registration = informer.AddEventHandler(new ResourceEventHandler<T>
         {
-            Added = (_, initial) => _notifications.Add(1, name, new("type", "add"), new("initial_list", initial)),
-            Updated = (o, n) => _notifications.Add(1, name,
+            Added = (_, initial) => s_notifications.Add(1, tag, new("type", "add"), new("initial_list", initial)),
+            Updated = (o, n) => s_notifications.Add(1, tag,
                 new("type", o.Metadata?.ResourceVersion == n.Metadata?.ResourceVersion ? "resync" : "update")),
-            Deleted = (_, unknown) => _notifications.Add(1, name, new("type", "delete"), new("final_state_unknown", unknown)),
+            Deleted = (_, unknown) => s_notifications.Add(1, tag, new("type", "delete"), new("final_state_unknown", unknown)),
         });
-        TrackHandler(InformerNames.Of(informer), "kubeinformers-metrics", registration);
+        TrackHandler(resource, "kubeinformers-metrics", registration);
     }
 
     /// <summary>Reports <paramref name="registration"/>'s buffer depth as <c>kubeinformers.handler.pending</c>.</summary>
+    /// <param name="informer">The informer's name, the <c>resource</c> tag (e.g. <c>deployments.apps/v1</c>).</param>
+    /// <param name="handler">The handler's name, the <c>handler</c> tag.</param>
+    /// <param name="registration">The registration whose pending notifications are reported.</param>
     public void TrackHandler(string informer, string handler, IEventHandlerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
@@ -132,43 +130,49 @@ public sealed class KubeInformersMetrics : IDisposable
     }
 
     /// <summary>Records an add to a queue.</summary>
-    public void RecordQueueAdd(string queue, string kind) => _queueAdds.Add(1, new("queue", queue), new("kind", kind));
+    public void RecordQueueAdd(string queue, string kind) => s_queueAdds.Add(1, new("queue", queue), new("kind", kind));
 
     /// <summary>Records a rate-limited retry.</summary>
-    public void RecordRetry(string queue) => _queueRetries.Add(1, new KeyValuePair<string, object?>("queue", queue));
+    public void RecordRetry(string queue) => s_queueRetries.Add(1, new KeyValuePair<string, object?>("queue", queue));
 
     /// <summary>Records how long an item waited before a worker took it.</summary>
     public void RecordQueueLatency(string queue, TimeSpan waited) =>
-        _queueLatency.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("queue", queue));
+        s_queueLatency.Record(waited.TotalSeconds, new KeyValuePair<string, object?>("queue", queue));
 
     /// <summary>Records one reconcile.</summary>
     public void RecordReconcile(string controller, string result, TimeSpan duration) =>
-        _reconcileDuration.Record(duration.TotalSeconds, new("controller", controller), new("result", result));
+        s_reconcileDuration.Record(duration.TotalSeconds, new("controller", controller), new("result", result));
 
     /// <summary>Records a reconcile that threw <paramref name="error"/>.</summary>
     public void RecordReconcileError(string controller, Exception error) =>
-        _reconcileErrors.Add(1, new("controller", controller), new("error", error?.GetType().Name));
+        s_reconcileErrors.Add(1, new("controller", controller), new("error", error?.GetType().Name));
 
     /// <summary>Records an event the recorder dropped, and why (<c>queue_full</c>, <c>rate_limited</c>, <c>failed</c>).</summary>
     public void RecordEventDropped(string controller, string reason) =>
-        _eventsDropped.Add(1, new("controller", controller), new("reason", reason));
+        s_eventsDropped.Add(1, new("controller", controller), new("reason", reason));
 
     /// <summary>Records an event the recorder wrote (<c>create</c> or <c>series_update</c>).</summary>
     public void RecordEventWritten(string controller, string action) =>
-        _eventsWritten.Add(1, new("controller", controller), new("action", action));
+        s_eventsWritten.Add(1, new("controller", controller), new("action", action));
 
     /// <summary>Records a leadership change.</summary>
     public void RecordLeaderTransition(string lease, bool acquired) =>
-        _leaderTransitions.Add(1, new("lease", lease), new("event", acquired ? "acquired" : "lost"));
+        s_leaderTransitions.Add(1, new("lease", lease), new("event", acquired ? "acquired" : "lost"));
 
-    private void RecordError(ISharedInformer informer, Exception error)
+    private static IEnumerable<Measurement<TValue>> Observe<TValue>(Func<KubeInformersMetrics, IEnumerable<Measurement<TValue>>> observe)
+        where TValue : struct
     {
-        var reason = error is KubernetesApiException api ? $"{(int)api.StatusCode} {api.Reason}" : error.GetType().Name;
-        _errors.Add(1, new("informer", InformerNames.Of(informer)), new("reason", reason));
+        foreach (var metrics in Volatile.Read(ref s_live))
+        {
+            foreach (var measurement in observe(metrics))
+            {
+                yield return measurement;
+            }
+        }
     }
 
     private IEnumerable<Measurement<int>> PerInformer(Func<ISharedInformer, int> value) =>
-        _source.Informers.Select(i => new Measurement<int>(value(i), new KeyValuePair<string, object?>("informer", InformerNames.Of(i))));
+        _source.Informers.Select(i => new Measurement<int>(value(i), new KeyValuePair<string, object?>("resource", InformerNames.Of(i))));
 
     private IEnumerable<Measurement<double>> ObserveActivityAge()
     {
@@ -177,13 +181,13 @@ public sealed class KubeInformersMetrics : IDisposable
         {
             if (informer.LastActivity is { } last)
             {
-                yield return new Measurement<double>((now - last).TotalSeconds, new KeyValuePair<string, object?>("informer", InformerNames.Of(informer)));
+                yield return new Measurement<double>((now - last).TotalSeconds, new KeyValuePair<string, object?>("resource", InformerNames.Of(informer)));
             }
         }
     }
 
     private IEnumerable<Measurement<int>> ObserveHandlers() =>
-        _handlers.Select(h => new Measurement<int>(h.Value.PendingNotifications, new("informer", h.Key.Informer), new("handler", h.Key.Handler)));
+        _handlers.Select(h => new Measurement<int>(h.Value.PendingNotifications, new("resource", h.Key.Resource), new("handler", h.Key.Handler)));
 
     private IEnumerable<Measurement<int>> ObserveQueues() =>
         _queues.Select(q => new Measurement<int>(q.Value(), new KeyValuePair<string, object?>("queue", q.Key)));
@@ -191,6 +195,12 @@ public sealed class KubeInformersMetrics : IDisposable
     private IEnumerable<Measurement<int>> ObserveLeases() =>
         _leases.Select(l => new Measurement<int>(l.Value() ? 1 : 0, new KeyValuePair<string, object?>("lease", l.Key)));
 
-    /// <inheritdoc/>
-    public void Dispose() => Meter.Dispose();
+    /// <summary>Stops this instance's gauges reporting; the process-wide instruments stay. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (s_gate)
+        {
+            s_live = [.. s_live.Where(m => !ReferenceEquals(m, this))];
+        }
+    }
 }

@@ -4,16 +4,16 @@ namespace KubeInformers;
 public sealed class DeltaFifoOptions<T> where T : class
 {
     /// <summary>Computes an object's key. Required.</summary>
-    public required Func<T, string> KeyFunc { get; init; }
+    public required Func<T, string> KeyFunc { get; set; }
 
     /// <summary>What the consumer already has; needed for deletions on <see cref="DeltaFifo{T}.Replace"/> and for <see cref="DeltaFifo{T}.Resync"/>.</summary>
-    public IKnownObjects<T>? KnownObjects { get; init; }
+    public IKnownObjects<T>? KnownObjects { get; set; }
 
     /// <summary>Whether <see cref="DeltaFifo{T}.Replace"/> records <see cref="DeltaType.Replaced"/> (true) or <see cref="DeltaType.Sync"/> (false, the old behaviour). client-go informers set it.</summary>
-    public bool EmitDeltaTypeReplaced { get; init; }
+    public bool EmitDeltaTypeReplaced { get; set; }
 
     /// <summary>Runs once on every object as it is queued (never on tombstones or resyncs), e.g. to drop <c>managedFields</c>. Must be idempotent.</summary>
-    public Func<T, T>? Transform { get; init; }
+    public Func<T, T>? Transform { get; set; }
 }
 
 /// <summary>Processes the deltas of one key popped from a <see cref="DeltaFifo{T}"/>.</summary>

@@ -6,22 +6,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KubeInformers;
 
 /// <summary>Options of a <see cref="SharedIndexInformer{T}"/>.</summary>
-public sealed record SharedIndexInformerOptions<T> where T : class
+public sealed class SharedIndexInformerOptions<T> where T : class
 {
     /// <summary>The resource watched (for logs, metrics and factories).</summary>
-    public required ResourceDescriptor Resource { get; init; }
+    public required ResourceDescriptor Resource { get; set; }
     /// <summary>Default resync period of handlers added without one; zero disables resync.</summary>
-    public TimeSpan DefaultResyncPeriod { get; init; }
+    public TimeSpan DefaultResyncPeriod { get; set; }
     /// <summary>Index functions besides the namespace index, which is always present.</summary>
-    public IReadOnlyDictionary<string, IndexFunc<T>>? Indexers { get; init; }
+    public IReadOnlyDictionary<string, IndexFunc<T>>? Indexers { get; set; }
     /// <summary>
     /// Drop <c>metadata.managedFields</c> from every object before it is cached (default false): server-side-apply
     /// bookkeeping that controllers rarely read. Runs before the
     /// informer's transform (<see cref="SharedIndexInformer{T}.SetTransform"/>), on the freshly decoded object.
     /// </summary>
-    public bool StripManagedFields { get; init; }
+    public bool StripManagedFields { get; set; }
     /// <summary>Reflector options (paging, backoff, watch timeout, streaming list).</summary>
-    public ReflectorOptions Reflector { get; init; } = new();
+    public ReflectorOptions Reflector { get; set; } = new();
 }
 
 

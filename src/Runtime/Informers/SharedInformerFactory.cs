@@ -38,7 +38,8 @@ public sealed class SharedInformerFactoryOptions
     public bool CompiledReaders { get; set; } = true;
     /// <summary>
     /// How many threads may decode the items of one list response (default: the processors the process may use, at most
-    /// four). Items are decoded in batches while the response arrives and keep their order; 1 decodes on the thread that
+    /// four; more than 64 counts as 64). The reading thread finds where items end and hands batches of them to workers, so
+    /// a large list decodes while it arrives; items keep their order and decode exactly alike. 1 decodes on the thread that
     /// reads the response (so do values below 1).
     /// </summary>
     public int ListDecodeParallelism { get; set; } = ListBodyReader.DefaultParallelism;
@@ -150,17 +151,42 @@ public class SharedInformerFactory : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every started informer has synced; false if cancelled first.</summary>
-    public async Task<bool> WaitForCacheSyncAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Waits, without a time limit, until every informer started so far has synced; see
+    /// <see cref="WaitForCacheSyncAsync(TimeSpan, CancellationToken)"/>.
+    /// </summary>
+    /// <exception cref="InformerSyncException">An informer stopped before it synced.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public Task WaitForCacheSyncAsync(CancellationToken cancellationToken = default) =>
+        WaitForCacheSyncAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    /// <summary>
+    /// The factory's one wait for sync: returns once every informer started so far (by <see cref="Start"/>) has synced,
+    /// i.e. delivered its first full list to its cache. Informers created but not yet started are not waited for (as
+    /// client-go's <c>WaitForCacheSync</c>). The timeout runs on the clock the factory was created with.
+    /// </summary>
+    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <exception cref="InformerSyncException">
+    /// The timeout passed, or an informer stopped, first: the message and <see cref="InformerSyncException.Unsynced"/>
+    /// name every informer that had not synced and its last list/watch error.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative and not infinite.</exception>
+    public Task WaitForCacheSyncAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        if (timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive, zero or Timeout.InfiniteTimeSpan.");
+        }
+
         ISharedInformer[] started;
         lock (_lock)
         {
-            started = [.. _running.Keys];
+            started = [.. _order.Where(_running.ContainsKey)];
         }
 
-        var results = await Task.WhenAll(started.Select(i => i.WaitForCacheSyncAsync(cancellationToken))).ConfigureAwait(false);
-        return results.All(r => r);
+        return CacheSyncWait.WaitAsync(started, timeout, _time, cancellationToken);
     }
 
     /// <summary>Stops every informer and waits for them to finish.</summary>

@@ -62,16 +62,16 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
 
     /// <summary>
     /// Whether list items and watch objects are decoded by the readers the source generator compiled for the model type
-    /// (when there is one), instead of <c>JsonSerializer</c>. Both decode alike; default true.
+    /// (when there is one), instead of <c>JsonSerializer</c>; default true. Set from
+    /// <see cref="SharedInformerFactoryOptions.CompiledReaders"/>, the setting's one public home.
     /// </summary>
-    public bool CompiledReaders { get; init; } = true;
+    internal bool CompiledReaders { get; init; } = true;
 
     /// <summary>
-    /// How many threads may decode the items of one list response (default: the processors the process may use, at
-    /// most four; 1 or less decodes on the reading thread only, more than 64 counts as 64). The reading thread finds where items end and hands batches of
-    /// them to workers, so a large list decodes while it arrives; items keep their order and decode exactly alike.
+    /// How many threads may decode the items of one list response (1 or less: the reading thread only; more than 64
+    /// counts as 64). Set from <see cref="SharedInformerFactoryOptions.ListDecodeParallelism"/>, the setting's one public home.
     /// </summary>
-    public int ListDecodeParallelism { get; init; } = ListBodyReader.DefaultParallelism;
+    internal int ListDecodeParallelism { get; init; } = ListBodyReader.DefaultParallelism;
 
     /// <summary>The clock used for Retry-After dates. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

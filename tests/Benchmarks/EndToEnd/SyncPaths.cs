@@ -70,8 +70,7 @@ public static class SyncPaths
                 var informer = factory.InformerFor<V1Pod>(Pods);
                 if (onUpdate is not null) informer.AddEventHandler(new ResourceEventHandler<V1Pod> { Updated = (_, _) => onUpdate() });
                 factory.Start();
-                if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
-                    throw new InvalidOperationException("The informer did not sync.");
+                await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false); // throws if it stops or ct is cancelled first
                 if (informer.CacheCount != expected)
                     throw new InvalidOperationException($"The informer cached {informer.CacheCount} Pods, expected {expected}.");
                 return new InformerHolder(factory, informer);
@@ -91,8 +90,7 @@ public static class SyncPaths
         var informer = factory.InformerFor<T>(Pods);
         if (onUpdate is not null) informer.AddEventHandler(new ResourceEventHandler<T> { Updated = (_, _) => onUpdate() });
         factory.Start();
-        if (!await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false))
-            throw new InvalidOperationException("The projection informer did not sync.");
+        await factory.WaitForCacheSyncAsync(ct).ConfigureAwait(false); // throws if it stops or ct is cancelled first
         if (informer.CacheCount != expected)
             throw new InvalidOperationException($"The projection informer cached {informer.CacheCount} Pods, expected {expected}.");
         return new ProjectionHolder(factory, informer.CacheCount);

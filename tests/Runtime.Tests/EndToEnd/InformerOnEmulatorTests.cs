@@ -68,7 +68,7 @@ public sealed class InformerOnEmulatorTests
         var registration = informer.AddEventHandler(recorder);
         factory.Start();
 
-        Assert.True(await factory.WaitForCacheSyncAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token), "the informer syncs");
+        await factory.WaitForCacheSyncAsync(TimeSpan.FromSeconds(30)); // throws InformerSyncException naming the informer if it does not sync
         await Wait.UntilAsync(() => registration.HasSynced, "the handler received the initial list");
         Assert.Equal(300, informer.CacheCount);
         Assert.Equal(300, recorder.InitialAdds);

@@ -68,7 +68,7 @@ public sealed class InformerOverHttpTests
 
         // Sync: a paginated first list (this server ignores nothing: limit 500 over 1200 objects is 3 pages).
         factory.Start();
-        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync");
         await Wait.UntilAsync(() => registration.HasSynced, "the handler to receive the initial list");
         Assert.Equal(count, recorder.InitialAdds.Count);
         Assert.Equal(count, informer.CacheCount);
@@ -145,7 +145,7 @@ public sealed class InformerOverHttpTests
         var registration = informer.AddEventHandler(recorder);
 
         factory.Start();
-        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync"));
+        await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the cache sync");
         await Wait.UntilAsync(() => registration.HasSynced, "the initial adds");
         Assert.Equal(50, recorder.InitialAdds.Count);
         server.Update("ns", "cm-7", "v1");

@@ -16,8 +16,9 @@ public sealed class SharedInformerFactoryTests
     private static readonly Kubernetes LocalClient = new(new KubernetesClientConfiguration { Host = "http://127.0.0.1:1" });
 
     /// <summary>A factory whose informers read scripted sources; records the options each source was created with.</summary>
-    private sealed class TestFactory(SharedInformerFactoryOptions? options = null, Func<ResourceDescriptor, object>? sources = null)
-        : SharedInformerFactory(LocalClient, options, timeProvider: new FakeTimeProvider())
+    private sealed class TestFactory(SharedInformerFactoryOptions? options = null, Func<ResourceDescriptor, object>? sources = null,
+        FakeTimeProvider? time = null)
+        : SharedInformerFactory(LocalClient, options, timeProvider: time ?? new FakeTimeProvider())
     {
         public ConcurrentDictionary<ResourceDescriptor, ListWatchOptions> Created { get; } = new();
         public ConcurrentDictionary<ResourceDescriptor, object> Sources { get; } = new();
@@ -96,7 +97,7 @@ public sealed class SharedInformerFactoryTests
         var informer = factory.InformerFor<V1ConfigMap>(ConfigMaps);
 
         factory.Start();
-        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the sync"));
+        await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the sync");
 
         Assert.Null(informer.Indexer.GetByKey("ns/a")!.Metadata.ManagedFields);
     }
@@ -109,28 +110,121 @@ public sealed class SharedInformerFactoryTests
 
         factory.Start();
         factory.Start();
-        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the first sync"));
+        await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the first sync");
         var second = factory.InformerFor<V1Namespace>(Namespaces);
         Assert.False(second.IsStarted);
         factory.Start();
-        Assert.True(await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the second sync"));
+        await Wait.ForAsync(factory.WaitForCacheSyncAsync(), "the second sync");
 
         Assert.True(first.HasSynced && second.HasSynced);
         Assert.Single(((FlowScriptedListWatch<V1ConfigMap>)factory.Sources[ConfigMaps]).ListRequests);
     }
 
+    private static KubernetesApiException Forbidden() => new(new V1Status
+    {
+        Code = 403,
+        Reason = "Forbidden",
+        Message = "namespaces is forbidden: User \"system:serviceaccount:default:app\" cannot list resource \"namespaces\"",
+    });
+
     [Fact]
-    public async Task WaitForCacheSync_returns_false_when_cancelled_before_every_informer_syncs()
+    public async Task WaitForCacheSync_returns_once_every_started_informer_has_synced_and_ignores_one_not_started()
+    {
+        var time = new FakeTimeProvider();
+        await using var factory = new TestFactory(time: time, sources: r => r == Namespaces
+            ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System).ListFails(Forbidden()).List("10")
+            : new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10"));
+        var configMaps = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var namespaces = factory.InformerFor<V1Namespace>(Namespaces);
+        factory.Start();
+        var notStarted = factory.InformerFor<V1ConfigMap>(OtherConfigMaps); // created after Start: not waited for
+
+        var wait = factory.WaitForCacheSyncAsync();
+        await Wait.UntilAsync(() => configMaps.HasSynced && namespaces.LastError is not null, "configmaps to sync and namespaces to fail its first list");
+        Assert.False(wait.IsCompleted);
+
+        time.Advance(TimeSpan.FromMinutes(1)); // past the backoff: the second list succeeds
+        await Wait.ForAsync(wait, "the wait, once namespaces synced too");
+        Assert.True(namespaces.HasSynced);
+        Assert.False(notStarted.IsStarted);
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_times_out_on_the_factory_clock_naming_each_unsynced_informer_and_its_last_error()
+    {
+        var time = new FakeTimeProvider();
+        await using var factory = new TestFactory(time: time, sources: r =>
+            r == Namespaces ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System).ListFails(Forbidden())
+            : r == OtherConfigMaps ? new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).ListHangs()
+            : new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10"));
+        var configMaps = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        var namespaces = factory.InformerFor<V1Namespace>(Namespaces);
+        factory.InformerFor<V1ConfigMap>(OtherConfigMaps);
+        factory.Start();
+
+        var wait = factory.WaitForCacheSyncAsync(TimeSpan.FromSeconds(30));
+        await Wait.UntilAsync(() => configMaps.HasSynced && namespaces.LastError is not null, "configmaps to sync and namespaces to fail");
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.False(wait.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var ex = await Assert.ThrowsAsync<InformerSyncException>(() => Wait.ForAsync(wait, "the timeout"));
+        Assert.Contains("2 of 3 informer(s) did not sync (timed out after 00:00:30)", ex.Message);
+        Assert.Contains("namespaces/v1 (V1Namespace) last error: KubernetesApiException", ex.Message);
+        Assert.Contains("403 Forbidden", ex.Message);
+        Assert.Contains("configmaps.example.com/v1 (V1ConfigMap) last error: none (no list has completed yet)", ex.Message);
+        Assert.DoesNotContain("  - configmaps/v1", ex.Message);
+        Assert.Equal(["namespaces/v1", "configmaps.example.com/v1"], ex.Unsynced.Select(u => u.Name));
+        Assert.IsType<KubernetesApiException>(ex.Unsynced[0].LastError);
+        Assert.All(ex.Unsynced, u => Assert.False(u.Stopped));
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_fails_at_once_when_an_informer_stops_before_it_synced()
     {
         await using var factory = new TestFactory(sources: r => r == Namespaces
-            ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System) // never answers
+            ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System).ListHangs()
+            : new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10"));
+        var configMaps = factory.InformerFor<V1ConfigMap>(ConfigMaps);
+        factory.InformerFor<V1Namespace>(Namespaces);
+        factory.Start();
+
+        var wait = factory.WaitForCacheSyncAsync(TimeSpan.FromHours(1));
+        await Wait.UntilAsync(() => configMaps.HasSynced, "configmaps to sync");
+        await factory.ShutdownAsync();
+
+        var ex = await Assert.ThrowsAsync<InformerSyncException>(() => Wait.ForAsync(wait, "the failure"));
+        Assert.Contains("an informer stopped before it synced", ex.Message);
+        var unsynced = Assert.Single(ex.Unsynced);
+        Assert.Equal("namespaces/v1", unsynced.Name);
+        Assert.True(unsynced.Stopped);
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_throws_OperationCanceled_when_the_caller_cancels_first()
+    {
+        await using var factory = new TestFactory(sources: r => r == Namespaces
+            ? new FlowScriptedListWatch<V1Namespace>(TimeProvider.System).ListHangs()
             : new FlowScriptedListWatch<V1ConfigMap>(TimeProvider.System).List("10"));
         factory.InformerFor<V1ConfigMap>(ConfigMaps);
         factory.InformerFor<V1Namespace>(Namespaces);
         factory.Start();
 
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        Assert.False(await factory.WaitForCacheSyncAsync(cancel.Token));
+        using var cancel = new CancellationTokenSource();
+        var wait = factory.WaitForCacheSyncAsync(TimeSpan.FromHours(1), cancel.Token);
+        Assert.False(wait.IsCompleted);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Wait.ForAsync(wait, "the cancellation"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => factory.WaitForCacheSyncAsync(cancel.Token));
+    }
+
+    [Fact]
+    public async Task WaitForCacheSync_rejects_a_negative_timeout()
+    {
+        await using var factory = new TestFactory();
+        Assert.Throws<ArgumentOutOfRangeException>(() => { _ = factory.WaitForCacheSyncAsync(TimeSpan.FromSeconds(-1)); });
+        await factory.WaitForCacheSyncAsync(Timeout.InfiniteTimeSpan); // nothing started: nothing to wait for
     }
 
     [Fact]

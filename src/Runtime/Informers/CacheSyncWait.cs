@@ -1,26 +1,21 @@
 using System.Text;
 
-namespace KubeInformers.Hosting;
+namespace KubeInformers;
 
 /// <summary>
-/// Waits until a set of informers has synced, with a timeout, and explains a failure: the exception names every
-/// informer that did not sync and its last error. Stateless and thread-safe.
+/// The wait behind <see cref="SharedInformerFactory.WaitForCacheSyncAsync(TimeSpan, CancellationToken)"/>: until every
+/// informer of a set has synced, with a timeout on an injected clock, and an explanation when it gives up (an
+/// <see cref="InformerSyncException"/> naming every informer that did not sync and its last error). Stateless, thread-safe.
 /// </summary>
-public static class InformerSync
+internal static class CacheSyncWait
 {
-    /// <summary>
-    /// Waits until every informer in <paramref name="informers"/> has synced.
-    /// </summary>
-    /// <param name="informers">The informers (already started).</param>
-    /// <param name="timeout">How long to wait; <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.</param>
-    /// <param name="timeProvider">The clock of the timeout.</param>
-    /// <param name="cancellationToken">Cancels the wait (then <see cref="OperationCanceledException"/> is thrown).</param>
+    /// <summary>Waits until every informer in <paramref name="informers"/> (already started) has synced.</summary>
     /// <exception cref="InformerSyncException">The timeout passed, or an informer stopped, before every informer synced.</exception>
-    public static async Task WaitForSyncAsync(IReadOnlyCollection<ISharedInformer> informers, TimeSpan timeout,
-        TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public static async Task WaitAsync(IReadOnlyCollection<ISharedInformer> informers, TimeSpan timeout, TimeProvider timeProvider,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(informers);
-        timeProvider ??= TimeProvider.System;
+        cancellationToken.ThrowIfCancellationRequested();
         if (informers.All(i => i.HasSynced))
         {
             return;
@@ -31,11 +26,9 @@ public static class InformerSync
             : new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutCts.Token, cancellationToken);
 
-        var waits = informers.Select(i => WaitOneAsync(i, linked.Token)).ToArray();
-        var all = Task.WhenAll(waits);
         try
         {
-            await all.ConfigureAwait(false);
+            await Task.WhenAll(informers.Select(i => WaitOneAsync(i, linked))).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -55,15 +48,15 @@ public static class InformerSync
             ? "an informer stopped before it synced"
             : $"timed out after {timeout}";
         throw new InformerSyncException(FormatMessage(reason, unsynced, informers.Count), unsynced);
+    }
 
-        async Task WaitOneAsync(ISharedInformer informer, CancellationToken token)
+    private static async Task WaitOneAsync(ISharedInformer informer, CancellationTokenSource linked)
+    {
+        var synced = await informer.WaitForCacheSyncAsync(linked.Token).ConfigureAwait(false);
+        if (!synced && !linked.IsCancellationRequested)
         {
-            var synced = await informer.WaitForCacheSyncAsync(token).ConfigureAwait(false);
-            if (!synced && !token.IsCancellationRequested)
-            {
-                // Stopped before it synced: no point waiting for the others until the timeout.
-                await linked.CancelAsync().ConfigureAwait(false);
-            }
+            // Stopped before it synced: no point waiting for the others until the timeout.
+            await linked.CancelAsync().ConfigureAwait(false);
         }
     }
 

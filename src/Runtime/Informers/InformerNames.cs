@@ -1,6 +1,6 @@
-namespace KubeInformers.Hosting;
+namespace KubeInformers;
 
-/// <summary>How hosting names an informer in messages, health reports and metric tags.</summary>
+/// <summary>How KubeInformers names an informer in messages, health reports and metric tags (the <c>resource</c> tag). Pure, thread-safe.</summary>
 internal static class InformerNames
 {
     /// <summary>The informer's name: its group-qualified resource and version, e.g. <c>deployments.apps/v1</c>.</summary>
