@@ -107,7 +107,7 @@ public sealed partial class InformerGenerator
                 return null;
             }
 
-            if (Collection(named) is { } collection)
+            if (ReaderGraphBuilder.CollectionElement(named) is { } collection)
             {
                 var (isMap, element) = collection;
                 var elementType = element.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
@@ -184,33 +184,6 @@ public sealed partial class InformerGenerator
             }
 
             return method;
-        }
-
-        /// <summary>Lists and sequences (element), or maps with string keys (value); null for anything else.</summary>
-        private static (bool IsMap, ITypeSymbol Element)? Collection(INamedTypeSymbol type)
-        {
-            if (!type.IsGenericType)
-            {
-                return null;
-            }
-
-            var definition = type.OriginalDefinition.ToDisplayString();
-            switch (definition)
-            {
-                case "System.Collections.Generic.List<T>":
-                case "System.Collections.Generic.IList<T>":
-                case "System.Collections.Generic.ICollection<T>":
-                case "System.Collections.Generic.IEnumerable<T>":
-                case "System.Collections.Generic.IReadOnlyList<T>":
-                case "System.Collections.Generic.IReadOnlyCollection<T>":
-                    return (false, type.TypeArguments[0]);
-                case "System.Collections.Generic.Dictionary<TKey, TValue>":
-                case "System.Collections.Generic.IDictionary<TKey, TValue>":
-                case "System.Collections.Generic.IReadOnlyDictionary<TKey, TValue>":
-                    return type.TypeArguments[0].SpecialType == SpecialType.System_String ? (true, type.TypeArguments[1]) : null;
-                default:
-                    return null;
-            }
         }
 
         private static IEnumerable<INamedTypeSymbol> AllInterfaces(INamedTypeSymbol type) => type.AllInterfaces;

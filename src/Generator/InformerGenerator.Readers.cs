@@ -347,8 +347,8 @@ public sealed partial class InformerGenerator
             return name is "System.DateTimeOffset" or "System.TimeSpan" or "System.Guid" or "System.Uri" or "System.DateOnly" or "System.TimeOnly" or "System.Version";
         }
 
-        /// <summary>For a list-like or string-keyed map type System.Text.Json fills as <c>List&lt;T&gt;</c> or <c>Dictionary&lt;string, T&gt;</c>: its element.</summary>
-        private static (bool IsMap, ITypeSymbol Element)? CollectionElement(INamedTypeSymbol type)
+        /// <summary>For a list-like or string-keyed map type System.Text.Json fills as <c>List&lt;T&gt;</c> or <c>Dictionary&lt;string, T&gt;</c>: its element. The deep-copy graph uses the same rule.</summary>
+        internal static (bool IsMap, ITypeSymbol Element)? CollectionElement(INamedTypeSymbol type)
         {
             if (!type.IsGenericType)
             {
