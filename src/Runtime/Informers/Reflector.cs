@@ -44,6 +44,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
     private volatile Exception? _lastError;
     private long _lastActivityTicks;
     private int _running;
+    private Action<Exception>? _watchErrorHandler;
 
     /// <summary>Creates a reflector.</summary>
     public Reflector(IListWatch<T> listWatch, IReflectorStore<T> store, ReflectorOptions? options = null,
@@ -76,8 +77,22 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
         }
     }
 
-    /// <summary>Called on every list or watch error, before the reflector backs off or relists. Must not throw.</summary>
-    public Action<Exception>? WatchErrorHandler { get; set; }
+    /// <summary>
+    /// Sets the handler called on every list or watch error, before the reflector backs off or relists (the same
+    /// method, with the same rule, as <see cref="SharedIndexInformer{T}.SetWatchErrorHandler"/>). It must not throw; an
+    /// exception from it is logged and ignored.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The reflector is running: set the handler before <see cref="RunAsync"/>.</exception>
+    public void SetWatchErrorHandler(Action<Exception> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (Volatile.Read(ref _running) != 0)
+        {
+            throw new InvalidOperationException($"Reflector {Name} is running; set the watch error handler before RunAsync.");
+        }
+
+        _watchErrorHandler = handler;
+    }
 
     /// <summary>
     /// How often to ask <see cref="ShouldResync"/> whether to call <see cref="IReflectorStore{T}.Resync"/> (zero: never).
@@ -550,7 +565,7 @@ public sealed class Reflector<T> where T : class, IKubernetesObject<V1ObjectMeta
     {
         _lastError = error;
         ReflectorInstruments.Add(ReflectorInstruments.ErrorCounter, Name, "reason", ReflectorInstruments.ErrorReason(error));
-        if (WatchErrorHandler is { } handler)
+        if (_watchErrorHandler is { } handler)
         {
             try
             {

@@ -335,10 +335,14 @@ public sealed class SharedIndexInformer<T> : ISharedInformer where T : class, IK
             reflector = new Reflector<T>(_listWatch, new CacheWriter(this, _transform, _options.StripManagedFields), _options.Reflector, _time,
                 _loggerFactory.CreateLogger("KubeInformers.Reflector"), _name)
             {
-                WatchErrorHandler = _watchErrorHandler,
                 ResyncPeriod = _resyncCheckPeriod,
                 ShouldResync = ShouldResync,
             };
+            if (_watchErrorHandler is { } onWatchError)
+            {
+                reflector.SetWatchErrorHandler(onWatchError);
+            }
+
             _reflector = reflector;
             _started = true;
         }

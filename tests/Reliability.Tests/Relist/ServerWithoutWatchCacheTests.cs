@@ -30,10 +30,8 @@ public sealed class ServerWithoutWatchCacheTests
         var store = new ReplaceRecordingStore();
         var errors = new List<Exception>();
         var reflector = new Reflector<V1ConfigMap>(new HttpListWatch<V1ConfigMap>(client, ReliabilityRig.ConfigMaps, new ListWatchOptions { Namespace = "rel" }), store,
-            new ReflectorOptions { PageSize = 2, WatchIdleTimeout = null })
-        {
-            WatchErrorHandler = e => { lock (errors) errors.Add(e); },
-        };
+            new ReflectorOptions { PageSize = 2, WatchIdleTimeout = null });
+        reflector.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); });
         using var stop = new CancellationTokenSource();
         var run = reflector.RunAsync(stop.Token);
         try

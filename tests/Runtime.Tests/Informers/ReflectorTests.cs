@@ -425,7 +425,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(FlowFakeWatch<V1ConfigMap>.Failing(new KubernetesDecodeException("line 3 is not valid"), Added("a", "11"), Modified("a", "12")));
         var errors = new List<Exception>();
 
-        Start(configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        Start(configure: r => r.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); }));
         await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the re-watch");
 
         Assert.Equal("12", _source.WatchRequests[1].ResourceVersion);
@@ -452,7 +452,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(first);
         var errors = new List<Exception>();
 
-        Start(new ReflectorOptions { WatchIdleTimeout = TimeSpan.FromMinutes(1) }, configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        Start(new ReflectorOptions { WatchIdleTimeout = TimeSpan.FromMinutes(1) }, configure: r => r.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); }));
         await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the watchdog's re-watch", step: TimeSpan.FromSeconds(5));
 
         Assert.Equal("11", _source.WatchRequests[1].ResourceVersion);
@@ -468,7 +468,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var errors = new List<Exception>();
 
         Start(new ReflectorOptions { WatchIdleTimeout = null, WatchStartTimeout = TimeSpan.FromSeconds(30) },
-            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+            configure: r => r.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); }));
         await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 2, "the retried watch", step: TimeSpan.FromSeconds(1));
 
         Assert.Single(_source.ListRequests);
@@ -484,7 +484,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         var errors = new List<Exception>();
 
         Start(new ReflectorOptions { ListTimeout = timeout, WatchIdleTimeout = null, WatchStartTimeout = null },
-            configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+            configure: r => r.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); }));
 
         // The hung list's only timer is its timeout, on the fake clock (no real time could reach 30 s here).
         var pending = await _time.WaitUntilParkedAsync(1, () => _source.ListRequests.Count == 1, "the hung list with its timeout armed", Requests);
@@ -516,7 +516,7 @@ public sealed class ReflectorTests : IAsyncLifetime
         _source.List("10").Watch(watch);
         var errors = new List<Exception>();
 
-        Start(new ReflectorOptions { WatchIdleTimeout = idle }, configure: r => r.WatchErrorHandler = e => { lock (errors) errors.Add(e); });
+        Start(new ReflectorOptions { WatchIdleTimeout = idle }, configure: r => r.SetWatchErrorHandler(e => { lock (errors) errors.Add(e); }));
         var parked = () => watch.IsWaitingForEvents || watch.Disposed;
 
         // A bookmark every 40 s for 400 s, fake time moving only to a bookmark or to the watchdog's own timer.
@@ -559,6 +559,17 @@ public sealed class ReflectorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void SetWatchErrorHandler_is_refused_once_the_reflector_runs()
+    {
+        _source.List("10", Cm("a", "5"));
+        var reflector = Start();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => reflector.SetWatchErrorHandler(_ => { }));
+        Assert.Contains("before RunAsync", ex.Message);
+        Assert.Throws<ArgumentNullException>(() => new Reflector<V1ConfigMap>(_source, _store).SetWatchErrorHandler(null!));
+    }
+
+    [Fact]
     public async Task Errors_reach_the_handler_and_LastError_until_the_next_success()
     {
         _source.ListFails(ConnectionRefused()).List("10", Cm("a", "5"));
@@ -566,11 +577,11 @@ public sealed class ReflectorTests : IAsyncLifetime
         var firstErrorSeen = new TaskCompletionSource<Exception?>();
         Reflector<V1ConfigMap>? reflector = null;
 
-        reflector = Start(configure: r => r.WatchErrorHandler = e =>
+        reflector = Start(configure: r => r.SetWatchErrorHandler(e =>
         {
             lock (errors) errors.Add(e);
             firstErrorSeen.TrySetResult(r.LastError);
-        });
+        }));
 
         var lastErrorDuringHandler = await Wait.ForAsync(firstErrorSeen.Task, "the error handler");
         Assert.IsType<HttpRequestException>(lastErrorDuringHandler);
@@ -587,7 +598,7 @@ public sealed class ReflectorTests : IAsyncLifetime
     {
         _source.ListFails(ConnectionRefused()).List("10");
 
-        Start(configure: r => r.WatchErrorHandler = _ => throw new InvalidOperationException("handler bug"));
+        Start(configure: r => r.SetWatchErrorHandler(_ => throw new InvalidOperationException("handler bug")));
         await Wait.DriveUntilAsync(_time, () => _source.WatchRequests.Count == 1, "the watch");
 
         Assert.Equal(2, _source.ListRequests.Count);

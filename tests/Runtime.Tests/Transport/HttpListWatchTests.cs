@@ -387,10 +387,8 @@ public sealed class HttpListWatchTests
         var source = new HttpListWatch<V1ConfigMap>(server.CreateClient(), ConfigMaps) { TimeProvider = time };
         var errors = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var reflector = new Reflector<V1ConfigMap>(source, new FlowRecordingStore<V1ConfigMap>(),
-            new ReflectorOptions { ListTimeout = TimeSpan.FromMinutes(10), WatchIdleTimeout = null, WatchStartTimeout = null }, time)
-        {
-            WatchErrorHandler = e => errors.TrySetResult(e),
-        };
+            new ReflectorOptions { ListTimeout = TimeSpan.FromMinutes(10), WatchIdleTimeout = null, WatchStartTimeout = null }, time);
+        reflector.SetWatchErrorHandler(e => errors.TrySetResult(e));
         using var stop = new CancellationTokenSource();
         var run = reflector.RunAsync(stop.Token);
 
