@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using k8s;
 using k8s.Models;
 using KubeInformers.Emulator;
@@ -164,16 +163,10 @@ public sealed class BackoffUnderDeadServerTests(ITestOutputHelper output)
             Func<TimeSpan, bool> parkedTimer = d => d != listTimeout;
             while (time.GetUtcNow() - start < Simulated)
             {
-                var parked = Stopwatch.StartNew();
-                while (!(counters.All(c => c.InFlight == 0) && time.Pending(_ => true).Count == 2 * reflectors && time.Pending(parkedTimer).Count == 2 * reflectors))
-                {
-                    if (parked.Elapsed > TimeSpan.FromSeconds(20))
-                    {
-                        throw new TimeoutException($"reflectors not all parked at {time.GetUtcNow() - start}: {time.Pending(_ => true).Count} timers pending for {reflectors} reflectors, in flight {counters.Sum(c => c.InFlight)}, faulted {runs.Count(r => r.IsFaulted)}");
-                    }
-
-                    await Task.Delay(1);
-                }
+                await Wait.UntilAsync(
+                    () => counters.All(c => c.InFlight == 0) && time.Pending(_ => true).Count == 2 * reflectors && time.Pending(parkedTimer).Count == 2 * reflectors,
+                    () => $"reflectors not all parked at {time.GetUtcNow() - start}: {time.Pending(_ => true).Count} timers pending for {reflectors} reflectors, in flight {counters.Sum(c => c.InFlight)}, faulted {runs.Count(r => r.IsFaulted)}",
+                    TimeSpan.FromSeconds(20));
 
                 var next = time.Pending(parkedTimer).Min(p => p.Due);
                 time.Advance(next - time.GetUtcNow());
