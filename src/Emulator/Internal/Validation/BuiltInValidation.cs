@@ -35,7 +35,7 @@ internal static class BuiltInValidation
         return errors;
     }
 
-    /// <summary>The 422 the server answers: <c>Deployment.apps "web" is invalid: [...]</c> with one cause per error.</summary>
+    /// <summary>The 422 the server answers, for built-in and custom resources alike: <c>Deployment.apps "web" is invalid: [...]</c> (<c>Kind "name"</c> for the core group), one cause per error.</summary>
     public static ApiException Invalid(ResourceType rt, string name, IReadOnlyList<FieldError> errors)
     {
         var causes = new JsonArray();

@@ -34,22 +34,8 @@ internal static class CustomResourceValidation
         var errors = validator.Apply(body);
         if (errors.Count > 0)
         {
-            throw Invalid(rt, name, errors);
+            throw BuiltInValidation.Invalid(rt, name, errors);
         }
-    }
-
-    /// <summary>The 422 the server answers: <c>Kind.group "name" is invalid: ...</c> with one cause per error.</summary>
-    public static ApiException Invalid(ResourceType rt, string name, IReadOnlyList<FieldError> errors)
-    {
-        var causes = new JsonArray();
-        foreach (var error in errors)
-        {
-            causes.Add(new JsonObject { ["reason"] = error.Reason, ["message"] = error.Message, ["field"] = error.Field });
-        }
-
-        var details = new JsonObject { ["name"] = name, ["group"] = rt.Group, ["kind"] = rt.Kind, ["causes"] = causes };
-        var summary = errors.Count == 1 ? errors[0].Message : "[" + string.Join(", ", errors.Select(e => e.Message)) + "]";
-        return new ApiException(422, "Invalid", $"{rt.Kind}.{rt.Group} \"{name}\" is invalid: {summary}", details);
     }
 
     private static StructuralSchemaValidator? SchemaFor(ApiState state, ResourceType rt)
