@@ -79,10 +79,17 @@ public static class ColdChild
         }
         var readers = CompiledReaderRegistry.GetStatistics<k8s.Models.V1Pod>();
         Console.WriteLine(FormattableString.Invariant(
-            $"RESULT main={tMain:F3} config={tClient - tConfigStart:F1} synced={tSynced:F3} bytes={retained} count={count} events={rate:F0} compiled={readers.Decoded} fallback={readers.FallenBack} jit={jitMs:F0} jitMethods={jitMethods} gcPause={gcPauseMs:F0} gcs={gcs} allocMB={allocated / 1048576}"));
+            $"RESULT main={tMain:F3} config={tClient - tConfigStart:F1} synced={tSynced:F3} bytes={retained} count={count} events={rate:F0} compiled={readers.Decoded} fallback={readers.FallenBack} jit={jitMs:F0} jitMethods={jitMethods} gcPause={gcPauseMs:F0} gcs={gcs} allocMB={allocated / 1048576} peakRssMB={PeakRssMb()}"));
         await SyncPaths.ReleaseAsync(cache).ConfigureAwait(false);
         client?.Dispose();
         return 0;
+    }
+
+    /// <summary>The process's peak resident set in MB (on Linux, VmHWM of /proc/self/status).</summary>
+    public static long PeakRssMb()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.PeakWorkingSet64 / 1048576;
     }
 
     /// <summary>A UTC instant as milliseconds since the Unix epoch: the clock the parent and every child share.</summary>

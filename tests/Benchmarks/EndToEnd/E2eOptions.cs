@@ -23,6 +23,12 @@ public sealed record E2eOptions
     public bool Warm { get; init; } = true;
     /// <summary>A Native AOT build of samples/AotWatcher to run as the cold path <c>aot</c> (null: none).</summary>
     public string? AotBinary { get; init; }
+    /// <summary>
+    /// Other programs run as cold paths, by path name (<c>--exe NAME=BINARY</c>): each is started as
+    /// <c>BINARY --kubeconfig F --objects N --events M</c> and prints the same RESULT line as the cold child; for example
+    /// tests/RevisionProbe built against two revisions of the library (tests/Benchmarks/revision-ab.sh).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ExternalPaths { get; init; } = new Dictionary<string, string>();
     /// <summary>A sentence for the report about the run's conditions (for example, a loaded machine).</summary>
     public string? Note { get; init; }
     /// <summary>Where to write the JSON results (null: nowhere).</summary>
@@ -52,11 +58,23 @@ public sealed record E2eOptions
                 case "--no-warm": o = o with { Warm = false }; break;
                 case "--no-peer": o = o with { ColdPaths = o.ColdPaths.Where(p => p != "client-node").ToArray() }; break;
                 case "--aot": o = o with { AotBinary = Path.GetFullPath(Next()), ColdPaths = o.ColdPaths.Where(p => p != "aot").Append("aot").ToArray() }; break;
+                case "--exe": o = o.WithExternal(Next()); break;
                 case "--docs": o = o with { DocsDirectory = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --note TEXT --quick --json FILE --docs DIR");
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --exe NAME=BINARY --note TEXT --quick --json FILE --docs DIR");
             }
         }
         return o;
+    }
+
+    private E2eOptions WithExternal(string spec)
+    {
+        var eq = spec.IndexOf('=', StringComparison.Ordinal);
+        if (eq <= 0 || eq == spec.Length - 1) throw new ArgumentException($"--exe takes NAME=BINARY, got '{spec}'");
+        var name = spec[..eq];
+        if (SyncPaths.All.Contains(name) || name is "client-node" or "aot" or "aot-projection")
+            throw new ArgumentException($"--exe {name}: the name is one of the harness's own paths; choose another");
+        var paths = new Dictionary<string, string>(ExternalPaths) { [name] = Path.GetFullPath(spec[(eq + 1)..]) };
+        return this with { ExternalPaths = paths, ColdPaths = ColdPaths.Where(p => p != name).Append(name).ToArray() };
     }
 
     /// <summary>The cold paths measured for <paramref name="mix"/>.</summary>

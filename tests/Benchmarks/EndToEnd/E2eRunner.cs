@@ -71,7 +71,7 @@ public sealed class E2eRunner
     }
 
     /// <summary>One fresh process's figures.</summary>
-    private sealed record ColdResult(double SyncMs, double MainMs, double ConfigMs, double BytesPerObject, double EventsPerSecond);
+    private sealed record ColdResult(double SyncMs, double MainMs, double ConfigMs, double BytesPerObject, double EventsPerSecond, double PeakRssMb);
 
     /// <summary>
     /// The cold paths in fresh processes, interleaved (every path once per repetition, in turn), so a load spike on
@@ -105,6 +105,8 @@ public sealed class E2eRunner
             Add("retained", path, n, "cold", Median(rs.Select(x => x.BytesPerObject)) / 1024.0, "KB/object", runs, mixName);
             if (rs.All(x => !double.IsNaN(x.EventsPerSecond)))
                 Add("watch", path, n, "cold", Median(rs.Select(x => x.EventsPerSecond)), "events/s", runs, mixName);
+            if (rs.All(x => !double.IsNaN(x.PeakRssMb)))
+                Add("peak-rss", path, n, "cold", Median(rs.Select(x => x.PeakRssMb)), "MB", runs, mixName);
             foreach (var reference in new[] { "floor", "client-node" })
             {
                 if (!results.TryGetValue(reference, out var refs) || reference == path) continue;
@@ -113,6 +115,8 @@ public sealed class E2eRunner
                 if (reference == "client-node")
                 {
                     Add("retained" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.BytesPerObject / b.BytesPerObject)), "ratio", runs, mixName);
+                    if (rs.All(x => !double.IsNaN(x.PeakRssMb)) && refs.All(x => !double.IsNaN(x.PeakRssMb)))
+                        Add("peak-rss" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.PeakRssMb / b.PeakRssMb)), "ratio", runs, mixName);
                     if (rs.All(x => !double.IsNaN(x.EventsPerSecond)))
                         Add("watch" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.EventsPerSecond / b.EventsPerSecond)), "ratio", runs, mixName);
                 }
@@ -140,6 +144,10 @@ public sealed class E2eRunner
                 foreach (var a in new[] { "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount }) psi.ArgumentList.Add(a);
                 if (path == "aot-projection") psi.ArgumentList.Add("--projection");
                 break;
+            case var external when _options.ExternalPaths.TryGetValue(external, out var binary):
+                psi = new ProcessStartInfo(binary);
+                foreach (var a in new[] { "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount }) psi.ArgumentList.Add(a);
+                break;
             default:
                 psi = ChildStartInfo("e2e-child", "--path", path, "--kubeconfig", kubeconfig, "--objects", objects, "--events", eventCount, "--list-file", listFile);
                 break;
@@ -150,7 +158,7 @@ public sealed class E2eRunner
             var token = result.Split(' ').FirstOrDefault(x => x.StartsWith(name + "=", StringComparison.Ordinal));
             return token is null ? fallback : double.Parse(token[(name.Length + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
         }
-        return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"));
+        return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"), Field("peakRssMB"));
     }
 
     private static Kubernetes ClientFor(StaticPodServer server) => new(new KubernetesClientConfiguration { Host = server.BaseUri.ToString() });

@@ -40,12 +40,12 @@ public static class Report
         foreach (var g in figures.Where(f => f.Mode == "cold" && f.Measure == "sync").GroupBy(f => (f.Objects, f.Mix)))
         {
             sb.AppendLine(inv, $"### {g.Key.Objects:N0} Pods, {g.Key.Mix} ({g.First().Runs} repetitions)").AppendLine();
-            sb.AppendLine("| path | launch → synced ms | × client-node | × floor | Main at ms | kubeconfig ms | retained KB/Pod | × client-node | watch events/s | × client-node |");
-            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            sb.AppendLine("| path | launch → synced ms | × client-node | × floor | Main at ms | kubeconfig ms | retained KB/Pod | × client-node | watch events/s | × client-node | peak RSS MB | × client-node |");
+            sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var f in g)
             {
                 string V(string measure, string format) => figures.FirstOrDefault(x => x.Mode == "cold" && x.Objects == f.Objects && x.Mix == f.Mix && x.Path == f.Path && x.Measure == measure) is { } v && !double.IsNaN(v.Value) ? v.Value.ToString(format, inv) : "";
-                sb.AppendLine(inv, $"| {f.Path} | {f.Value:F0} | {V("sync×client-node", "F2")} | {V("sync×floor", "F2")} | {V("main", "F0")} | {V("kubeconfig", "F0")} | {V("retained", "F2")} | {V("retained×client-node", "F2")} | {V("watch", "N0")} | {V("watch×client-node", "F2")} |");
+                sb.AppendLine(inv, $"| {f.Path} | {f.Value:F0} | {V("sync×client-node", "F2")} | {V("sync×floor", "F2")} | {V("main", "F0")} | {V("kubeconfig", "F0")} | {V("retained", "F2")} | {V("retained×client-node", "F2")} | {V("watch", "N0")} | {V("watch×client-node", "F2")} | {V("peak-rss", "F0")} | {V("peak-rss×client-node", "F2")} |");
             }
             sb.AppendLine();
         }

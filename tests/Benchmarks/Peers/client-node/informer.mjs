@@ -2,7 +2,7 @@
 // kubeconfig file -> KubeConfig.loadFromFile -> CoreV1Api -> makeInformer('/api/v1/pods') -> start() -> synced.
 // Then the heap it retains (after global.gc(), heapUsed, against a baseline taken the same way at start) and the
 // rate at which the server's watch events reach an 'update' handler, counted from after the heap measurement.
-// Prints one line: RESULT main=<unix ms> synced=<unix ms> bytes=<retained> count=<cached> events=<per second>.
+// Prints one line: RESULT main=<unix ms> synced=<unix ms> bytes=<retained> count=<cached> events=<per second> peakRssMB=<peak resident set, MB>.
 // Times are wall-clock Unix milliseconds (performance.timeOrigin + performance.now()), the clock the parent reads
 // just before it starts this process. Run with: node --expose-gc informer.mjs --kubeconfig F --objects N --events M
 import { KubeConfig, CoreV1Api, makeInformer } from '@kubernetes/client-node';
@@ -68,5 +68,5 @@ if (events > 0) {
   rate = (events - before) / ((now() - t1) / 1000);
 }
 clearTimeout(deadline);
-console.log(`RESULT main=${tMain.toFixed(3)} synced=${tSynced.toFixed(3)} bytes=${retained} count=${count} events=${Math.round(rate)}`);
+console.log(`RESULT main=${tMain.toFixed(3)} synced=${tSynced.toFixed(3)} bytes=${retained} count=${count} events=${Math.round(rate)} peakRssMB=${Math.floor(process.resourceUsage().maxRSS / 1024)}`);
 process.exit(0);

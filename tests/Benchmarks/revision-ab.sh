@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# A/B of two revisions of the library in one e2e run: the same program (tests/RevisionProbe), server, data and
+# kubeconfig, fresh processes, paths interleaved per repetition.
+#   tests/Benchmarks/revision-ab.sh REV_A REV_B [e2e options...]
+# REV is a commit, branch or tag, or "worktree" for this checkout as it is. Each revision is checked out (detached)
+# under ${REVISION_AB_DIR:-/tmp/revision-ab}, the probe source from this checkout is copied into it and built there
+# against that revision's src/Runtime and generator; both run as cold paths named rev-<commit> (or rev-worktree).
+# The e2e options default to a 10,000-Pod run with full models beside client-node:
+#   --objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node
+# Example: tests/Benchmarks/revision-ab.sh f0dff04 worktree --objects 10000,50000 --runs 5
+set -euo pipefail
+[ $# -ge 2 ] || { sed -n '2,11p' "$0"; exit 2; }
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=${REVISION_AB_DIR:-/tmp/revision-ab}
+mkdir -p "$work"
+a=$1 b=$2
+shift 2
+
+build() { # REV → prints "name=binary"
+  local rev=$1 name tree
+  if [ "$rev" = worktree ]; then
+    name=rev-worktree tree=$repo
+  else
+    local sha
+    sha=$(git -C "$repo" rev-parse --short=7 "$rev^{commit}")
+    name=rev-$sha tree=$work/$sha
+    if [ ! -d "$tree" ]; then
+      git -C "$repo" worktree add --detach "$tree" "$sha" >&2
+    fi
+    rm -rf "$tree/tests/RevisionProbe"
+    mkdir -p "$tree/tests"
+    cp -r "$repo/tests/RevisionProbe" "$tree/tests/RevisionProbe"
+    rm -rf "$tree/tests/RevisionProbe/bin" "$tree/tests/RevisionProbe/obj"
+  fi
+  echo "building the probe against $rev in $tree" >&2
+  dotnet build "$tree/tests/RevisionProbe" -c Release -nologo -v q >&2
+  echo "$name=$tree/tests/RevisionProbe/bin/Release/net10.0/RevisionProbe"
+}
+
+exe_a=$(build "$a")
+exe_b=$(build "$b")
+[ "${exe_a%%=*}" != "${exe_b%%=*}" ] || { echo "REV_A and REV_B are the same commit" >&2; exit 2; }
+defaults=(--objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node)
+[ $# -gt 0 ] && defaults=("$@")
+cd "$repo"
+exec dotnet run -c Release --project tests/Benchmarks -- e2e "${defaults[@]}" --exe "$exe_a" --exe "$exe_b"
