@@ -33,6 +33,7 @@ public sealed class QuickModeSmokeTests
             {
                 Assert.Contains(runner.Figures, f => f.Measure == "sync" && f.Mode == "cold" && f.Path == path && f.Value > 0);
                 Assert.Contains(runner.Figures, f => f.Measure == "retained" && f.Mode == "cold" && f.Path == path);
+                Assert.Contains(runner.Figures, f => f.Measure == "peak-rss" && f.Mode == "cold" && f.Path == path && f.Value > 0);
                 if (SyncPaths.Watches(path))
                     Assert.Contains(runner.Figures, f => f.Measure == "watch" && f.Mode == "cold" && f.Path == path && f.Value > 0);
                 if (path != "floor")
