@@ -14,7 +14,8 @@ namespace KubeInformers;
 /// hand-written reader for the YAML subset kubeconfig writers produce (or by System.Text.Json for a JSON file) into
 /// KubernetesClient's own model, <see cref="K8SConfiguration"/>, which is handed to
 /// <see cref="KubernetesClientConfiguration.BuildConfigFromConfigObject"/>: certificates, tokens, exec plugins, auth
-/// providers, namespace and context resolution stay KubernetesClient's code. A file that uses YAML beyond that subset
+/// providers, namespace and context resolution stay KubernetesClient's code (so under Native AOT an exec plugin fails
+/// as KubernetesClient 21.0.8 fails there: it serializes the plugin's ExecCredential with reflection). A file that uses YAML beyond that subset
 /// (anchors, tags, block scalars, flow collections, several documents, …) is loaded by KubernetesClient's own YAML
 /// loader instead, so the result is the same either way; the first such file is reported as the runtime degradation
 /// <c>kubeconfig_fast_reader</c> (logged once as a warning, counted on <c>kubeinformers.runtime.degraded</c>). Under
