@@ -8,7 +8,7 @@ using KubeInformers;
 namespace AotWatcher;
 
 /// <summary>
-/// The watcher: kubeconfig → client → a Pod informer (full model, or a four-field projection) with default options →
+/// The watcher: kubeconfig (KubeInformers' <see cref="KubeConfig"/> reader, as under JIT) → client → a Pod informer (full model, or a four-field projection) with default options →
 /// synced → events. Single-threaded entry point; the informer's handlers run on its own delivery thread.
 /// </summary>
 public static class WatcherProgram
@@ -36,7 +36,18 @@ public static class WatcherProgram
 
         var baseline = GC.GetTotalMemory(forceFullCollection: false);
         var tConfig = UnixMs();
-        var config = AotKubeconfig.Load(kubeconfig);
+        KubernetesClientConfiguration config;
+        try
+        {
+            // The same reader hosting uses; under Native AOT a file beyond its YAML subset is a KubeConfigNotSupportedException.
+            config = kubeconfig is null ? KubeConfig.BuildDefaultConfig() : KubeConfig.BuildConfigFromConfigFile(kubeconfig);
+        }
+        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or KubeConfigFormatException or KubeConfigNotSupportedException)
+        {
+            Console.Error.WriteLine("cannot load the kubeconfig: " + ex.Message);
+            return 3;
+        }
+
         using var client = new Kubernetes(config);
         var tClient = UnixMs();
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using KubeInformers.Emulator;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace KubeInformers.Hosting.Tests;
 
@@ -14,10 +15,12 @@ public class KubeconfigLoaderChoiceTests
         emulator.WriteKubeconfig(path);
         try
         {
-            var before = KubeConfig.FallbackCount;
             var fast = KubernetesClientFactory.BuildConfiguration(null, path, null, useKubernetesClientLoader: false);
             var theirs = KubernetesClientFactory.BuildConfiguration(null, path, null, useKubernetesClientLoader: true);
-            Assert.Equal(before, KubeConfig.FallbackCount); // the emulator's file is inside the fast reader's subset
+            // The emulator's file is inside the fast reader's subset: no fallback to KubernetesClient's loader was reported.
+            using var degraded = new MetricCollector<long>(null, "KubeInformers", "kubeinformers.runtime.degraded");
+            degraded.RecordObservableInstruments();
+            Assert.DoesNotContain(degraded.GetMeasurementSnapshot(), m => (string?)m.Tags["feature"] == "kubeconfig_fast_reader");
             Assert.Equal(theirs.Host, fast.Host);
             Assert.Equal(theirs.AccessToken, fast.AccessToken);
             Assert.Equal(theirs.CurrentContext, fast.CurrentContext);

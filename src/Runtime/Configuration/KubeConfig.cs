@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using k8s;
@@ -13,21 +14,20 @@ namespace KubeInformers;
 /// hand-written reader for the YAML subset kubeconfig writers produce (or by System.Text.Json for a JSON file) into
 /// KubernetesClient's own model, <see cref="K8SConfiguration"/>, which is handed to
 /// <see cref="KubernetesClientConfiguration.BuildConfigFromConfigObject"/>: certificates, tokens, exec plugins, auth
-/// providers, namespace and context resolution stay KubernetesClient's code. A file that uses YAML beyond that subset
+/// providers, namespace and context resolution stay KubernetesClient's code (so under Native AOT an exec plugin fails
+/// as KubernetesClient 21.0.8 fails there: it serializes the plugin's ExecCredential with reflection). A file that uses YAML beyond that subset
 /// (anchors, tags, block scalars, flow collections, several documents, …) is loaded by KubernetesClient's own YAML
-/// loader instead, so the result is the same either way; <see cref="FallbackCount"/> counts those files. The point is
-/// start-up time: in a fresh process KubernetesClient's loader spends most of its time compiling and running the
-/// YAML deserializer. Thread-safe; no reflection (trimming and Native AOT safe on the fast path).
+/// loader instead, so the result is the same either way; the first such file is reported as the runtime degradation
+/// <c>kubeconfig_fast_reader</c> (logged once as a warning, counted on <c>kubeinformers.runtime.degraded</c>). Under
+/// Native AOT that loader cannot run (its YAML deserializer needs reflection), so such a file throws
+/// <see cref="KubeConfigNotSupportedException"/> naming the construct instead. The point is start-up time: in a fresh
+/// process KubernetesClient's loader spends most of its time compiling and running the YAML deserializer.
+/// Thread-safe; no reflection (trimming and Native AOT safe).
 /// </summary>
 public static class KubeConfig
 {
-    private static long _fallbackCount;
-
-    /// <summary>How many kubeconfig files this process loaded with KubernetesClient's YAML loader because they used YAML beyond the fast reader's subset.</summary>
-    public static long FallbackCount => Interlocked.Read(ref _fallbackCount);
-
-    /// <summary>Why the last fallback happened (for example <c>"line 7: the indicator '&amp;'"</c>), or null if none did.</summary>
-    public static string? LastFallbackReason { get; private set; }
+    /// <summary>The degradation's feature name (the <c>feature</c> tag of <c>kubeinformers.runtime.degraded</c>).</summary>
+    internal const string FallbackFeature = "kubeconfig_fast_reader";
 
     /// <summary>
     /// Builds the client configuration from a kubeconfig file, as
@@ -40,6 +40,7 @@ public static class KubeConfig
     /// <returns>The configuration KubernetesClient builds from the same file.</returns>
     /// <exception cref="KubeConfigException">The file does not exist, or the context, cluster or user it names is missing or incomplete (KubernetesClient's own checks).</exception>
     /// <exception cref="KubeConfigFormatException">The file is not valid YAML or JSON; the message names the file and the line.</exception>
+    /// <exception cref="KubeConfigNotSupportedException">Under Native AOT only: the file uses YAML beyond the fast reader's subset.</exception>
     public static KubernetesClientConfiguration BuildConfigFromConfigFile(string? kubeconfigPath = null, string? currentContext = null, string? masterUrl = null, bool useRelativePaths = true)
     {
         var config = LoadKubeConfig(new FileInfo(kubeconfigPath ?? KubernetesClientConfiguration.KubeConfigDefaultLocation), useRelativePaths);
@@ -55,6 +56,7 @@ public static class KubeConfig
     /// <returns>The configuration KubernetesClient builds from the same places.</returns>
     /// <exception cref="KubeConfigException">A listed file does not exist, or the configuration is incomplete.</exception>
     /// <exception cref="KubeConfigFormatException">A file is not valid YAML or JSON.</exception>
+    /// <exception cref="KubeConfigNotSupportedException">Under Native AOT only: a file uses YAML beyond the fast reader's subset.</exception>
     public static KubernetesClientConfiguration BuildDefaultConfig()
     {
         var kubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG");
@@ -90,7 +92,15 @@ public static class KubeConfig
     /// <returns>The parsed configuration.</returns>
     /// <exception cref="KubeConfigException">The file does not exist.</exception>
     /// <exception cref="KubeConfigFormatException">The file is not valid YAML or JSON.</exception>
-    public static K8SConfiguration LoadKubeConfig(FileInfo kubeconfig, bool useRelativePaths = true)
+    /// <exception cref="KubeConfigNotSupportedException">Under Native AOT only: the file uses YAML beyond the fast reader's subset.</exception>
+    public static K8SConfiguration LoadKubeConfig(FileInfo kubeconfig, bool useRelativePaths = true) =>
+        LoadKubeConfig(kubeconfig, useRelativePaths, fallbackAvailable: true);
+
+    /// <summary>
+    /// <see cref="LoadKubeConfig(FileInfo, bool)"/>; <paramref name="fallbackAvailable"/> false behaves as under Native AOT,
+    /// where KubernetesClient's loader is never available (tests).
+    /// </summary>
+    internal static K8SConfiguration LoadKubeConfig(FileInfo kubeconfig, bool useRelativePaths, bool fallbackAvailable)
     {
         ArgumentNullException.ThrowIfNull(kubeconfig);
         if (!kubeconfig.Exists)
@@ -105,16 +115,12 @@ public static class KubeConfig
         }
         catch (KubeConfigUnsupportedException unsupported)
         {
-            Interlocked.Increment(ref _fallbackCount);
-            LastFallbackReason = unsupported.Message;
-            return FallBack(kubeconfig, useRelativePaths, unsupported.Line);
+            return FallBack(kubeconfig, useRelativePaths, unsupported.Reason, unsupported.Line, fallbackAvailable);
         }
         catch (JsonException json)
         {
             // Not JSON; it may still be YAML flow syntax, which is a superset: let the full YAML parser decide.
-            Interlocked.Increment(ref _fallbackCount);
-            LastFallbackReason = json.Message;
-            return FallBack(kubeconfig, useRelativePaths, (int)(json.LineNumber ?? -1) + 1);
+            return FallBack(kubeconfig, useRelativePaths, "text that is not valid JSON (" + json.Message + ")", (int)(json.LineNumber ?? -1) + 1, fallbackAvailable);
         }
         if (useRelativePaths)
         {
@@ -135,8 +141,18 @@ public static class KubeConfig
         return KubeConfigBinder.Bind(root);
     }
 
-    private static K8SConfiguration FallBack(FileInfo kubeconfig, bool useRelativePaths, int line)
+    private static K8SConfiguration FallBack(FileInfo kubeconfig, bool useRelativePaths, string construct, int line, bool fallbackAvailable)
     {
+        // Under Native AOT IsDynamicCodeSupported is the constant false: the compiler drops the rest, and with it
+        // KubernetesClient's YAML loader, which would only fail in its type initializer there.
+        if (!RuntimeFeature.IsDynamicCodeSupported || !fallbackAvailable)
+        {
+            throw new KubeConfigNotSupportedException(kubeconfig.FullName, line, construct);
+        }
+        RuntimeDegradations.Report(
+            FallbackFeature,
+            "kubeconfig files with YAML beyond the fast reader's subset are read by KubernetesClient's slower YAML loader",
+            line > 0 ? $"{kubeconfig.FullName} line {line}: {construct}" : $"{kubeconfig.FullName}: {construct}");
         try
         {
             return KubernetesClientConfiguration.LoadKubeConfig(kubeconfig, useRelativePaths);

@@ -38,7 +38,7 @@ public static class KubeconfigProbe
             };
             var callMs = watch.Elapsed.TotalMilliseconds;
             var jitMs = (JitInfo.GetCompilationTime(false) - jitBefore).TotalMilliseconds;
-            Console.WriteLine(FormattableString.Invariant($"RESULT loader={args[3]} callMs={callMs:F1} jitMs={jitMs:F1} mainAtMs={(mainAt - start).TotalMilliseconds:F0} doneAtMs={(DateTime.Now - start).TotalMilliseconds:F0} fallbacks={KubeConfig.FallbackCount} host={loaded.Host}"));
+            Console.WriteLine(FormattableString.Invariant($"RESULT loader={args[3]} callMs={callMs:F1} jitMs={jitMs:F1} mainAtMs={(mainAt - start).TotalMilliseconds:F0} doneAtMs={(DateTime.Now - start).TotalMilliseconds:F0} fallbacks={RuntimeDegradations.Reported.Count(d => d.Feature == KubeConfig.FallbackFeature)} host={loaded.Host}"));
             return 0;
         }
         var steps = new List<string>();
