@@ -43,6 +43,15 @@ public sealed class SharedInformerFactoryOptions
     /// reads the response (so do values below 1).
     /// </summary>
     public int ListDecodeParallelism { get; set; } = ListBodyReader.DefaultParallelism;
+    /// <summary>
+    /// Open the connection to an <c>https</c> API server when <see cref="SharedInformerFactory.Start"/> is first called,
+    /// on another thread, so the TLS handshake, the credentials and the HTTP stack's start-up overlap the informers' own
+    /// start (default true). It costs one <c>GET /version</c> (readable by every user under the default RBAC); its
+    /// outcome is ignored, and the first list waits for it so both use the one connection. Plain <c>http</c> servers are
+    /// never pre-connected. Only informers whose list/watch source is the factory's own (<see cref="HttpListWatch{T}"/>)
+    /// take part.
+    /// </summary>
+    public bool ConnectEarly { get; set; } = true;
 }
 
 /// <summary>
@@ -67,6 +76,8 @@ public class SharedInformerFactory : IAsyncDisposable
     private readonly Dictionary<ISharedInformer, Task> _running = [];
     private readonly CancellationTokenSource _stopping = new();
     private bool _shutdown;
+    private bool _createdHttpListWatch;
+    private Task? _warmUp;
 
     /// <summary>Creates a factory that talks to the API server through <paramref name="client"/>.</summary>
     public SharedInformerFactory(IKubernetes client, SharedInformerFactoryOptions? options = null,
@@ -140,6 +151,13 @@ public class SharedInformerFactory : IAsyncDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_shutdown, this);
+            if (_warmUp is null && _createdHttpListWatch && Options.ConnectEarly && _client is Kubernetes kubernetes)
+            {
+                var token = _stopping.Token;
+                // The warm-up does not depend on the object type; V1Pod only names one instantiation of the generic class.
+                _warmUp = Task.Run(() => HttpListWatch<V1Pod>.WarmUpConnectionAsync(kubernetes, token), CancellationToken.None);
+            }
+
             foreach (var informer in _order)
             {
                 if (!_running.ContainsKey(informer) && !informer.IsStarted)
@@ -196,7 +214,7 @@ public class SharedInformerFactory : IAsyncDisposable
         lock (_lock)
         {
             _shutdown = true;
-            running = [.. _running.Values];
+            running = _warmUp is null ? [.. _running.Values] : [.. _running.Values, _warmUp];
         }
 
         _stopping.Cancel();
@@ -211,6 +229,17 @@ public class SharedInformerFactory : IAsyncDisposable
     }
 
     /// <summary>Creates the list/watch source of a new informer. Override to substitute a source (tests).</summary>
+    /// <remarks>Called under the factory's lock.</remarks>
     protected virtual IListWatch<T> CreateListWatch<T>(ResourceDescriptor resource, ListWatchOptions options) where T : class, IKubernetesObject<V1ObjectMeta>
-        => new HttpListWatch<T>(_client, resource, options) { TimeProvider = _time, CompiledReaders = Options.CompiledReaders, ListDecodeParallelism = Options.ListDecodeParallelism };
+    {
+        var listWatch = new HttpListWatch<T>(_client, resource, options)
+        {
+            TimeProvider = _time,
+            CompiledReaders = Options.CompiledReaders,
+            ListDecodeParallelism = Options.ListDecodeParallelism,
+            ConnectionWarmUp = () => Volatile.Read(ref _warmUp),
+        };
+        _createdHttpListWatch = true;
+        return listWatch;
+    }
 }

@@ -188,18 +188,71 @@ public sealed class HttpListWatch<T> : IListWatch<T> where T : class, IKubernete
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri)
+        // The first request waits for the factory's early connection (if one is under way) so it reuses that connection
+        // instead of opening a second one; later requests never wait. The early connection never faults.
+        if (ConnectionWarmUp is { } warmUp && Interlocked.Exchange(ref _warmUpAwaited, 1) == 0 && warmUp() is { IsCompleted: false } pending)
         {
-            Version = _httpVersion,
-            VersionPolicy = _httpVersionPolicy,
-        };
-        request.Headers.Accept.Add(JsonMediaType);
+            await pending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var request = CreateRequest(uri, _httpVersion, _httpVersionPolicy);
         if (_client.Credentials is { } credentials)
         {
             await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
         return await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static HttpRequestMessage CreateRequest(Uri uri, Version version, HttpVersionPolicy policy)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri) { Version = version, VersionPolicy = policy };
+        request.Headers.Accept.Add(JsonMediaType);
+        return request;
+    }
+
+    /// <summary>
+    /// The factory's early connection (set by <see cref="SharedInformerFactory"/> when
+    /// <see cref="SharedInformerFactoryOptions.ConnectEarly"/> is on): returns the task the first list or watch request
+    /// waits for, or null when there is none (yet).
+    /// </summary>
+    internal Func<Task?>? ConnectionWarmUp { get; init; }
+
+    private int _warmUpAwaited;
+
+    /// <summary>
+    /// Opens the client's connection to an <c>https</c> API server ahead of the first list, so the TCP and TLS handshakes,
+    /// the credentials (a token or an exec plugin) and the HTTP stack's start-up overlap the rest of the program's start:
+    /// one <c>GET /version</c> (readable by every user under Kubernetes' default RBAC, <c>system:public-info-viewer</c>)
+    /// with the same HTTP version and credentials as the lists, its small body read and the connection left in the
+    /// client's pool. Plain <c>http</c> servers (tests, loopback) are left alone: there is no handshake to hide. Never
+    /// faults: whatever goes wrong (refused, unreachable, 401/403, cancelled) is left for the first list to meet and
+    /// report as it always does.
+    /// </summary>
+    internal static async Task WarmUpConnectionAsync(Kubernetes client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (client.BaseUri is not { } baseUri || !string.Equals(baseUri.Scheme, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase))
+            {
+                return;
+            }
+
+            var root = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+            var (version, policy) = ChooseHttpVersion(client);
+            using var request = CreateRequest(new Uri(root, "version"), version, policy);
+            if (client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Deliberately swallowed: the first list request meets and reports the same failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
     /// <summary>
