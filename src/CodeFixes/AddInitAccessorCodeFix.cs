@@ -1,11 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
 using KubeInformers.Generator;
 using KubeInformers.Generator.Helpers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,8 +19,7 @@ public sealed class AddInitAccessorCodeFix() : SingleEditCodeFix(DiagnosticDescr
     /// <inheritdoc/>
     protected override Edit? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddInitAccessor
-            || root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<PropertyDeclarationSyntax>().FirstOrDefault() is not { AccessorList: { } accessors })
+        if (EnclosingNodeWhenAsked<PropertyDeclarationSyntax>(root, diagnostic, CodeFixProperties.AddInitAccessor) is not { AccessorList: { } accessors })
         {
             return null;
         }

@@ -1,11 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Linq;
-using System.Threading.Tasks;
 using KubeInformers.Generator;
 using KubeInformers.Generator.Helpers;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -22,8 +18,7 @@ public sealed class AddPartialCodeFix() : SingleEditCodeFix(DiagnosticDescriptor
     /// <inheritdoc/>
     protected override Edit? Plan(SyntaxNode root, Diagnostic diagnostic)
     {
-        if (!diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var fix) || fix != CodeFixProperties.AddPartial
-            || root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<TypeDeclarationSyntax>().FirstOrDefault() is not { } declaration
+        if (EnclosingNodeWhenAsked<TypeDeclarationSyntax>(root, diagnostic, CodeFixProperties.AddPartial) is not { } declaration
             || declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             return null;

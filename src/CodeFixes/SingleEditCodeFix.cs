@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading.Tasks;
+using KubeInformers.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -59,6 +61,16 @@ public abstract class SingleEditCodeFix : CodeFixProvider
                 diagnostic);
         }
     }
+
+    /// <summary>
+    /// The innermost <typeparamref name="TNode"/> around <paramref name="diagnostic"/>'s location when the analyzer asked
+    /// for <paramref name="fix"/> (the diagnostic's <see cref="CodeFixProperties.Fix"/> property); null when it asked for
+    /// another fix or there is no such node.
+    /// </summary>
+    protected static TNode? EnclosingNodeWhenAsked<TNode>(SyntaxNode root, Diagnostic diagnostic, string fix) where TNode : SyntaxNode
+        => diagnostic.Properties.TryGetValue(CodeFixProperties.Fix, out var asked) && asked == fix
+            ? root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.AncestorsAndSelf().OfType<TNode>().FirstOrDefault()
+            : null;
 
     /// <summary>The edit that fixes <paramref name="diagnostic"/>, or null when this fix does not apply to it.</summary>
     protected abstract Edit? Plan(SyntaxNode root, Diagnostic diagnostic);

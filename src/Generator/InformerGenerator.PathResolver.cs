@@ -359,50 +359,13 @@ public sealed partial class InformerGenerator
         private static bool CanBeNull(ITypeSymbol type)
             => type.IsReferenceType || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
 
-        // A named type itself (it may be IDictionary<,> or IEnumerable<> exactly), then every interface it implements.
-        private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
-            => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
-
         /// <summary>The value type of a string-keyed map, or null.</summary>
         private static ITypeSymbol? MapValue(ITypeSymbol type, KnownSymbols known)
-        {
-            foreach (var candidate in SelfAndInterfaces(type))
-            {
-                var definition = candidate.OriginalDefinition;
-                if ((SymbolEqualityComparer.Default.Equals(definition, known.IDictionaryOfT)
-                        || SymbolEqualityComparer.Default.Equals(definition, known.IReadOnlyDictionaryOfT))
-                    && candidate.TypeArguments[0].SpecialType == SpecialType.System_String)
-                {
-                    return candidate.TypeArguments[1];
-                }
-            }
-
-            return null;
-        }
+            => TypeShapes.MapOf(type, known, stringKeysOnly: true)?.Value;
 
         /// <summary>The element type of a list (arrays, <c>IEnumerable&lt;T&gt;</c> implementations; not strings or maps), or null.</summary>
         private static ITypeSymbol? ListElement(ITypeSymbol type, KnownSymbols known)
-        {
-            if (type.SpecialType == SpecialType.System_String || MapValue(type, known) is not null)
-            {
-                return null;
-            }
-
-            if (type is IArrayTypeSymbol array)
-            {
-                return array.ElementType;
-            }
-
-            foreach (var candidate in SelfAndInterfaces(type))
-            {
-                if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, known.IEnumerableOfT))
-                {
-                    return candidate.TypeArguments[0];
-                }
-            }
-
-            return null;
-        }
+            => type.SpecialType == SpecialType.System_String || MapValue(type, known) is not null ? null : TypeShapes.ElementOf(type);
 
         private static LeafKind? LeafOf(ITypeSymbol type)
         {

@@ -61,23 +61,18 @@ public sealed class ServerSemanticsTests
         await using var raw = await RawWatch.OpenAsync(http, $"api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=5&resourceVersion={start}");
         await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap("a"), "default", cancellationToken: Timeout());
         var types = new List<string> { Type((await raw.NextAsync())!) };
-        using var stop = new CancellationTokenSource();
-        var clock = Task.Run(async () =>
+        var reading = Task.Run(async () =>
         {
-            // Fake time moves in small steps until the stream has ended (timeoutSeconds=5 of fake time).
-            for (var i = 0; i < 400 && !stop.IsCancellationRequested; i++)
+            while (await raw.NextAsync() is { } ev)
             {
-                time.Advance(TimeSpan.FromMilliseconds(250));
-                await Task.Delay(10);
+                types.Add(Type(ev));
             }
         });
-        while (await raw.NextAsync() is { } ev)
-        {
-            types.Add(Type(ev));
-        }
 
-        stop.Cancel();
-        await clock;
+        // Fake time moves in small steps until the stream has ended (timeoutSeconds=5 of fake time).
+        await Wait.DriveUntilAsync(time, () => reading.IsCompleted, "the watch to end after timeoutSeconds=5 of fake time",
+            step: TimeSpan.FromMilliseconds(250));
+        await reading;
         return types;
     }
 

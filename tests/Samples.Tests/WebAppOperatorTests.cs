@@ -121,6 +121,8 @@ public sealed class WebAppOperatorTests : IAsyncLifetime
     }
 
     /// <summary>Reads until <paramref name="done"/> holds, for at most 30 s; then fails naming what it waited for.</summary>
+    /// <remarks>Not the repository's shared <c>KubeInformers.TestSupport.Wait</c>: this file is also the test of the
+    /// <c>kubeinformers-operator</c> template, whose project references only published packages.</remarks>
     private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

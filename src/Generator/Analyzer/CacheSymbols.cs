@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Runtime.CompilerServices;
+using KubeInformers.Generator.Helpers;
 using Microsoft.CodeAnalysis;
 
 namespace KubeInformers.Generator;
@@ -123,22 +124,13 @@ internal sealed class CacheSymbols
             return false;
         }
 
-        return new[] { named }.Concat(named.AllInterfaces).Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, EnumerableOfT)
+        return TypeShapes.SelfAndInterfaces(named).Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, EnumerableOfT)
             && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], element));
     }
 
     /// <summary>The element type of a sequence (<c>IEnumerable&lt;T&gt;</c> or an array), or null.</summary>
     public ITypeSymbol? ElementOf(ITypeSymbol? type)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        return type is INamedTypeSymbol named
-            ? new[] { named }.Concat(named.AllInterfaces).FirstOrDefault(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, EnumerableOfT))?.TypeArguments[0]
-            : null;
-    }
+        => type is IArrayTypeSymbol or INamedTypeSymbol ? TypeShapes.ElementOf(type) : null;
 
     /// <summary>Whether <paramref name="type"/> is a collection (implements <c>IEnumerable</c>; strings are not).</summary>
     public bool IsCollection(ITypeSymbol? type)

@@ -204,7 +204,7 @@ internal sealed class CrdSchemaBuilder
             return ForEnum(enumType, path, owner);
         }
 
-        if (MapOf(type) is { } map)
+        if (TypeShapes.MapOf(type, _known) is { } map)
         {
             if (map.Key.SpecialType != SpecialType.System_String)
             {
@@ -214,7 +214,7 @@ internal sealed class CrdSchemaBuilder
             return new CrdSchema { Type = "object", AdditionalProperties = ForType(map.Value, path + "[*]", owner) };
         }
 
-        if (ListOf(type) is { } element)
+        if (TypeShapes.ElementOf(type) is { } element)
         {
             return new CrdSchema { Type = "array", Items = ForType(element, path + "[*]", owner) };
         }
@@ -567,40 +567,4 @@ internal sealed class CrdSchemaBuilder
 
         return false;
     }
-
-    private (ITypeSymbol Key, ITypeSymbol Value)? MapOf(ITypeSymbol type)
-    {
-        foreach (var candidate in SelfAndInterfaces(type))
-        {
-            var definition = candidate.OriginalDefinition;
-            if (SymbolEqualityComparer.Default.Equals(definition, _known.IDictionaryOfT)
-                || SymbolEqualityComparer.Default.Equals(definition, _known.IReadOnlyDictionaryOfT))
-            {
-                return (candidate.TypeArguments[0], candidate.TypeArguments[1]);
-            }
-        }
-
-        return null;
-    }
-
-    private ITypeSymbol? ListOf(ITypeSymbol type)
-    {
-        if (type is IArrayTypeSymbol array)
-        {
-            return array.ElementType;
-        }
-
-        foreach (var candidate in SelfAndInterfaces(type))
-        {
-            if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, _known.IEnumerableOfT))
-            {
-                return candidate.TypeArguments[0];
-            }
-        }
-
-        return null;
-    }
-
-    private static IEnumerable<INamedTypeSymbol> SelfAndInterfaces(ITypeSymbol type)
-        => type is INamedTypeSymbol named ? new[] { named }.Concat(type.AllInterfaces) : type.AllInterfaces;
 }

@@ -123,20 +123,13 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
     private bool HasSyncedLocked => _populated && _initialPopulationCount == 0;
 
     /// <inheritdoc/>
-    public void Add(T obj)
-    {
-        ArgumentNullException.ThrowIfNull(obj);
-        var key = _keyFunc(obj);
-        obj = Transform(obj, key);
-        lock (_lock)
-        {
-            _populated = true;
-            QueueActionLocked(DeltaType.Added, obj, key, tombstone: false);
-        }
-    }
+    public void Add(T obj) => Queue(DeltaType.Added, obj);
 
     /// <inheritdoc/>
-    public void Update(T obj)
+    public void Update(T obj) => Queue(DeltaType.Updated, obj);
+
+    /// <summary>Queues an <see cref="DeltaType.Added"/> or <see cref="DeltaType.Updated"/> delta of the transformed <paramref name="obj"/>.</summary>
+    private void Queue(DeltaType type, T obj)
     {
         ArgumentNullException.ThrowIfNull(obj);
         var key = _keyFunc(obj);
@@ -144,7 +137,7 @@ public sealed class DeltaFifo<T> : IReflectorStore<T> where T : class
         lock (_lock)
         {
             _populated = true;
-            QueueActionLocked(DeltaType.Updated, obj, key, tombstone: false);
+            QueueActionLocked(type, obj, key, tombstone: false);
         }
     }
 

@@ -51,41 +51,11 @@ public static class WorkQueueRateLimiters
         return new MaxOfRateLimiter<T>([.. limiters]);
     }
 
-    private sealed class ItemExponentialRateLimiter<T>(TimeSpan baseDelay, TimeSpan maxDelay) : IWorkQueueRateLimiter<T> where T : notnull
-    {
-        private readonly Dictionary<T, int> _failures = [];
-
-        public TimeSpan When(T item)
-        {
-            int exponent;
-            lock (_failures)
-            {
-                _failures.TryGetValue(item, out exponent);
-                _failures[item] = exponent + 1;
-            }
-
-            var delayTicks = baseDelay.Ticks * Math.Pow(2, exponent);
-            return delayTicks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)delayTicks);
-        }
-
-        public void Forget(T item)
-        {
-            lock (_failures)
-            {
-                _failures.Remove(item);
-            }
-        }
-
-        public int NumRequeues(T item)
-        {
-            lock (_failures)
-            {
-                return _failures.GetValueOrDefault(item);
-            }
-        }
-    }
-
-    private sealed class FastSlowRateLimiter<T>(TimeSpan fastDelay, TimeSpan slowDelay, int maxFastAttempts) : IWorkQueueRateLimiter<T> where T : notnull
+    /// <summary>
+    /// A limiter whose delay depends only on how often an item has failed: the per-item failure count (kept under one
+    /// lock), <see cref="Forget"/> and <see cref="NumRequeues"/>; a subclass turns the count into a delay.
+    /// </summary>
+    private abstract class PerItemFailureRateLimiter<T> : IWorkQueueRateLimiter<T> where T : notnull
     {
         private readonly Dictionary<T, int> _failures = [];
 
@@ -98,7 +68,7 @@ public static class WorkQueueRateLimiters
                 _failures[item] = failures;
             }
 
-            return failures <= maxFastAttempts ? fastDelay : slowDelay;
+            return DelayAfter(failures);
         }
 
         public void Forget(T item)
@@ -116,6 +86,23 @@ public static class WorkQueueRateLimiters
                 return _failures.GetValueOrDefault(item);
             }
         }
+
+        /// <summary>The delay for an item that has now failed <paramref name="failures"/> times (1 on its first failure).</summary>
+        protected abstract TimeSpan DelayAfter(int failures);
+    }
+
+    private sealed class ItemExponentialRateLimiter<T>(TimeSpan baseDelay, TimeSpan maxDelay) : PerItemFailureRateLimiter<T> where T : notnull
+    {
+        protected override TimeSpan DelayAfter(int failures)
+        {
+            var delayTicks = baseDelay.Ticks * Math.Pow(2, failures - 1);
+            return delayTicks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)delayTicks);
+        }
+    }
+
+    private sealed class FastSlowRateLimiter<T>(TimeSpan fastDelay, TimeSpan slowDelay, int maxFastAttempts) : PerItemFailureRateLimiter<T> where T : notnull
+    {
+        protected override TimeSpan DelayAfter(int failures) => failures <= maxFastAttempts ? fastDelay : slowDelay;
     }
 
     private sealed class TokenBucketRateLimiter<T>(double perSecond, int burst, TimeProvider timeProvider) : IWorkQueueRateLimiter<T> where T : notnull

@@ -36,38 +36,12 @@ internal static class OpenApiV2Protobuf
 
         if (document["paths"] is JsonObject paths)
         {
-            w.Message(8, p =>
-            {
-                foreach (var (name, item) in paths)
-                {
-                    p.Message(2, named =>
-                    {
-                        named.String(1, name, always: true);
-                        if (item is JsonObject pathItem)
-                        {
-                            named.Message(2, x => PathItem(x, pathItem));
-                        }
-                    });
-                }
-            });
+            NamedMap(w, 8, 2, paths, PathItem);
         }
 
         if (document["definitions"] is JsonObject definitions)
         {
-            w.Message(9, d =>
-            {
-                foreach (var (name, schema) in definitions)
-                {
-                    d.Message(1, named =>
-                    {
-                        named.String(1, name);
-                        if (schema is JsonObject s)
-                        {
-                            named.Message(2, x => Schema(x, s));
-                        }
-                    });
-                }
-            });
+            NamedMap(w, 9, 1, definitions, Schema);
         }
 
         return w.ToArray();
@@ -133,6 +107,27 @@ internal static class OpenApiV2Protobuf
             sub.String(where == "path" ? 5 : 6, Text(p["type"]));
         }));
     });
+
+    /// <summary>
+    /// A gnostic map (<c>Paths</c>, <c>Definitions</c>, <c>Properties</c>): message <paramref name="field"/> holding one
+    /// <paramref name="entryField"/> entry per member of <paramref name="map"/>, each its name (1) and, when the member is
+    /// an object, its value written by <paramref name="value"/> (2).
+    /// </summary>
+    private static void NamedMap(Writer w, int field, int entryField, JsonObject map, Action<Writer, JsonObject> value)
+        => w.Message(field, m =>
+        {
+            foreach (var (name, node) in map)
+            {
+                m.Message(entryField, named =>
+                {
+                    named.String(1, name, always: true);
+                    if (node is JsonObject member)
+                    {
+                        named.Message(2, x => value(x, member));
+                    }
+                });
+            }
+        });
 
     private static void VendorExtensions(Writer w, int field, JsonObject owner)
     {
@@ -219,20 +214,7 @@ internal static class OpenApiV2Protobuf
 
         if (s["properties"] is JsonObject properties)
         {
-            w.Message(25, p =>
-            {
-                foreach (var (name, value) in properties)
-                {
-                    p.Message(1, named =>
-                    {
-                        named.String(1, name, always: true);
-                        if (value is JsonObject child)
-                        {
-                            named.Message(2, x => Schema(x, child));
-                        }
-                    });
-                }
-            });
+            NamedMap(w, 25, 1, properties, Schema);
         }
 
         VendorExtensions(w, 31, s);
