@@ -92,6 +92,8 @@ public sealed partial class InformerGenerator
                         break;
                     case ReaderShapeKind.List:
                     case ReaderShapeKind.Dictionary:
+                    case ReaderShapeKind.SharedList:
+                    case ReaderShapeKind.SharedDictionary:
                         if (shape.Element is { } element)
                         {
                             pending.Push(element);
@@ -206,6 +208,10 @@ public sealed partial class InformerGenerator
                     case ReaderShapeKind.Dictionary:
                         EmitMap(w, shape, shapes);
                         break;
+                    case ReaderShapeKind.SharedList:
+                    case ReaderShapeKind.SharedDictionary:
+                        EmitShared(w, shape, shapes);
+                        break;
                     case ReaderShapeKind.Converter:
                     case ReaderShapeKind.PropertyConverter:
                         EmitConverter(w, shape);
@@ -311,7 +317,13 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line("list.Add(item!);");
-            CloseReader(w, "list");
+            w.Close();
+            w.Line();
+            w.Line("// Cached objects live as long as the cache: drop the spare capacity growth left (a no-op when there is none).");
+            w.Line("list.Capacity = list.Count;");
+            w.Line("value = list;");
+            w.Line($"return {Result}.Done;");
+            w.Close();
         }
 
         private static void EmitMap(SourceWriter w, ReaderShape shape, Dictionary<string, ReaderShape> shapes)
@@ -333,6 +345,39 @@ public sealed partial class InformerGenerator
             w.Line();
             w.Line("map[key] = item!;");
             CloseReader(w, "map");
+        }
+
+        /// <summary>
+        /// A list or map of immutable values: the shared read-only one when the decoder has seen the same JSON before, else
+        /// read by the plain collection reader and handed to the decoder, which makes it read-only and may share it.
+        /// </summary>
+        private static void EmitShared(SourceWriter w, ReaderShape shape, Dictionary<string, ReaderShape> shapes)
+        {
+            var plain = shapes[shape.Element!];
+            var isMap = shape.Kind == ReaderShapeKind.SharedDictionary;
+            w.Line();
+            w.Line(Optimized);
+            w.Open($"private {Result} {shape.Method}(ref {Reader} reader, out {OutType(shape)} value)");
+            w.Line("value = null;");
+            w.Open($"if (reader.TokenType == {Token}.Null)");
+            w.Line($"return {Result}.Done;");
+            w.Close();
+            w.Line();
+            w.Line("var start = reader;");
+            w.Line($"var r = _c.FindShared<{shape.TypeName}>(ref reader, out var key, out var shared);");
+            w.Open($"if (r != {Result}.Done || shared is not null)");
+            w.Line("value = shared;");
+            w.Line("return r;");
+            w.Close();
+            w.Line();
+            w.Line("reader = start;");
+            w.Open($"if ((r = {plain.Method}(ref reader, out var read)) != {Result}.Done)");
+            w.Line("return r;");
+            w.Close();
+            w.Line();
+            w.Line($"value = _c.{(isMap ? "ShareMap" : "ShareList")}(key, read!);");
+            w.Line($"return {Result}.Done;");
+            w.Close();
         }
 
         /// <summary>A reader method's head: null gives null, any token but <paramref name="startToken"/> is unsupported.</summary>

@@ -150,8 +150,20 @@ public sealed partial class InformerGenerator
                     ? $"global::System.Collections.Generic.Dictionary<string, {elementType}>"
                     : $"global::System.Collections.Generic.List<{elementType}>";
                 var method = (isMap ? "ReadMap_" : "ReadList_") + Key(elementType);
-                return Add(new ReaderShape(method, isMap ? ReaderShapeKind.Dictionary : ReaderShapeKind.List, concrete, false, false, null,
+                var plain = Add(new ReaderShape(method, isMap ? ReaderShapeKind.Dictionary : ReaderShapeKind.List, concrete, false, false, null,
                     elementShape.Method, elementType, null, EquatableArray<ReaderProperty>.Empty));
+                if (!Shareable(named, element))
+                {
+                    return plain;
+                }
+
+                // Declared as IList<T> / IDictionary<string, T> of immutable values: read-only and shared when repeated.
+                var declared = isMap
+                    ? $"global::System.Collections.Generic.IDictionary<string, {elementType}>"
+                    : $"global::System.Collections.Generic.IList<{elementType}>";
+                return Add(new ReaderShape((isMap ? "ReadSharedMap_" : "ReadSharedList_") + Key(elementType),
+                    isMap ? ReaderShapeKind.SharedDictionary : ReaderShapeKind.SharedList, declared, false, false, null,
+                    plain.Method, elementType, null, EquatableArray<ReaderProperty>.Empty));
             }
 
             if (ImplementsEnumerable(named))
@@ -345,6 +357,22 @@ public sealed partial class InformerGenerator
 
             var name = type.ToDisplayString();
             return name is "System.DateTimeOffset" or "System.TimeSpan" or "System.Guid" or "System.Uri" or "System.DateOnly" or "System.TimeOnly" or "System.Version";
+        }
+
+        /// <summary>
+        /// Whether a collection property of <paramref name="declared"/> type can hold a shared read-only collection: it is
+        /// declared as <c>IList&lt;T&gt;</c> or <c>IDictionary&lt;string, T&gt;</c> (which the read-only wrappers implement) and its
+        /// elements cannot be changed (strings, KubernetesClient's <c>ResourceQuantity</c>), so sharing is invisible to readers.
+        /// </summary>
+        private static bool Shareable(INamedTypeSymbol declared, ITypeSymbol element)
+        {
+            var definition = declared.OriginalDefinition.ToDisplayString();
+            if (definition is not ("System.Collections.Generic.IList<T>" or "System.Collections.Generic.IDictionary<TKey, TValue>"))
+            {
+                return false;
+            }
+
+            return element.SpecialType == SpecialType.System_String || element.ToDisplayString() == "k8s.Models.ResourceQuantity";
         }
 
         /// <summary>For a list-like or string-keyed map type System.Text.Json fills as <c>List&lt;T&gt;</c> or <c>Dictionary&lt;string, T&gt;</c>: its element. The deep-copy graph uses the same rule.</summary>

@@ -29,6 +29,10 @@ public enum ReaderShapeKind
     List,
     /// <summary>A map with string keys (read into <c>Dictionary&lt;string, T&gt;</c>).</summary>
     Dictionary,
+    /// <summary>A list of immutable values declared <c>IList&lt;T&gt;</c>: read-only, shared when repeated (its element is the plain list shape).</summary>
+    SharedList,
+    /// <summary>A map of immutable values declared <c>IDictionary&lt;string, T&gt;</c>: read-only, shared when repeated (its element is the plain map shape).</summary>
+    SharedDictionary,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Text.Json;
@@ -21,13 +22,15 @@ public sealed class CompiledReaderContext
     private readonly DeduplicatingStringConverter _strings;
     private readonly DeduplicatingObjectConverter _objects;
     private readonly JsonConverter[] _optionConverters;
+    private readonly SharedCollectionCache? _collections;
 
-    private CompiledReaderContext(JsonSerializerOptions options, DeduplicatingStringConverter strings, DeduplicatingObjectConverter objects)
+    private CompiledReaderContext(JsonSerializerOptions options, DeduplicatingStringConverter strings, DeduplicatingObjectConverter objects, bool shareCollections)
     {
         Options = options;
         _strings = strings;
         _objects = objects;
         _optionConverters = [.. options.Converters];
+        _collections = shareCollections ? new SharedCollectionCache() : null;
     }
 
     /// <summary>The decoder's context, or null when its options are not the ones compiled readers reproduce.</summary>
@@ -55,7 +58,10 @@ public sealed class CompiledReaderContext
     /// settings plus the decoder's deduplicating converters (camelCase names, case-sensitive, strict numbers, duplicate
     /// properties allowed, unknown ones skipped, no reference handling, default converters for primitives).
     /// </summary>
-    internal static CompiledReaderContext? Create(JsonSerializerOptions? options)
+    /// <param name="options">The decoder's options.</param>
+    /// <param name="shareCollections">Whether collections of immutable values are read-only and shared
+    /// (<see cref="SharedCollectionCache"/>); by default, unless its <see cref="AppContext"/> switch is false.</param>
+    internal static CompiledReaderContext? Create(JsonSerializerOptions? options, bool? shareCollections = null)
     {
         if (options is null
             || options.PropertyNamingPolicy != JsonNamingPolicy.CamelCase
@@ -87,7 +93,7 @@ public sealed class CompiledReaderContext
                 }
             }
 
-            return new CompiledReaderContext(options, strings, objects);
+            return new CompiledReaderContext(options, strings, objects, shareCollections ?? SharedCollectionCache.EnabledBySwitch);
         }
         catch (Exception)
         {
@@ -163,6 +169,64 @@ public sealed class CompiledReaderContext
 
         value = _objects.ReadValue(ref copy);
         return CompiledReadResult.Done;
+    }
+
+    /// <summary>Whether collections of immutable values are read-only and shared (<see cref="SharedCollectionCache"/>).</summary>
+    public bool SharesCollections => _collections is not null;
+
+    /// <summary>
+    /// At a list or map of immutable values: the shared read-only collection with the same JSON, or null and the key to
+    /// pass to <see cref="ShareMap{T}"/> or <see cref="ShareList{T}"/> once the caller has read it. Moves the reader to the
+    /// collection's end, except when sharing is off or the token starts no collection (the reader is then left where it is).
+    /// </summary>
+    public CompiledReadResult FindShared<TCollection>(ref Utf8JsonReader reader, out SharedCollectionKey key, out TCollection? shared) where TCollection : class
+    {
+        key = default;
+        shared = null;
+        if (_collections is null || reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var result = _collections.Find(ref reader, CollectionKind<TCollection>.Value, out key, out var cached);
+        shared = cached as TCollection;
+        return result;
+    }
+
+    private static int s_collectionKinds;
+
+    /// <summary>A number per collection type read through <see cref="FindShared{TCollection}"/>, part of its cache keys.</summary>
+    private static class CollectionKind<TCollection>
+    {
+        public static readonly int Value = Interlocked.Increment(ref s_collectionKinds);
+    }
+
+    /// <summary>The map to store: read-only (and offered for sharing under <paramref name="key"/>), or <paramref name="map"/> itself when sharing is off.</summary>
+    public IDictionary<string, T> ShareMap<T>(SharedCollectionKey key, Dictionary<string, T> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (_collections is null)
+        {
+            return map;
+        }
+
+        var value = new ReadOnlyDictionary<string, T>(map);
+        _collections.Offer(key, value);
+        return value;
+    }
+
+    /// <summary>The list to store: read-only over an exact-size array (and offered for sharing under <paramref name="key"/>), or <paramref name="list"/> itself when sharing is off.</summary>
+    public IList<T> ShareList<T>(SharedCollectionKey key, List<T> list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        if (_collections is null)
+        {
+            return list;
+        }
+
+        var value = new ReadOnlyCollection<T>(list.Count == 0 ? [] : list.ToArray());
+        _collections.Offer(key, value);
+        return value;
     }
 
     /// <summary>A <see cref="bool"/>.</summary>

@@ -223,7 +223,7 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
         var key = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            var length = TokenKey(ref reader, ref key);
+            var length = TokenKeys.Write(ref reader, ref key, _cache.MaxLength, out _);
             if (length < 0)
             {
                 using var large = JsonDocument.ParseValue(ref start);
@@ -244,53 +244,6 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
         {
             ArrayPool<byte>.Shared.Return(key);
         }
-    }
-
-    /// <summary>
-    /// Moves the reader to the end of the object or array it is at, writing each token's type and raw bytes into
-    /// <paramref name="key"/>; returns the key's length, or -1 when it is longer than the cache keeps.
-    /// </summary>
-    private int TokenKey(ref Utf8JsonReader reader, ref byte[] key)
-    {
-        var depth = reader.CurrentDepth;
-        var length = 0;
-        do
-        {
-            if (length >= 0)
-            {
-                var value = reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number
-                    ? (reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan)
-                    : ReadOnlySpan<byte>.Empty;
-                var needed = length + 5 + value.Length;
-                if (needed > _cache.MaxLength)
-                {
-                    length = -1;
-                }
-                else
-                {
-                    if (needed > key.Length)
-                    {
-                        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, key.Length * 2));
-                        key.AsSpan(0, length).CopyTo(larger);
-                        ArrayPool<byte>.Shared.Return(key);
-                        key = larger;
-                    }
-
-                    key[length] = (byte)reader.TokenType;
-                    BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan(length + 1), value.Length);
-                    value.CopyTo(key.AsSpan(length + 5));
-                    length = needed;
-                }
-            }
-
-            if (reader.TokenType is (JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == depth)
-            {
-                break;
-            }
-        }
-        while (reader.Read());
-
-        return length;
     }
 
     public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options) =>
