@@ -66,8 +66,12 @@ public sealed class E2eRunner
             }
         }
 
-        await WatchThroughputCannedAsync(ct).ConfigureAwait(false);
-        await WatchThroughputEmulatorAsync(ct).ConfigureAwait(false);
+        if (_options.Events > 0)
+        {
+            // The in-process watch rates need events to stream; --events 0 asks for sync and memory only.
+            await WatchThroughputCannedAsync(ct).ConfigureAwait(false);
+            await WatchThroughputEmulatorAsync(ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>One fresh process's figures.</summary>
