@@ -113,7 +113,7 @@ public static class KubeConfig
         {
             config = Parse(text);
         }
-        catch (KubeConfigUnsupportedException unsupported)
+        catch (KubeConfigBeyondSubsetException unsupported)
         {
             return FallBack(kubeconfig, useRelativePaths, unsupported.Reason, unsupported.Line, fallbackAvailable);
         }

@@ -9,7 +9,7 @@ namespace KubeInformers;
 /// null scalar sets null, lists become <see cref="List{T}"/>. Where that loader would have to decide something this
 /// binder does not reproduce exactly (a non-empty preference or extension value that is not a plain string, integer,
 /// boolean, mapping or sequence; a boolean spelled other than <c>true</c>/<c>false</c>; a value of the wrong shape;
-/// a null item in a list of objects; an empty document) it throws <see cref="KubeConfigUnsupportedException"/> and the caller falls
+/// a null item in a list of objects; an empty document) it throws <see cref="KubeConfigBeyondSubsetException"/> and the caller falls
 /// back to that loader. No reflection: every property is set by hand. Stateless.
 /// </summary>
 internal static class KubeConfigBinder
@@ -18,7 +18,7 @@ internal static class KubeConfigBinder
     {
         if (root is null || root.IsNull)
         {
-            throw new KubeConfigUnsupportedException("an empty document", root?.Line ?? 0);
+            throw new KubeConfigBeyondSubsetException("an empty document", root?.Line ?? 0);
         }
         var config = new K8SConfiguration();
         foreach (var (key, value) in Entries(root))
@@ -187,7 +187,7 @@ internal static class KubeConfigBinder
     }
 
     private static List<KeyValuePair<string, KubeConfigNode>> Entries(KubeConfigNode node) =>
-        node.Kind == KubeConfigNodeKind.Mapping ? node.Entries : throw new KubeConfigUnsupportedException("a mapping was expected", node.Line);
+        node.Kind == KubeConfigNodeKind.Mapping ? node.Entries : throw new KubeConfigBeyondSubsetException("a mapping was expected", node.Line);
 
     private static List<T>? List<T>(KubeConfigNode node, Func<KubeConfigNode, T> item, bool nullItems = false)
     {
@@ -197,14 +197,14 @@ internal static class KubeConfigBinder
         }
         if (node.Kind != KubeConfigNodeKind.Sequence)
         {
-            throw new KubeConfigUnsupportedException("a sequence was expected", node.Line);
+            throw new KubeConfigBeyondSubsetException("a sequence was expected", node.Line);
         }
         var list = new List<T>(node.Items.Count);
         foreach (var child in node.Items)
         {
             if (child.IsNull && !nullItems)
             {
-                throw new KubeConfigUnsupportedException("a null sequence item", child.Line);
+                throw new KubeConfigBeyondSubsetException("a null sequence item", child.Line);
             }
             list.Add(item(child));
         }
@@ -213,11 +213,11 @@ internal static class KubeConfigBinder
 
     private static string? String(KubeConfigNode node) => node.Kind == KubeConfigNodeKind.Scalar
         ? (node.IsNull ? null : node.Text)
-        : throw new KubeConfigUnsupportedException("a scalar was expected", node.Line);
+        : throw new KubeConfigBeyondSubsetException("a scalar was expected", node.Line);
 
     private static bool Boolean(KubeConfigNode node) => node is { Kind: KubeConfigNodeKind.Scalar, IsPlain: true, Text: "true" or "false" }
         ? node.Text == "true"
-        : throw new KubeConfigUnsupportedException("a boolean other than a plain true or false", node.Line);
+        : throw new KubeConfigBeyondSubsetException("a boolean other than a plain true or false", node.Line);
 
     private static Dictionary<string, string> StringMapping(KubeConfigNode node)
     {
@@ -281,7 +281,7 @@ internal static class KubeConfigBinder
         // dates): only strings that cannot be read as one of those are kept as strings here.
         if (MayBeTyped(text))
         {
-            throw new KubeConfigUnsupportedException($"the untyped value '{text}'", node.Line);
+            throw new KubeConfigBeyondSubsetException($"the untyped value '{text}'", node.Line);
         }
         return text;
     }

@@ -6,7 +6,7 @@ namespace KubeInformers;
 /// Reads a kubeconfig written as JSON (a file whose first non-blank character is <c>{</c>) into
 /// <see cref="KubeConfigNode"/>s with <see cref="Utf8JsonReader"/>-backed <see cref="JsonDocument"/>: strings become
 /// quoted scalars, numbers, booleans and null plain ones, as YAML reads the same JSON. Duplicate keys throw
-/// <see cref="KubeConfigUnsupportedException"/>; invalid JSON throws <see cref="JsonException"/> (the caller then
+/// <see cref="KubeConfigBeyondSubsetException"/>; invalid JSON throws <see cref="JsonException"/> (the caller then
 /// lets the full YAML parser decide, since YAML's flow syntax accepts more than JSON). Stateless.
 /// </summary>
 internal static class KubeConfigJsonReader
@@ -31,7 +31,7 @@ internal static class KubeConfigJsonReader
                 {
                     if (!keys.Add(property.Name))
                     {
-                        throw new KubeConfigUnsupportedException($"the duplicate key '{property.Name}'", 0);
+                        throw new KubeConfigBeyondSubsetException($"the duplicate key '{property.Name}'", 0);
                     }
                     mapping.Entries.Add(new KeyValuePair<string, KubeConfigNode>(property.Name, Convert(property.Value)));
                 }

@@ -10,7 +10,7 @@ namespace KubeInformers;
 /// scalars on one line (double-quoted with YAML's escapes), comments, one optional <c>---</c>, and the empty flow
 /// collections <c>{}</c> and <c>[]</c>. Anything else — anchors, aliases, tags, block scalars, non-empty flow
 /// collections, scalars over several lines, several documents, directives, tabs in indentation, duplicate keys —
-/// throws <see cref="KubeConfigUnsupportedException"/> so the caller falls back to a full YAML parser; it never
+/// throws <see cref="KubeConfigBeyondSubsetException"/> so the caller falls back to a full YAML parser; it never
 /// guesses. Stateless between calls; one instance reads one document on one thread.
 /// </summary>
 internal sealed class KubeConfigYamlReader
@@ -31,7 +31,7 @@ internal sealed class KubeConfigYamlReader
         var root = reader.ParseBlock(parentIndent: -1);
         if (reader._pos < reader._lines.Count)
         {
-            throw new KubeConfigUnsupportedException("content after the document's root node", reader._lines[reader._pos].Number);
+            throw new KubeConfigBeyondSubsetException("content after the document's root node", reader._lines[reader._pos].Number);
         }
         return root;
     }
@@ -78,7 +78,7 @@ internal sealed class KubeConfigYamlReader
             }
             if (content[0] == '\t')
             {
-                throw new KubeConfigUnsupportedException("a tab in the indentation", number);
+                throw new KubeConfigBeyondSubsetException("a tab in the indentation", number);
             }
             if (indent == 0)
             {
@@ -87,14 +87,14 @@ internal sealed class KubeConfigYamlReader
                     var after = content[3..].TrimStart(" \t");
                     if (sawDocumentStart || lines.Count > 0 || !(after.IsEmpty || after[0] == '#'))
                     {
-                        throw new KubeConfigUnsupportedException("several documents, or content on the '---' line", number);
+                        throw new KubeConfigBeyondSubsetException("several documents, or content on the '---' line", number);
                     }
                     sawDocumentStart = true;
                     continue;
                 }
                 if (content.SequenceEqual("...") || content.StartsWith("... ") || content[0] == '%')
                 {
-                    throw new KubeConfigUnsupportedException("a document end marker or a directive", number);
+                    throw new KubeConfigBeyondSubsetException("a document end marker or a directive", number);
                 }
             }
             lines.Add(new SourceLine(number, indent, content.ToString()));
@@ -120,7 +120,7 @@ internal sealed class KubeConfigYamlReader
         var scalar = ParseInlineValue(line.Content, line.Number);
         if (More && Current.Indent > parentIndent)
         {
-            throw new KubeConfigUnsupportedException("a scalar over several lines", Current.Number);
+            throw new KubeConfigBeyondSubsetException("a scalar over several lines", Current.Number);
         }
         return scalar;
     }
@@ -134,14 +134,14 @@ internal sealed class KubeConfigYamlReader
             var line = Current;
             if (IsSequenceItem(line.Content))
             {
-                throw new KubeConfigUnsupportedException("a sequence item where a mapping key was expected", line.Number);
+                throw new KubeConfigBeyondSubsetException("a sequence item where a mapping key was expected", line.Number);
             }
             var split = FindKey(line.Content, line.Number)
-                ?? throw new KubeConfigUnsupportedException("a line without a mapping key", line.Number);
+                ?? throw new KubeConfigBeyondSubsetException("a line without a mapping key", line.Number);
             keys ??= new HashSet<string>(StringComparer.Ordinal);
             if (!keys.Add(split.Key))
             {
-                throw new KubeConfigUnsupportedException($"the duplicate key '{split.Key}'", line.Number);
+                throw new KubeConfigBeyondSubsetException($"the duplicate key '{split.Key}'", line.Number);
             }
             _pos++;
             var rest = split.Rest.AsSpan().TrimStart(" \t");
@@ -166,14 +166,14 @@ internal sealed class KubeConfigYamlReader
                 value = ParseInlineValue(rest.ToString(), line.Number);
                 if (More && Current.Indent > indent)
                 {
-                    throw new KubeConfigUnsupportedException("a scalar over several lines", Current.Number);
+                    throw new KubeConfigBeyondSubsetException("a scalar over several lines", Current.Number);
                 }
             }
             mapping.Entries.Add(new KeyValuePair<string, KubeConfigNode>(split.Key, value));
         }
         if (More && Current.Indent > indent)
         {
-            throw new KubeConfigUnsupportedException("unexpected indentation", Current.Number);
+            throw new KubeConfigBeyondSubsetException("unexpected indentation", Current.Number);
         }
         return mapping;
     }
@@ -192,7 +192,7 @@ internal sealed class KubeConfigYamlReader
             var rest = line.Content[spaces..];
             if (rest.Length > 0 && rest[0] == '\t')
             {
-                throw new KubeConfigUnsupportedException("a tab after a sequence indicator", line.Number);
+                throw new KubeConfigBeyondSubsetException("a tab after a sequence indicator", line.Number);
             }
             KubeConfigNode item;
             if (rest.Length == 0 || rest[0] == '#')
@@ -212,14 +212,14 @@ internal sealed class KubeConfigYamlReader
                 item = ParseInlineValue(rest, line.Number);
                 if (More && Current.Indent > indent)
                 {
-                    throw new KubeConfigUnsupportedException("a scalar over several lines", Current.Number);
+                    throw new KubeConfigBeyondSubsetException("a scalar over several lines", Current.Number);
                 }
             }
             sequence.Items.Add(item);
         }
         if (More && Current.Indent > indent)
         {
-            throw new KubeConfigUnsupportedException("unexpected indentation", Current.Number);
+            throw new KubeConfigBeyondSubsetException("unexpected indentation", Current.Number);
         }
         return sequence;
     }
@@ -246,7 +246,7 @@ internal sealed class KubeConfigYamlReader
         }
         if (first is '?' or ':' or ',' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '@' or '`' or '%')
         {
-            throw new KubeConfigUnsupportedException($"the indicator '{first}'", line);
+            throw new KubeConfigBeyondSubsetException($"the indicator '{first}'", line);
         }
         if (first is '[' or '{')
         {
@@ -260,7 +260,7 @@ internal sealed class KubeConfigYamlReader
                 var key = content[..i].TrimEnd(' ', '\t');
                 if (key.Length == 0)
                 {
-                    throw new KubeConfigUnsupportedException("an empty mapping key", line);
+                    throw new KubeConfigBeyondSubsetException("an empty mapping key", line);
                 }
                 EnsurePlainSubset(key, line);
                 return new KeySplit(key, content[(i + 1)..]);
@@ -291,15 +291,15 @@ internal sealed class KubeConfigYamlReader
                 EnsureOnlyComment(text, 2, line);
                 return first == '{' ? KubeConfigNode.Mapping(line) : KubeConfigNode.Sequence(line);
             }
-            throw new KubeConfigUnsupportedException("a flow collection", line);
+            throw new KubeConfigBeyondSubsetException("a flow collection", line);
         }
         if (first is '?' or ':' or ',' or ']' or '}' or '&' or '*' or '!' or '|' or '>' or '@' or '`' or '%' or '#')
         {
-            throw new KubeConfigUnsupportedException($"the indicator '{first}'", line);
+            throw new KubeConfigBeyondSubsetException($"the indicator '{first}'", line);
         }
         if (first == '-' && (text.Length == 1 || text[1] is ' ' or '\t'))
         {
-            throw new KubeConfigUnsupportedException($"the indicator '{first}' in a value", line);
+            throw new KubeConfigBeyondSubsetException($"the indicator '{first}' in a value", line);
         }
         var length = text.Length;
         for (var i = 1; i < text.Length; i++)
@@ -311,7 +311,7 @@ internal sealed class KubeConfigYamlReader
             }
             if (text[i] == ':' && (i + 1 == text.Length || text[i + 1] is ' ' or '\t'))
             {
-                throw new KubeConfigUnsupportedException("a mapping value inside a plain scalar", line);
+                throw new KubeConfigBeyondSubsetException("a mapping value inside a plain scalar", line);
             }
         }
         var plain = text[..length].TrimEnd(' ', '\t');
@@ -324,7 +324,7 @@ internal sealed class KubeConfigYamlReader
     {
         if (plain.AsSpan().IndexOfAny("\t[]{}") >= 0)
         {
-            throw new KubeConfigUnsupportedException("a tab or flow indicator inside a plain scalar", line);
+            throw new KubeConfigBeyondSubsetException("a tab or flow indicator inside a plain scalar", line);
         }
     }
 
@@ -333,11 +333,11 @@ internal sealed class KubeConfigYamlReader
         var rest = text.AsSpan(from).TrimStart(" \t");
         if (!rest.IsEmpty && rest[0] != '#')
         {
-            throw new KubeConfigUnsupportedException("text after a quoted scalar or flow collection", line);
+            throw new KubeConfigBeyondSubsetException("text after a quoted scalar or flow collection", line);
         }
         if (!rest.IsEmpty && from < text.Length && text[from] == '#')
         {
-            throw new KubeConfigUnsupportedException("a '#' right after a quoted scalar", line);
+            throw new KubeConfigBeyondSubsetException("a '#' right after a quoted scalar", line);
         }
     }
 
@@ -358,7 +358,7 @@ internal sealed class KubeConfigYamlReader
             }
             sb.Append(text[i]);
         }
-        throw new KubeConfigUnsupportedException("a single-quoted scalar over several lines", line);
+        throw new KubeConfigBeyondSubsetException("a single-quoted scalar over several lines", line);
     }
 
     private static (string Value, int End) ReadDoubleQuoted(string text, int line)
@@ -378,7 +378,7 @@ internal sealed class KubeConfigYamlReader
             }
             if (++i == text.Length)
             {
-                throw new KubeConfigUnsupportedException("a double-quoted scalar over several lines", line);
+                throw new KubeConfigBeyondSubsetException("a double-quoted scalar over several lines", line);
             }
             switch (text[i])
             {
@@ -402,10 +402,10 @@ internal sealed class KubeConfigYamlReader
                 case 'x': i = AppendCodePoint(sb, text, i, 2, line); break;
                 case 'u': i = AppendCodePoint(sb, text, i, 4, line); break;
                 case 'U': i = AppendCodePoint(sb, text, i, 8, line); break;
-                default: throw new KubeConfigUnsupportedException($"the unknown escape '\\{text[i]}'", line);
+                default: throw new KubeConfigBeyondSubsetException($"the unknown escape '\\{text[i]}'", line);
             }
         }
-        throw new KubeConfigUnsupportedException("a double-quoted scalar over several lines", line);
+        throw new KubeConfigBeyondSubsetException("a double-quoted scalar over several lines", line);
     }
 
     private static int AppendCodePoint(StringBuilder sb, string text, int at, int digits, int line)
@@ -414,11 +414,11 @@ internal sealed class KubeConfigYamlReader
             || !int.TryParse(text.AsSpan(at + 1, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code)
             || code < 0 || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF && digits != 4))
         {
-            throw new KubeConfigUnsupportedException("a bad escape sequence", line);
+            throw new KubeConfigBeyondSubsetException("a bad escape sequence", line);
         }
         if (code >= 0xD800 && code <= 0xDFFF)
         {
-            throw new KubeConfigUnsupportedException("a surrogate escape", line);
+            throw new KubeConfigBeyondSubsetException("a surrogate escape", line);
         }
         sb.Append(char.ConvertFromUtf32(code));
         return at + digits;

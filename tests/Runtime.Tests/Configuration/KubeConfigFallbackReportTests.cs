@@ -75,7 +75,7 @@ public sealed class KubeConfigFallbackReportTests : IDisposable
     public void Without_KubernetesClients_loader_an_unsupported_file_names_the_file_the_construct_and_the_way_out(string name)
     {
         var path = _corpus.Write(name + ".yaml", KubeconfigCorpus.Unsupported[name]);
-        var construct = Assert.Throws<KubeConfigUnsupportedException>(() => KubeConfig.Parse(_corpus.Expand(KubeconfigCorpus.Unsupported[name])));
+        var construct = Assert.Throws<KubeConfigBeyondSubsetException>(() => KubeConfig.Parse(_corpus.Expand(KubeconfigCorpus.Unsupported[name])));
 
         var error = Assert.Throws<KubeConfigNotSupportedException>(() => KubeConfig.LoadKubeConfig(new FileInfo(path), useRelativePaths: true, fallbackAvailable: false));
 

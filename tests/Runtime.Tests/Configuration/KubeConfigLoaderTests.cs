@@ -23,7 +23,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     public void SupportedFileIsReadWithoutFallbackIntoTheModelKubernetesClientBuilds(string name)
     {
         var text = _corpus.Expand(KubeconfigCorpus.Supported[name]);
-        var ours = KubeConfig.Parse(text); // throws KubeConfigUnsupportedException if it would fall back
+        var ours = KubeConfig.Parse(text); // throws KubeConfigBeyondSubsetException if it would fall back
         var theirs = KubernetesYaml.Deserialize<K8SConfiguration>(text);
         Assert.Equal(KubernetesYaml.Serialize(theirs), KubernetesYaml.Serialize(ours));
     }
@@ -72,7 +72,7 @@ public sealed class KubeConfigLoaderTests : IDisposable
     public void UnsupportedConstructFallsBackAndStillBuildsKubernetesClientsConfiguration(string name)
     {
         var text = _corpus.Expand(KubeconfigCorpus.Unsupported[name]);
-        Assert.Throws<KubeConfigUnsupportedException>(() => KubeConfig.Parse(text));
+        Assert.Throws<KubeConfigBeyondSubsetException>(() => KubeConfig.Parse(text));
         var path = _corpus.Write(name + ".yaml", KubeconfigCorpus.Unsupported[name]);
         AssertSameConfiguration(
             () => KubernetesClientConfiguration.BuildConfigFromConfigFile(path),

@@ -7,7 +7,7 @@ namespace KubeInformers;
 /// loader for that file, or, under Native AOT where that loader cannot run, becomes the public
 /// <see cref="KubeConfigNotSupportedException"/>.
 /// </summary>
-internal sealed class KubeConfigUnsupportedException(string reason, int line) : Exception($"line {line}: {reason}")
+internal sealed class KubeConfigBeyondSubsetException(string reason, int line) : Exception($"line {line}: {reason}")
 {
     public string Reason { get; } = reason;
 
