@@ -5,6 +5,8 @@
 // of tests/Benchmarks/EndToEnd/ColdChild.cs. Only API present since the house's start (revision f0dff04) is used:
 // the factory's constructor, InformerFor, AddEventHandler, Start, WaitForCacheSyncAsync (awaited for its effect) and
 // CacheCount.
+// It repeats samples/AotWatcher's loop on purpose instead of sharing it: the script copies this folder alone into old
+// checkouts, which have no such sample and must build it unchanged.
 using System.Globalization;
 using k8s;
 using k8s.Models;
