@@ -2,6 +2,7 @@
 # A/B of two revisions of the library in one e2e run: the same program (tests/RevisionProbe), server, data and
 # kubeconfig, fresh processes, paths interleaved per repetition.
 #   tests/Benchmarks/revision-ab.sh REV_A REV_B [e2e options...]
+#   tests/Benchmarks/revision-ab.sh REV_A REV_B REV_C ... -- [e2e options...]   (more than two: a bisection in one run)
 # REV is a commit, branch or tag, or "worktree" for this checkout as it is. Each revision is checked out (detached)
 # under ${REVISION_AB_DIR:-/tmp/revision-ab}, the probe source from this checkout is copied into it and built there
 # against that revision's src/Runtime and generator; both run as cold paths named rev-<commit> (or rev-worktree).
@@ -9,12 +10,19 @@
 #   --objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node
 # Example: tests/Benchmarks/revision-ab.sh f0dff04 worktree --objects 10000,50000 --runs 5
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,11p' "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,12p' "$0"; exit 2; }
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=${REVISION_AB_DIR:-/tmp/revision-ab}
 mkdir -p "$work"
-a=$1 b=$2
-shift 2
+revs=()
+if printf '%s\n' "$@" | grep -qx -- --; then
+  while [ "$1" != -- ]; do revs+=("$1"); shift; done
+  shift
+else
+  revs=("$1" "$2")
+  shift 2
+fi
+[ ${#revs[@]} -ge 2 ] || { echo "give at least two revisions" >&2; exit 2; }
 
 build() { # REV → prints "name=binary"
   local rev=$1 name tree
@@ -37,10 +45,15 @@ build() { # REV → prints "name=binary"
   echo "$name=$tree/tests/RevisionProbe/bin/Release/net10.0/RevisionProbe"
 }
 
-exe_a=$(build "$a")
-exe_b=$(build "$b")
-[ "${exe_a%%=*}" != "${exe_b%%=*}" ] || { echo "REV_A and REV_B are the same commit" >&2; exit 2; }
+exes=()
+for rev in "${revs[@]}"; do
+  exe=$(build "$rev")
+  for seen in "${exes[@]}"; do
+    [ "${seen%%=*}" != "${exe%%=*}" ] || { echo "$rev is given twice (${exe%%=*})" >&2; exit 2; }
+  done
+  exes+=(--exe "$exe")
+done
 defaults=(--objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node)
 [ $# -gt 0 ] && defaults=("$@")
 cd "$repo"
-exec dotnet run -c Release --project tests/Benchmarks -- e2e "${defaults[@]}" --exe "$exe_a" --exe "$exe_b"
+exec dotnet run -c Release --project tests/Benchmarks -- e2e "${defaults[@]}" "${exes[@]}"
