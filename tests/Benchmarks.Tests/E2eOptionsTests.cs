@@ -2,7 +2,7 @@ using KubeInformers.Benchmarks.EndToEnd;
 
 namespace KubeInformers.Benchmarks.Tests;
 
-/// <summary>The harness's command line: other programs join a run as cold paths with <c>--exe NAME=BINARY</c>.</summary>
+/// <summary>The harness's command line: other programs join a run as cold paths with <c>--exe NAME=BINARY</c>, and <c>--ratio-to PATH</c> adds a path every other one is compared with.</summary>
 public sealed class E2eOptionsTests
 {
     [Fact]
@@ -42,5 +42,22 @@ public sealed class E2eOptionsTests
     {
         var ex = Assert.Throws<ArgumentException>(() => E2eOptions.Parse(["--exe", name + "=/bin/probe"]));
         Assert.Contains("harness's own paths", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Ratio_to_names_a_cold_path_to_compare_every_path_with()
+    {
+        var options = E2eOptions.Parse(["--cold-paths", "client-node", "--exe", "rev-a=/tmp/a/Probe", "--exe", "rev-b=/tmp/b/Probe", "--ratio-to", "rev-a"]);
+
+        Assert.Equal("rev-a", options.RatioTo);
+        Assert.Null(E2eOptions.Parse(["--cold-paths", "client-node"]).RatioTo);
+    }
+
+    [Fact]
+    public void Ratio_to_a_path_that_is_not_measured_is_refused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => E2eOptions.Parse(["--cold-paths", "ours,client-node", "--ratio-to", "rev-a"]));
+        Assert.Contains("--ratio-to rev-a", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ours, client-node", ex.Message, StringComparison.Ordinal);
     }
 }

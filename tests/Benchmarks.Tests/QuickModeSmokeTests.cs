@@ -16,13 +16,13 @@ public sealed class QuickModeSmokeTests
         var docs = Directory.CreateTempSubdirectory("kubeinformers-bench-").FullName;
         try
         {
-            var options = E2eOptions.Parse(["--quick", "--cold", "--no-peer"]) with { DocsDirectory = docs };
+            var options = E2eOptions.Parse(["--quick", "--cold", "--no-peer", "--ratio-to", "ours"]) with { DocsDirectory = docs };
             var output = new StringWriter();
             var runner = new E2eRunner(options, output);
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 
             await runner.RunAsync(cts.Token);
-            await Report.WriteAsync(runner.Figures, options, ["e2e", "--quick", "--cold", "--no-peer"], docs);
+            await Report.WriteAsync(runner.Figures, options, ["e2e", "--quick", "--cold", "--no-peer", "--ratio-to", "ours"], docs);
 
             foreach (var path in SyncPaths.All)
             {
@@ -35,7 +35,17 @@ public sealed class QuickModeSmokeTests
                 Assert.Contains(runner.Figures, f => f.Measure == "retained" && f.Mode == "cold" && f.Path == path);
                 Assert.Contains(runner.Figures, f => f.Measure == "peak-rss" && f.Mode == "cold" && f.Path == path && f.Value > 0);
                 if (SyncPaths.Watches(path))
+                {
                     Assert.Contains(runner.Figures, f => f.Measure == "watch" && f.Mode == "cold" && f.Path == path && f.Value > 0);
+                    Assert.Contains(runner.Figures, f => f.Measure == "watch-alloc" && f.Mode == "cold" && f.Path == path && f.Value > 0);
+                }
+                if (path != "ours")
+                {
+                    // --ratio-to: every other path is compared with ours, repetition by repetition.
+                    Assert.Contains(runner.Figures, f => f.Measure == "sync×ours" && f.Path == path && f.Value > 0);
+                    if (SyncPaths.Watches(path))
+                        Assert.Contains(runner.Figures, f => f.Measure == "watch-alloc×ours" && f.Path == path && f.Value > 0);
+                }
                 if (path != "floor")
                     Assert.Contains(runner.Figures, f => f.Measure == "kubeconfig" && f.Mode == "cold" && f.Path == path);
             }

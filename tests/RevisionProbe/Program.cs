@@ -75,18 +75,21 @@ GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 GC.WaitForPendingFinalizers();
 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 var retained = GC.GetTotalMemory(forceFullCollection: true) - baseline;
-var rate = double.NaN;
+double rate = double.NaN, watchAlloc = double.NaN;
 if (events > 0)
 {
-    // Counted from here: the events delivered while the heap was measured are left out of the rate.
+    // Counted from here: the events delivered while the heap was measured are left out of the rate. The bytes allocated
+    // per event do not depend on when the GC runs, so they compare two revisions where the rate is too noisy to.
     var sw = System.Diagnostics.Stopwatch.StartNew();
     var before = Volatile.Read(ref updates);
+    var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
     await allArrived.Task.WaitAsync(cts.Token);
     rate = (events - before) / sw.Elapsed.TotalSeconds;
+    watchAlloc = (GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / (double)(events - before);
 }
 
 Console.WriteLine(FormattableString.Invariant(
-    $"RESULT main={tMain:F3} config={tClient - tConfig:F1} synced={tSynced:F3} bytes={retained} count={count()} events={rate:F0} jit={jitMs:F0} gcPause={gcPauseMs:F0} peakRssMB={PeakRssMB()}"));
+    $"RESULT main={tMain:F3} config={tClient - tConfig:F1} synced={tSynced:F3} bytes={retained} count={count()} events={rate:F0} watchAlloc={watchAlloc:F0} jit={jitMs:F0} gcPause={gcPauseMs:F0} peakRssMB={PeakRssMB()}"));
 return 0;
 
 static double UnixMs() => (DateTime.UtcNow - DateTime.UnixEpoch).TotalMilliseconds;

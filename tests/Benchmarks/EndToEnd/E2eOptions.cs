@@ -29,6 +29,11 @@ public sealed record E2eOptions
     /// tests/RevisionProbe built against two revisions of the library (tests/Benchmarks/revision-ab.sh).
     /// </summary>
     public IReadOnlyDictionary<string, string> ExternalPaths { get; init; } = new Dictionary<string, string>();
+    /// <summary>
+    /// A measured cold path every other path is also compared with, repetition by repetition (<c>--ratio-to PATH</c>),
+    /// beside the floor and client-node: for example the first revision of a tests/Benchmarks/revision-ab.sh run.
+    /// </summary>
+    public string? RatioTo { get; init; }
     /// <summary>A sentence for the report about the run's conditions (for example, a loaded machine).</summary>
     public string? Note { get; init; }
     /// <summary>Where to write the JSON results (null: nowhere).</summary>
@@ -60,9 +65,12 @@ public sealed record E2eOptions
                 case "--aot": o = o with { AotBinary = Path.GetFullPath(Next()), ColdPaths = o.ColdPaths.Where(p => p != "aot").Append("aot").ToArray() }; break;
                 case "--exe": o = o.WithExternal(Next()); break;
                 case "--docs": o = o with { DocsDirectory = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --exe NAME=BINARY --note TEXT --quick --json FILE --docs DIR");
+                case "--ratio-to": o = o with { RatioTo = Next() }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --exe NAME=BINARY --ratio-to PATH --note TEXT --quick --json FILE --docs DIR");
             }
         }
+        if (o.RatioTo is { } reference && !o.ColdPaths.Contains(reference) && o.AllUniquePaths?.Contains(reference) != true)
+            throw new ArgumentException($"--ratio-to {reference}: not one of the cold paths ({string.Join(", ", o.ColdPaths)})");
         return o;
     }
 

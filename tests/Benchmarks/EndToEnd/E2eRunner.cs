@@ -75,7 +75,7 @@ public sealed class E2eRunner
     }
 
     /// <summary>One fresh process's figures.</summary>
-    private sealed record ColdResult(double SyncMs, double MainMs, double ConfigMs, double BytesPerObject, double EventsPerSecond, double PeakRssMb);
+    private sealed record ColdResult(double SyncMs, double MainMs, double ConfigMs, double BytesPerObject, double EventsPerSecond, double PeakRssMb, double WatchAllocBytes);
 
     /// <summary>
     /// The cold paths in fresh processes, interleaved (every path once per repetition, in turn), so a load spike on
@@ -96,7 +96,7 @@ public sealed class E2eRunner
             {
                 var result = await RunColdAsync(path, kubeconfig, listFile, n, server.WatchEvents, ct).ConfigureAwait(false);
                 results[path].Add(result);
-                _out.WriteLine(FormattableString.Invariant($"    run {r + 1}/{runs} {E2eOptions.MixName(mix)} n={n} {path,-14} launch→synced {result.SyncMs,8:F0} ms (Main at {result.MainMs:F0}, kubeconfig {result.ConfigMs:F0}) {result.BytesPerObject / 1024,6:F2} KB/object {result.EventsPerSecond,8:F0} events/s"));
+                _out.WriteLine(FormattableString.Invariant($"    run {r + 1}/{runs} {E2eOptions.MixName(mix)} n={n} {path,-14} launch→synced {result.SyncMs,8:F0} ms (Main at {result.MainMs:F0}, kubeconfig {result.ConfigMs:F0}) {result.BytesPerObject / 1024,6:F2} KB/object {result.EventsPerSecond,8:F0} events/s{(double.IsNaN(result.WatchAllocBytes) ? "" : $" {result.WatchAllocBytes,7:F0} B/event")}"));
             }
         }
         var mixName = E2eOptions.MixName(mix);
@@ -111,13 +111,17 @@ public sealed class E2eRunner
                 Add("watch", path, n, "cold", Median(rs.Select(x => x.EventsPerSecond)), "events/s", runs, mixName);
             if (rs.All(x => !double.IsNaN(x.PeakRssMb)))
                 Add("peak-rss", path, n, "cold", Median(rs.Select(x => x.PeakRssMb)), "MB", runs, mixName);
-            foreach (var reference in new[] { "floor", "client-node" })
+            if (rs.All(x => !double.IsNaN(x.WatchAllocBytes)))
+                Add("watch-alloc", path, n, "cold", Median(rs.Select(x => x.WatchAllocBytes)), "B/event", runs, mixName);
+            foreach (var reference in new[] { "floor", "client-node", _options.RatioTo }.Distinct())
             {
-                if (!results.TryGetValue(reference, out var refs) || reference == path) continue;
-                var suffix = reference == "floor" ? "×floor" : "×client-node";
+                if (reference is null || reference == path || !results.TryGetValue(reference, out var refs)) continue;
+                var suffix = "×" + reference;
                 Add("sync" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.SyncMs / b.SyncMs)), "ratio", runs, mixName);
-                if (reference == "client-node")
+                if (reference != "floor")
                 {
+                    if (rs.All(x => !double.IsNaN(x.WatchAllocBytes)) && refs.All(x => !double.IsNaN(x.WatchAllocBytes)))
+                        Add("watch-alloc" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.WatchAllocBytes / b.WatchAllocBytes)), "ratio", runs, mixName);
                     Add("retained" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.BytesPerObject / b.BytesPerObject)), "ratio", runs, mixName);
                     if (rs.All(x => !double.IsNaN(x.PeakRssMb)) && refs.All(x => !double.IsNaN(x.PeakRssMb)))
                         Add("peak-rss" + suffix, path, n, "cold", Median(rs.Zip(refs, (a, b) => a.PeakRssMb / b.PeakRssMb)), "ratio", runs, mixName);
@@ -162,7 +166,7 @@ public sealed class E2eRunner
             var token = result.Split(' ').FirstOrDefault(x => x.StartsWith(name + "=", StringComparison.Ordinal));
             return token is null ? fallback : double.Parse(token[(name.Length + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture);
         }
-        return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"), Field("peakRssMB"));
+        return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"), Field("peakRssMB"), Field("watchAlloc"));
     }
 
     private static Kubernetes ClientFor(StaticPodServer server) => new(new KubernetesClientConfiguration { Host = server.BaseUri.ToString() });
