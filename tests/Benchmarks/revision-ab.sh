@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# A/B of two revisions of the library in one e2e run: the same program (tests/RevisionProbe), server, data and
+# A/B of two (or more) revisions of the library in one e2e run: the same program (tests/RevisionProbe), server, data and
 # kubeconfig, fresh processes, paths interleaved per repetition.
 #   tests/Benchmarks/revision-ab.sh REV_A REV_B [e2e options...]
 #   tests/Benchmarks/revision-ab.sh REV_A REV_B REV_C ... -- [e2e options...]   (more than two: a bisection in one run)
 # REV is a commit, branch or tag, or "worktree" for this checkout as it is. Each revision is checked out (detached)
 # under ${REVISION_AB_DIR:-/tmp/revision-ab}, the probe source from this checkout is copied into it and built there
-# against that revision's src/Runtime and generator; both run as cold paths named rev-<commit> (or rev-worktree).
+# against that revision's src/Runtime and generator; each runs as a cold path named rev-<commit> (or rev-worktree), and
+# the report gives every path's per-repetition ratios to the first revision (sync, retained, watch, watch-alloc).
 # The e2e options default to a 10,000-Pod run with full models beside client-node:
 #   --objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node
 # Example: tests/Benchmarks/revision-ab.sh f0dff04 worktree --objects 10000,50000 --runs 5
@@ -24,16 +25,21 @@ else
 fi
 [ ${#revs[@]} -ge 2 ] || { echo "give at least two revisions" >&2; exit 2; }
 
-build() { # REV → prints "name=binary"
-  local rev=$1 name tree
+name_of() { # REV → its cold path's name: rev-<commit> or rev-worktree
+  [ "$1" != worktree ] || { echo rev-worktree; return; }
+  local sha
+  sha=$(git -C "$repo" rev-parse --short=7 --verify -q "$1^{commit}") || { echo "not a revision: $1" >&2; return 1; }
+  echo "rev-$sha"
+}
+
+build() { # REV NAME → prints "name=binary"
+  local rev=$1 name=$2 tree
   if [ "$rev" = worktree ]; then
-    name=rev-worktree tree=$repo
+    tree=$repo
   else
-    local sha
-    sha=$(git -C "$repo" rev-parse --short=7 "$rev^{commit}")
-    name=rev-$sha tree=$work/$sha
+    tree=$work/${name#rev-}
     if [ ! -d "$tree" ]; then
-      git -C "$repo" worktree add --detach "$tree" "$sha" >&2
+      git -C "$repo" worktree add --detach "$tree" "${name#rev-}" >&2
     fi
     rm -rf "$tree/tests/RevisionProbe"
     mkdir -p "$tree/tests"
@@ -45,15 +51,21 @@ build() { # REV → prints "name=binary"
   echo "$name=$tree/tests/RevisionProbe/bin/Release/net10.0/RevisionProbe"
 }
 
-exes=()
+# Names first, so a revision given twice (or one that does not exist) stops the script before anything is built.
+names=()
 for rev in "${revs[@]}"; do
-  exe=$(build "$rev")
-  for seen in "${exes[@]}"; do
-    [ "${seen%%=*}" != "${exe%%=*}" ] || { echo "$rev is given twice (${exe%%=*})" >&2; exit 2; }
+  name=$(name_of "$rev") || exit 2
+  for seen in "${names[@]}"; do
+    [ "$seen" != "$name" ] || { echo "$rev is given twice ($name)" >&2; exit 2; }
   done
-  exes+=(--exe "$exe")
+  names+=("$name")
+done
+exes=()
+for i in "${!revs[@]}"; do
+  exes+=(--exe "$(build "${revs[$i]}" "${names[$i]}")")
 done
 defaults=(--objects 10000 --runs 3 --events 5000 --cold --no-warm --mix replica-sets --cold-paths client-node)
 [ $# -gt 0 ] && defaults=("$@")
 cd "$repo"
-exec dotnet run -c Release --project tests/Benchmarks -- e2e "${defaults[@]}" "${exes[@]}"
+# Every path is also compared with the first revision, repetition by repetition (the *×rev-… rows).
+exec dotnet run -c Release --project tests/Benchmarks -- e2e "${defaults[@]}" "${exes[@]}" --ratio-to "${names[0]}"
