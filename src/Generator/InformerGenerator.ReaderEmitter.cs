@@ -231,6 +231,7 @@ public sealed partial class InformerGenerator
         {
             ReaderShapeKind.String => "_c.ReadString",
             ReaderShapeKind.Object => "_c.ReadObject",
+            ReaderShapeKind.ManagedFieldsDocument => "_c.ReadManagedFieldsDocument",
             ReaderShapeKind.Boolean or ReaderShapeKind.Int32 or ReaderShapeKind.Int64 or ReaderShapeKind.Double =>
                 Context + ".Read" + (shape.IsNullableValue ? "Nullable" : string.Empty) + shape.Kind,
             ReaderShapeKind.Delegated => $"_c.ReadDelegated<{shape.TypeName}>",

@@ -265,7 +265,8 @@ public sealed partial class InformerGenerator
                         break;
                     }
 
-                    var shape = PropertyConverterShape(property, attributes, out var unsupported) ?? (unsupported ? null : ShapeOf(property.Type));
+                    var shape = PropertyConverterShape(property, attributes, out var unsupported)
+                        ?? (unsupported ? null : IsManagedFieldsDocument(current, property) ? ManagedFieldsDocumentShape(property.Type) : ShapeOf(property.Type));
                     if (shape is null)
                     {
                         delegated = true;
@@ -287,6 +288,20 @@ public sealed partial class InformerGenerator
             var model = placeholder with { Properties = properties.ToEquatableArray() };
             _shapes[method] = model;
             return model;
+        }
+
+        /// <summary>
+        /// Whether <paramref name="property"/> is KubernetesClient's <c>V1ManagedFieldsEntry.FieldsV1</c> (declared
+        /// <c>object</c>), which the runtime keeps as its JSON text rather than a <c>JsonElement</c>.
+        /// </summary>
+        private static bool IsManagedFieldsDocument(INamedTypeSymbol declaring, IPropertySymbol property) =>
+            property.Name == "FieldsV1" && property.Type.SpecialType == SpecialType.System_Object
+            && declaring.ToDisplayString(FullyQualified) == "global::k8s.Models.V1ManagedFieldsEntry";
+
+        private ReaderShape ManagedFieldsDocumentShape(ITypeSymbol type)
+        {
+            var name = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(FullyQualified);
+            return Add(Leaf("ManagedFieldsDocument", ReaderShapeKind.ManagedFieldsDocument, name, false, false, name));
         }
 
         /// <summary>A property's own <c>[JsonConverter]</c> as a shape; <paramref name="unsupported"/> when it has one generated code cannot use.</summary>

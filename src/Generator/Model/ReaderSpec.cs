@@ -17,6 +17,8 @@ public enum ReaderShapeKind
     Double,
     /// <summary>An <c>object</c>, through the decoder's document cache.</summary>
     Object,
+    /// <summary>A <c>managedFields[].fieldsV1</c> document (<c>object</c>), kept by the runtime as its JSON text.</summary>
+    ManagedFieldsDocument,
     /// <summary>A leaf through the converter the options resolve for its type (enums, dates, IntOrString...).</summary>
     Converter,
     /// <summary>A leaf through a property's own <c>[JsonConverter]</c>.</summary>

@@ -23,12 +23,15 @@ public sealed class CompiledReaderContext
     private readonly DeduplicatingObjectConverter _objects;
     private readonly JsonConverter[] _optionConverters;
     private readonly SharedCollectionCache? _collections;
+    private readonly DeduplicatingRawJsonConverter? _managedFields;
 
-    private CompiledReaderContext(JsonSerializerOptions options, DeduplicatingStringConverter strings, DeduplicatingObjectConverter objects, bool shareCollections)
+    private CompiledReaderContext(JsonSerializerOptions options, DeduplicatingStringConverter strings, DeduplicatingObjectConverter objects,
+        DeduplicatingRawJsonConverter? managedFields, bool shareCollections)
     {
         Options = options;
         _strings = strings;
         _objects = objects;
+        _managedFields = managedFields;
         _optionConverters = [.. options.Converters];
         _collections = shareCollections ? new SharedCollectionCache() : null;
     }
@@ -93,7 +96,9 @@ public sealed class CompiledReaderContext
                 }
             }
 
-            return new CompiledReaderContext(options, strings, objects, shareCollections ?? SharedCollectionCache.EnabledBySwitch);
+            // The fieldsV1 converter the options' JsonSerializer path uses, if any, so both paths read the same values.
+            return new CompiledReaderContext(options, strings, objects, KubernetesJsonCodec.ManagedFieldsConverterOf(options),
+                shareCollections ?? SharedCollectionCache.EnabledBySwitch);
         }
         catch (Exception)
         {
@@ -170,6 +175,36 @@ public sealed class CompiledReaderContext
         value = _objects.ReadValue(ref copy);
         return CompiledReadResult.Done;
     }
+
+    /// <summary>
+    /// A <c>managedFields[].fieldsV1</c> document: a <see cref="RawJson"/> (identical documents shared) when the decoder keeps
+    /// them so (<see cref="RawJson.SwitchName"/>), otherwise what <see cref="ReadObject"/> reads; or null.
+    /// </summary>
+    public CompiledReadResult ReadManagedFieldsDocument(ref Utf8JsonReader reader, out object? value)
+    {
+        if (_managedFields is null)
+        {
+            return ReadObject(ref reader, out value);
+        }
+
+        value = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return CompiledReadResult.Done;
+        }
+
+        var copy = reader;
+        if (!_managedFields.TryReadValue(ref copy, out value))
+        {
+            return CompiledReadResult.NeedMoreData;
+        }
+
+        reader = copy;
+        return CompiledReadResult.Done;
+    }
+
+    /// <summary>Whether <c>fieldsV1</c> documents are read as <see cref="RawJson"/>.</summary>
+    internal bool RawManagedFields => _managedFields is not null;
 
     /// <summary>Whether collections of immutable values are read-only and shared (<see cref="SharedCollectionCache"/>).</summary>
     public bool SharesCollections => _collections is not null;

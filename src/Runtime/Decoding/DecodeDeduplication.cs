@@ -251,6 +251,66 @@ internal sealed class DeduplicatingObjectConverter : JsonConverter<object>
 }
 
 /// <summary>
+/// Decodes <c>managedFields[].fieldsV1</c> documents as <see cref="RawJson"/> (their minified text) instead of
+/// <see cref="JsonElement"/>, through a <see cref="Utf8ValueCache{TValue}"/> keyed by that text, so identical documents
+/// share one instance. One pass over the tokens both builds the text and finds the shared copy. Admitted on second sight,
+/// as in <see cref="DeduplicatingObjectConverter"/>: a document that never repeats (the kubelet's, keyed by the Pod's IP)
+/// is never kept alive by the cache.
+/// </summary>
+internal sealed class DeduplicatingRawJsonConverter : JsonConverter<object>
+{
+    private readonly Utf8ValueCache<object> _cache = new(slots: 4_096, maxLength: 16 * 1024, admitOnSecondSight: true);
+
+    public override bool HandleNull => false;
+
+    public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        TryReadValue(ref reader, out var value) ? value : throw new JsonException("The JSON data ended before the value did.");
+
+    /// <summary>
+    /// The document at the reader's current token, the reader moved to its last token; false when the data ends first (the
+    /// reader is then in no useful state: pass a copy). Shared by <see cref="Read"/> and compiled readers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public bool TryReadValue(ref Utf8JsonReader reader, [NotNullWhen(true)] out object? value)
+    {
+        value = null;
+        var buffer = ArrayPool<byte>.Shared.Rent(2048);
+        try
+        {
+            if (!RawJson.TryMinify(ref reader, ref buffer, out var length))
+            {
+                return false;
+            }
+
+            var text = buffer.AsSpan(0, length);
+            if (_cache.TryGet(text, out value))
+            {
+                return true;
+            }
+
+            value = RawJson.FromMinified(text.ToArray());
+            _cache.Set(text, value);
+            return true;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
+    {
+        if (value is RawJson raw)
+        {
+            raw.WriteTo(writer);
+            return;
+        }
+
+        JsonSerializer.Serialize(writer, value, options.GetTypeInfo(value.GetType()));
+    }
+}
+
+/// <summary>
 /// Decodes <see cref="k8s.Models.ResourceQuantity"/> values (container requests and limits, capacities) through a
 /// <see cref="Utf8ValueCache{TValue}"/>, so the few distinct quantities of a cluster ("100m", "128Mi") are parsed once and
 /// shared instead of being parsed into a new fraction of big integers for every object. A quantity cannot be changed

@@ -51,8 +51,8 @@ public sealed class DecodeDeduplicationTests
         Assert.NotSame(first.Metadata.ManagedFields[0].FieldsV1, a.Metadata.ManagedFields[0].FieldsV1);
         Assert.Same(a.Metadata.ManagedFields[0].FieldsV1, b.Metadata.ManagedFields[0].FieldsV1);
         Assert.NotSame(a.Metadata.ManagedFields[0].FieldsV1, c.Metadata.ManagedFields[0].FieldsV1);
-        Assert.Equal(fields, ((JsonElement)b.Metadata.ManagedFields[0].FieldsV1).GetRawText());
-        Assert.Equal("""{"f:status":{}}""", ((JsonElement)c.Metadata.ManagedFields[0].FieldsV1).GetRawText());
+        Assert.Equal(fields, Assert.IsType<RawJson>(b.Metadata.ManagedFields[0].FieldsV1).ToString());
+        Assert.Equal("""{"f:status":{}}""", Assert.IsType<RawJson>(c.Metadata.ManagedFields[0].FieldsV1).ToString());
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class DecodeDeduplicationTests
         var huge = "{" + string.Join(",", Enumerable.Range(0, 3000).Select(i => $"\"f:k{i}\":{{}}")) + "}";
         var d = Decode<V1Pod>(PodJson("d", huge));
         var e = Decode<V1Pod>(PodJson("e", huge));
-        Assert.Equal(huge, ((JsonElement)d.Metadata.ManagedFields[0].FieldsV1).GetRawText());
+        Assert.Equal(huge, Assert.IsType<RawJson>(d.Metadata.ManagedFields[0].FieldsV1).ToString());
         Assert.NotSame(d.Metadata.ManagedFields[0].FieldsV1, e.Metadata.ManagedFields[0].FieldsV1); // too large to cache
         Assert.Equal("node-7", e.Spec.NodeName); // the reader continued after the document
     }
