@@ -113,6 +113,7 @@ public sealed class E2eRunner
                 _out.WriteLine(FormattableString.Invariant($"    run {r + 1}/{runs} {E2eOptions.MixName(mix)} n={n} {path,-14} launch→synced {result.SyncMs,8:F0} ms (Main at {result.MainMs:F0}, kubeconfig {result.ConfigMs:F0}) {result.BytesPerObject / 1024,6:F2} KB/object {result.EventsPerSecond,8:F0} events/s{(double.IsNaN(result.WatchAllocBytes) ? "" : $" {result.WatchAllocBytes,7:F0} B/event")}"));
             }
         }
+        _out.WriteLine($"    the server answered {server.VersionRequests} GET /version (the early connections of factories with ConnectEarly on, over https only)");
         var mixName = E2eOptions.MixName(mix);
         foreach (var path in paths)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -22,10 +23,12 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 public sealed class StaticPodServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly StrongBox<int> _versionRequests;
 
-    private StaticPodServer(WebApplication app, Uri baseUri, byte[] list, int watchEvents, X509Certificate2? certificate)
+    private StaticPodServer(WebApplication app, Uri baseUri, byte[] list, int watchEvents, X509Certificate2? certificate, StrongBox<int> versionRequests)
     {
         _app = app;
+        _versionRequests = versionRequests;
         BaseUri = baseUri;
         ListBody = list;
         WatchEvents = watchEvents;
@@ -37,6 +40,9 @@ public sealed class StaticPodServer : IAsyncDisposable
 
     /// <summary>The self-signed certificate it presents over HTTPS, or null for plain HTTP.</summary>
     public X509Certificate2? Certificate { get; }
+
+    /// <summary>How many <c>GET /version</c> requests it has answered (a factory's early connection sends one).</summary>
+    public int VersionRequests => Volatile.Read(ref _versionRequests.Value);
 
     /// <summary>The list body it serves.</summary>
     public byte[] ListBody { get; }
@@ -72,8 +78,10 @@ public sealed class StaticPodServer : IAsyncDisposable
         });
         var app = builder.Build();
         var versionBody = Encoding.UTF8.GetBytes("""{"major":"1","minor":"34","gitVersion":"v1.34.0","platform":"linux/amd64"}""");
+        var versionRequests = new StrongBox<int>();
         app.MapGet("/version", async (HttpContext context) =>
         {
+            Interlocked.Increment(ref versionRequests.Value);
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = versionBody.Length;
             await context.Response.Body.WriteAsync(versionBody, context.RequestAborted).ConfigureAwait(false);
@@ -102,7 +110,7 @@ public sealed class StaticPodServer : IAsyncDisposable
         });
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Urls.First();
-        return new StaticPodServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), list, watchEvents, certificate);
+        return new StaticPodServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), list, watchEvents, certificate, versionRequests);
     }
 
     /// <summary>
