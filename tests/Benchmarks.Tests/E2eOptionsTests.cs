@@ -2,7 +2,11 @@ using KubeInformers.Benchmarks.EndToEnd;
 
 namespace KubeInformers.Benchmarks.Tests;
 
-/// <summary>The harness's command line: other programs join a run as cold paths with <c>--exe NAME=BINARY</c>, and <c>--ratio-to PATH</c> adds a path every other one is compared with.</summary>
+/// <summary>
+/// The harness's command line: other programs join a run as cold paths with <c>--exe NAME=BINARY</c>,
+/// <c>--ratio-to PATH</c> adds a path every other one is compared with, <c>--tls</c> serves over HTTPS, and a cold
+/// path the harness does not know is refused.
+/// </summary>
 public sealed class E2eOptionsTests
 {
     [Fact]
@@ -59,5 +63,60 @@ public sealed class E2eOptionsTests
         var ex = Assert.Throws<ArgumentException>(() => E2eOptions.Parse(["--cold-paths", "ours,client-node", "--ratio-to", "rev-a"]));
         Assert.Contains("--ratio-to rev-a", ex.Message, StringComparison.Ordinal);
         Assert.Contains("ours, client-node", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tls_is_off_unless_asked_for_and_combines_with_the_other_options()
+    {
+        Assert.False(E2eOptions.Parse([]).Tls);
+
+        var options = E2eOptions.Parse(["--cold", "--tls", "--cold-paths", "floor,ours,ours-late,client-node", "--ratio-to", "ours-late"]);
+
+        Assert.True(options.Tls);
+        Assert.True(options.Cold);
+        Assert.Equal(["floor", "ours", "ours-late", "client-node"], options.ColdPaths);
+        Assert.Equal("ours-late", options.RatioTo);
+    }
+
+    [Fact]
+    public void Tls_after_quick_keeps_quick_mode_and_quick_after_tls_keeps_tls()
+    {
+        var tlsLast = E2eOptions.Parse(["--quick", "--tls"]);
+        var tlsFirst = E2eOptions.Parse(["--tls", "--quick"]);
+
+        Assert.All(new[] { tlsLast, tlsFirst }, o =>
+        {
+            Assert.True(o.Tls);
+            Assert.True(o.Quick);
+            Assert.Equal([200], o.Objects);
+        });
+    }
+
+    [Fact]
+    public void Ours_late_is_a_cold_path_that_watches()
+    {
+        Assert.Contains("ours-late", SyncPaths.All);
+        Assert.True(SyncPaths.Watches("ours-late"));
+        Assert.Contains("ConnectEarly = false", SyncPaths.Describe("ours-late"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--cold-paths", "ours,ours-early")]
+    [InlineData("--all-unique-paths", "ours-latte")]
+    [InlineData("--cold-paths", "aot")]
+    public void An_unknown_cold_path_is_refused_with_the_known_ones(string option, string paths)
+    {
+        var ex = Assert.Throws<ArgumentException>(() => E2eOptions.Parse([option, paths]));
+
+        Assert.Contains("Unknown cold path", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ours-late", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Aot_paths_are_known_once_the_binary_is_given()
+    {
+        var options = E2eOptions.Parse(["--aot", "/tmp/AotWatcher", "--cold-paths", "ours,aot,aot-projection"]);
+
+        Assert.Equal(["ours", "aot", "aot-projection"], options.ColdPaths);
     }
 }

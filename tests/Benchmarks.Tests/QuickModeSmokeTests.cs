@@ -62,4 +62,41 @@ public sealed class QuickModeSmokeTests
             Directory.Delete(docs, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Quick_mode_over_tls_syncs_every_cold_path_over_https_and_compares_ours_with_ours_late()
+    {
+        string[] args = ["--quick", "--cold", "--no-warm", "--tls", "--cold-paths", "floor,ours,ours-late", "--ratio-to", "ours-late"];
+        var docs = Directory.CreateTempSubdirectory("kubeinformers-bench-tls-").FullName;
+        try
+        {
+            var options = E2eOptions.Parse(args);
+            var output = new StringWriter();
+            var runner = new E2eRunner(options, output);
+            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+
+            await runner.RunAsync(cts.Token);
+            await Report.WriteAsync(runner.Figures, options, ["e2e", .. args], docs);
+
+            foreach (var path in new[] { "ours", "ours-late" })
+            {
+                Assert.Contains(runner.Figures, f => f.Measure == "sync" && f.Mode == "cold" && f.Path == path && f.Transport == "https" && f.Value > 0);
+                Assert.Contains(runner.Figures, f => f.Measure == "watch" && f.Mode == "cold" && f.Path == path && f.Transport == "https" && f.Value > 0);
+                Assert.Contains(runner.Figures, f => f.Measure == "kubeconfig" && f.Mode == "cold" && f.Path == path);
+            }
+            Assert.Contains(runner.Figures, f => f.Measure == "sync" && f.Mode == "cold" && f.Path == "floor" && f.Value > 0);
+            Assert.Contains(runner.Figures, f => f.Measure == "sync×ours-late" && f.Path == "ours" && f.Value > 0);
+            Assert.Contains(runner.Figures, f => f.Measure == "watch-alloc×ours-late" && f.Path == "ours" && f.Value > 0);
+            Assert.DoesNotContain(runner.Figures, f => f.Mode == "warm");
+            Assert.All(runner.Figures.Where(f => f.Mode == "cold"), f => Assert.Equal("https", f.Transport));
+            // One repetition: ours connected early once, ours-late not at all.
+            Assert.Contains("the server answered 1 GET /version", output.ToString(), StringComparison.Ordinal);
+            var report = await File.ReadAllTextAsync(Path.Combine(docs, "benchmarks.md"));
+            Assert.Contains("Server: HTTPS", report, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(docs, recursive: true);
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace KubeInformers.Benchmarks;
 /// Entry point.
 /// <list type="bullet">
 /// <item><c>micro [BenchmarkDotNet args]</c>: the micro benchmarks (watch parsing, DeltaFifo, indexer, lister, work queue).</item>
-/// <item><c>e2e [--objects N[,N…]] [--events M] [--cold] [--quick]</c>: the end-to-end harness.</item>
+/// <item><c>e2e [--objects N[,N…]] [--events M] [--cold] [--tls] [--quick]</c>: the end-to-end harness (all options: <see cref="EndToEnd.E2eOptions.Parse"/>).</item>
 /// <item><c>serve [--objects N]</c>: serves N realistic Pods for hand-run <c>e2e-child</c> processes.</item>
 /// <item><c>soak --minutes M [--objects N]</c>: steady churn with periodic faults; prints heap, threads, buffers and convergence.</item>
 /// </list>
@@ -52,7 +52,7 @@ public static class Program
                 return 0;
             }
             default:
-                Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--runs R] [--quick] [--json FILE] [--docs DIR] | soak --minutes M [--objects N]");
+                Console.Error.WriteLine("usage: micro [BenchmarkDotNet args] | e2e [--objects N[,N...]] [--events M] [--cold] [--runs R] [--tls] [--quick] [--json FILE] [--docs DIR] | soak --minutes M [--objects N]");
                 return verb == "help" ? 0 : 2;
         }
     }

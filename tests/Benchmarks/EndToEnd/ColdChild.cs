@@ -8,8 +8,10 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 /// <c>e2e-child --path P --kubeconfig F --objects N [--events M] [--list-file F]</c>. Every path but the floor loads
 /// the kubeconfig file with <see cref="KubernetesClientConfiguration.BuildConfigFromConfigFile(string, string, string, bool)"/>
 /// (<c>ours-kubeconfig</c>: with KubeInformers' <see cref="KubeConfig.BuildConfigFromConfigFile"/>),
-/// builds a client and syncs with default options (the floor only decodes the list file from memory: it has no
-/// client). Then it measures the managed bytes the cache retains after a full collection and, for informer paths,
+/// builds a client and syncs with default options (<c>ours-late</c>: the same with
+/// <see cref="SharedInformerFactoryOptions.ConnectEarly"/> off, see <see cref="SyncPaths"/>; the floor only decodes the
+/// list file from memory: it has no client and so no connection). Over the harness's <c>--tls</c> server the client
+/// verifies the server's certificate against the kubeconfig's <c>certificate-authority-data</c>, as a user's program does. Then it measures the managed bytes the cache retains after a full collection and, for informer paths,
 /// the rate at which the watch's <c>M</c> MODIFIED events reach a handler.
 /// <para>
 /// Time is reported as wall-clock instants (<see cref="DateTime.UtcNow"/> as Unix milliseconds) so the parent, which

@@ -34,6 +34,11 @@ public sealed record E2eOptions
     /// beside the floor and client-node: for example the first revision of a tests/Benchmarks/revision-ab.sh run.
     /// </summary>
     public string? RatioTo { get; init; }
+    /// <summary>
+    /// Serve the cold and warm runs over HTTPS (<c>--tls</c>) with a self-signed certificate made at start, which the
+    /// kubeconfig carries as <c>certificate-authority-data</c>: every client verifies the server as a user's program does.
+    /// </summary>
+    public bool Tls { get; init; }
     /// <summary>A sentence for the report about the run's conditions (for example, a loaded machine).</summary>
     public string? Note { get; init; }
     /// <summary>Where to write the JSON results (null: nowhere).</summary>
@@ -66,20 +71,32 @@ public sealed record E2eOptions
                 case "--exe": o = o.WithExternal(Next()); break;
                 case "--docs": o = o with { DocsDirectory = Next() }; break;
                 case "--ratio-to": o = o with { RatioTo = Next() }; break;
-                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --exe NAME=BINARY --ratio-to PATH --note TEXT --quick --json FILE --docs DIR");
+                case "--tls": o = o with { Tls = true }; break;
+                default: throw new ArgumentException($"Unknown option '{args[i]}'. Options: --objects N[,N...] --events M --cold --runs R --mix replica-sets,all-unique --cold-paths P[,P...] --all-unique-paths P[,P...] --no-peer --no-warm --aot BINARY --exe NAME=BINARY --ratio-to PATH --tls --note TEXT --quick --json FILE --docs DIR");
             }
+        }
+        foreach (var path in o.ColdPaths.Concat(o.AllUniquePaths ?? []))
+        {
+            if (!o.IsKnownPath(path))
+                throw new ArgumentException($"Unknown cold path '{path}'. Known: {string.Join(", ", SyncPaths.All.Concat(PeerPaths).Concat(o.ExternalPaths.Keys))} (aot paths need --aot BINARY, others --exe NAME=BINARY)");
         }
         if (o.RatioTo is { } reference && !o.ColdPaths.Contains(reference) && o.AllUniquePaths?.Contains(reference) != true)
             throw new ArgumentException($"--ratio-to {reference}: not one of the cold paths ({string.Join(", ", o.ColdPaths)})");
         return o;
     }
 
+    /// <summary>The cold paths that are not the harness's own children: the Node.js peer and the Native AOT sample.</summary>
+    private static readonly string[] PeerPaths = ["client-node", "aot", "aot-projection"];
+
+    private bool IsKnownPath(string path) =>
+        SyncPaths.All.Contains(path) || path == "client-node" || ExternalPaths.ContainsKey(path) || (path is "aot" or "aot-projection" && AotBinary is not null);
+
     private E2eOptions WithExternal(string spec)
     {
         var eq = spec.IndexOf('=', StringComparison.Ordinal);
         if (eq <= 0 || eq == spec.Length - 1) throw new ArgumentException($"--exe takes NAME=BINARY, got '{spec}'");
         var name = spec[..eq];
-        if (SyncPaths.All.Contains(name) || name is "client-node" or "aot" or "aot-projection")
+        if (SyncPaths.All.Contains(name) || PeerPaths.Contains(name))
             throw new ArgumentException($"--exe {name}: the name is one of the harness's own paths; choose another");
         var paths = new Dictionary<string, string>(ExternalPaths) { [name] = Path.GetFullPath(spec[(eq + 1)..]) };
         return this with { ExternalPaths = paths, ColdPaths = ColdPaths.Where(p => p != name).Append(name).ToArray() };

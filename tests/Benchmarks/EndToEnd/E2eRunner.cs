@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
@@ -7,7 +8,12 @@ using k8s.Models;
 namespace KubeInformers.Benchmarks.EndToEnd;
 
 /// <summary>One measured figure.</summary>
-public sealed record Figure(string Measure, string Path, int Objects, string Mode, double Value, string Unit, int Runs, string Mix = "replica-sets");
+/// <summary>
+/// One measured figure. <see cref="Transport"/> says how the client reached the server: <c>https</c> or <c>http</c>
+/// for the static server's warm and cold runs (<c>--tls</c>), <c>http</c> for the emulator, <c>memory</c> for the
+/// canned stream.
+/// </summary>
+public sealed record Figure(string Measure, string Path, int Objects, string Mode, double Value, string Unit, int Runs, string Mix = "replica-sets", string Transport = "http");
 
 /// <summary>
 /// The end-to-end harness: time to synced, retained memory per object and watch throughput, for our informer beside
@@ -29,6 +35,9 @@ public sealed class E2eRunner
         _out = output;
     }
 
+    /// <summary>How the static server is reached: <c>https</c> with <c>--tls</c>, else <c>http</c>.</summary>
+    private string ServerTransport => _options.Tls ? "https" : "http";
+
     /// <summary>Everything measured so far.</summary>
     public IReadOnlyList<Figure> Figures => _figures;
 
@@ -36,6 +45,11 @@ public sealed class E2eRunner
     public async Task RunAsync(CancellationToken ct)
     {
         _out.WriteLine($"KubeInformers end-to-end benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        // With --tls, one certificate for the run's servers, made before any is timed.
+        using var certificate = _options.Tls ? SelfSignedCertificate.Create() : null;
+        _out.WriteLine(certificate is null
+            ? "Server: plain HTTP on 127.0.0.1 (no TLS)"
+            : $"Server: HTTPS (HTTP/1.1) on 127.0.0.1, self-signed ECDSA P-256 certificate {certificate.Thumbprint} as the kubeconfig's certificate-authority-data, verified by every client that connects");
         foreach (var mix in _options.Mixes)
         {
             var sample = RealisticPods.ListJson(1000, mix);
@@ -50,7 +64,7 @@ public sealed class E2eRunner
             var listBody = RealisticPods.ListJson(n, warmMix, StaticPodServer.ListResourceVersion);
             if (_options.Warm)
             {
-                await using var server = await StaticPodServer.StartAsync(listBody, [], 0, ct).ConfigureAwait(false);
+                await using var server = await StaticPodServer.StartAsync(listBody, [], 0, ct, certificate).ConfigureAwait(false);
                 Warm(server, listBody, n, ct);
                 await TransferAsync(server, n, ct).ConfigureAwait(false);
                 foreach (var path in SyncPaths.All)
@@ -61,7 +75,7 @@ public sealed class E2eRunner
             {
                 var body = mix == warmMix ? listBody : RealisticPods.ListJson(n, mix, StaticPodServer.ListResourceVersion);
                 var events = Math.Min(_options.Events, n * 10);
-                await using var server = await StaticPodServer.StartAsync(body, StaticPodServer.WatchBody(n, mix, events), events, ct).ConfigureAwait(false);
+                await using var server = await StaticPodServer.StartAsync(body, StaticPodServer.WatchBody(n, mix, events), events, ct, certificate).ConfigureAwait(false);
                 await ColdInterleavedAsync(server, body, n, mix, ct).ConfigureAwait(false);
             }
         }
@@ -99,6 +113,7 @@ public sealed class E2eRunner
                 _out.WriteLine(FormattableString.Invariant($"    run {r + 1}/{runs} {E2eOptions.MixName(mix)} n={n} {path,-14} launch→synced {result.SyncMs,8:F0} ms (Main at {result.MainMs:F0}, kubeconfig {result.ConfigMs:F0}) {result.BytesPerObject / 1024,6:F2} KB/object {result.EventsPerSecond,8:F0} events/s{(double.IsNaN(result.WatchAllocBytes) ? "" : $" {result.WatchAllocBytes,7:F0} B/event")}"));
             }
         }
+        _out.WriteLine($"    the server answered {server.VersionRequests} GET /version (the early connections of factories with ConnectEarly on, over https only)");
         var mixName = E2eOptions.MixName(mix);
         foreach (var path in paths)
         {
@@ -169,7 +184,12 @@ public sealed class E2eRunner
         return new ColdResult(Field("synced") - launched, Field("main") - launched, Field("config"), Field("bytes") / n, Field("events"), Field("peakRssMB"), Field("watchAlloc"));
     }
 
-    private static Kubernetes ClientFor(StaticPodServer server) => new(new KubernetesClientConfiguration { Host = server.BaseUri.ToString() });
+    /// <summary>A client for the warm runs, trusting the server's certificate as a kubeconfig's authority would.</summary>
+    private static Kubernetes ClientFor(StaticPodServer server) => new(new KubernetesClientConfiguration
+    {
+        Host = server.BaseUri.ToString(),
+        SslCaCerts = server.Certificate is { } certificate ? [X509CertificateLoader.LoadCertificate(certificate.RawData)] : null,
+    });
 
     private static void Warm(StaticPodServer server, byte[] listBody, int n, CancellationToken ct)
     {
@@ -181,7 +201,14 @@ public sealed class E2eRunner
 
     private async Task TransferAsync(StaticPodServer server, int n, CancellationToken ct)
     {
-        using var http = new HttpClient();
+        using var handler = new SocketsHttpHandler();
+        if (server.Certificate is { } certificate)
+        {
+            // Trust exactly the server's certificate, as the cold paths do through the kubeconfig.
+            handler.SslOptions.CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            handler.SslOptions.CertificateChainPolicy.CustomTrustStore.Add(X509CertificateLoader.LoadCertificate(certificate.RawData));
+        }
+        using var http = new HttpClient(handler);
         var times = new List<double>();
         for (var r = 0; r < Math.Max(1, _options.Runs); r++)
         {
@@ -284,10 +311,10 @@ public sealed class E2eRunner
         var seen = 0;
         await foreach (var (_, pod) in client.CoreV1.WatchListPodForAllNamespacesAsync(cancellationToken: ct).ConfigureAwait(false))
             if (pod is not null) seen++;
-        Add("watch", "naive", m, "canned", seen / sw.Elapsed.TotalSeconds, "events/s", 1);
+        Add("watch", "naive", m, "canned", seen / sw.Elapsed.TotalSeconds, "events/s", 1, transport: "memory");
 
         var rate = await InformerWatchRateAsync(client, m, ct).ConfigureAwait(false);
-        Add("watch", "ours", m, "canned", rate, "events/s", 1);
+        Add("watch", "ours", m, "canned", rate, "events/s", 1, transport: "memory");
 
         // The same in fresh processes, with the default GC budget and with a 64 MB gen0 budget (DOTNET_GCgen0size):
         // a cache replaces objects that have already been promoted, so a larger gen0 budget pays off under churn.
@@ -295,7 +322,7 @@ public sealed class E2eRunner
         {
             KeyValuePair<string, string>[] environment = gen0 is null ? [] : [new("DOTNET_GCgen0size", gen0)];
             var result = await RunChildAsync("watch child", environment, ct, "e2e-watch-child", m.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
-            Add("watch", "ours", m, mode, double.Parse(result, CultureInfo.InvariantCulture), "events/s", 1);
+            Add("watch", "ours", m, mode, double.Parse(result, CultureInfo.InvariantCulture), "events/s", 1, transport: "memory");
         }
     }
 
@@ -331,7 +358,7 @@ public sealed class E2eRunner
         await done.Task.WaitAsync(TimeSpan.FromMinutes(5), ct).ConfigureAwait(false);
         var elapsed = sw.Elapsed.TotalSeconds;
         await writer.ConfigureAwait(false);
-        Add("watch", "ours", m, "emulator", m / elapsed, "events/s", 1);
+        Add("watch", "ours", m, "emulator", m / elapsed, "events/s", 1, transport: "http");
     }
 
     private static async Task<double> InformerWatchRateAsync(Kubernetes client, int m, CancellationToken ct)
@@ -351,11 +378,12 @@ public sealed class E2eRunner
     private static byte[] EmptyPodList() => System.Text.Encoding.UTF8.GetBytes(
         KubernetesJson.Serialize(new V1PodList { ApiVersion = "v1", Kind = "PodList", Metadata = new V1ListMeta { ResourceVersion = "1" }, Items = [] }));
 
-    private void Add(string measure, string path, int objects, string mode, double value, string unit, int runs, string mix = "replica-sets")
+    /// <summary>Records a figure; <paramref name="transport"/> null means the static server's (<see cref="ServerTransport"/>).</summary>
+    private void Add(string measure, string path, int objects, string mode, double value, string unit, int runs, string mix = "replica-sets", string? transport = null)
     {
-        var f = new Figure(measure, path, objects, mode, value, unit, runs, mix);
+        var f = new Figure(measure, path, objects, mode, value, unit, runs, mix, transport ?? ServerTransport);
         _figures.Add(f);
-        _out.WriteLine(FormattableString.Invariant($"  {measure,-9} {mode,-8} {mix,-12} {path,-14} n={objects,-7} {value,12:F2} {unit} (median of {runs})"));
+        _out.WriteLine(FormattableString.Invariant($"  {measure,-9} {mode,-8} {mix,-12} {path,-14} n={objects,-7} {value,12:F2} {unit} (median of {runs}, {f.Transport})"));
     }
 
     private static double Median(IEnumerable<double> xs)

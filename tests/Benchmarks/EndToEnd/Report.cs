@@ -21,6 +21,9 @@ public static class Report
         sb.AppendLine("```sh").AppendLine(inv, $"dotnet run -c Release --project tests/Benchmarks -- {string.Join(' ', args)}").AppendLine("```").AppendLine();
         sb.AppendLine("Every figure comes from that one run; compare ratios, not absolute values, across machines.").AppendLine();
         if (options.Note is { } note) sb.AppendLine(note).AppendLine();
+        sb.AppendLine(options.Tls
+            ? "Server: HTTPS (HTTP/1.1, `--tls`) on 127.0.0.1 with a self-signed ECDSA P-256 certificate made at start; the kubeconfig carries it as `certificate-authority-data` (and a token user), so every client that connects verifies it. The TLS handshake is part of every cold path but the floor's, which does not connect. The static server's figures (warm and cold) are labelled `\"Transport\": \"https\"` in the JSON; the in-process watch rates use the canned stream and the plain-HTTP emulator."
+            : "Server: plain HTTP on 127.0.0.1 (no TLS; `--tls` measures over HTTPS).").AppendLine();
 
         sb.AppendLine("## The data").AppendLine();
         foreach (var mix in options.Mixes)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,22 +16,33 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 /// the whole <c>PodList</c> (query parameters such as <c>limit</c> are ignored, as the watch cache ignores them for
 /// <c>resourceVersion=0</c>); <c>GET /api/v1/pods?watch=true</c> streams <see cref="WatchEvents"/> MODIFIED events
 /// (each a whole Pod, resourceVersions after the list's) and then holds the stream open until the client leaves.
-/// Listens on 127.0.0.1 with a dynamic port. Thread-safe; serves any number of clients at once.
+/// <c>GET /version</c> answers a fixed version document (what <see cref="SharedInformerFactoryOptions.ConnectEarly"/>
+/// requests). Listens on 127.0.0.1 with a dynamic port, over plain HTTP or, with a certificate, HTTPS (HTTP/1.1 either
+/// way, as client-node speaks it). Thread-safe; serves any number of clients at once.
 /// </summary>
 public sealed class StaticPodServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly StrongBox<int> _versionRequests;
 
-    private StaticPodServer(WebApplication app, Uri baseUri, byte[] list, int watchEvents)
+    private StaticPodServer(WebApplication app, Uri baseUri, byte[] list, int watchEvents, X509Certificate2? certificate, StrongBox<int> versionRequests)
     {
         _app = app;
+        _versionRequests = versionRequests;
         BaseUri = baseUri;
         ListBody = list;
         WatchEvents = watchEvents;
+        Certificate = certificate;
     }
 
-    /// <summary>The server's address.</summary>
+    /// <summary>The server's address (<c>https</c> when it has a <see cref="Certificate"/>).</summary>
     public Uri BaseUri { get; }
+
+    /// <summary>The self-signed certificate it presents over HTTPS, or null for plain HTTP.</summary>
+    public X509Certificate2? Certificate { get; }
+
+    /// <summary>How many <c>GET /version</c> requests it has answered (a factory's early connection sends one).</summary>
+    public int VersionRequests => Volatile.Read(ref _versionRequests.Value);
 
     /// <summary>The list body it serves.</summary>
     public byte[] ListBody { get; }
@@ -41,20 +54,38 @@ public sealed class StaticPodServer : IAsyncDisposable
     public const string ListResourceVersion = "100000";
 
     /// <summary>Starts a server for <paramref name="pods"/> Pods of <paramref name="mix"/> and <paramref name="watchEvents"/> watch events.</summary>
-    public static Task<StaticPodServer> StartAsync(int pods, PodMix mix, int watchEvents, CancellationToken ct) =>
-        StartAsync(RealisticPods.ListJson(pods, mix, ListResourceVersion), WatchBody(pods, mix, watchEvents), watchEvents, ct);
+    public static Task<StaticPodServer> StartAsync(int pods, PodMix mix, int watchEvents, CancellationToken ct, X509Certificate2? certificate = null) =>
+        StartAsync(RealisticPods.ListJson(pods, mix, ListResourceVersion), WatchBody(pods, mix, watchEvents), watchEvents, ct, certificate);
 
-    /// <summary>Starts a server for a list body and a watch body of <paramref name="watchEvents"/> lines (shared, not copied).</summary>
-    public static async Task<StaticPodServer> StartAsync(byte[] list, byte[] watch, int watchEvents, CancellationToken ct)
+    /// <summary>
+    /// Starts a server for a list body and a watch body of <paramref name="watchEvents"/> lines (shared, not copied),
+    /// over HTTPS with <paramref name="certificate"/> (which must hold its private key) when one is given.
+    /// </summary>
+    public static async Task<StaticPodServer> StartAsync(byte[] list, byte[] watch, int watchEvents, CancellationToken ct, X509Certificate2? certificate = null)
     {
+        if (certificate is { HasPrivateKey: false }) throw new ArgumentException("The server's certificate needs its private key.", nameof(certificate));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration(); // the slim builder leaves HTTPS out
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http1);
+            k.Listen(System.Net.IPAddress.Loopback, 0, l =>
+            {
+                l.Protocols = HttpProtocols.Http1;
+                if (certificate is not null) l.UseHttps(certificate);
+            });
             k.Limits.MinResponseDataRate = null;
         });
         var app = builder.Build();
+        var versionBody = Encoding.UTF8.GetBytes("""{"major":"1","minor":"34","gitVersion":"v1.34.0","platform":"linux/amd64"}""");
+        var versionRequests = new StrongBox<int>();
+        app.MapGet("/version", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref versionRequests.Value);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = versionBody.Length;
+            await context.Response.Body.WriteAsync(versionBody, context.RequestAborted).ConfigureAwait(false);
+        });
         app.MapGet("/api/v1/pods", async (HttpContext context) =>
         {
             var watching = context.Request.Query["watch"] is { Count: > 0 } w && (w[0] == "true" || w[0] == "1");
@@ -79,7 +110,7 @@ public sealed class StaticPodServer : IAsyncDisposable
         });
         await app.StartAsync(ct).ConfigureAwait(false);
         var address = app.Urls.First();
-        return new StaticPodServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), list, watchEvents);
+        return new StaticPodServer(app, new Uri(address.EndsWith('/') ? address : address + "/"), list, watchEvents, certificate, versionRequests);
     }
 
     /// <summary>
@@ -99,29 +130,56 @@ public sealed class StaticPodServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes a kubeconfig for this server (one cluster, one context, no user) and returns its path. It says
-    /// <c>insecure-skip-tls-verify</c> because client-node refuses plain http otherwise; KubernetesClient ignores it for http.
+    /// Writes a kubeconfig for this server (one cluster, one context) and returns its path. Over plain HTTP it has no
+    /// user and says <c>insecure-skip-tls-verify</c> because client-node refuses plain http otherwise (KubernetesClient
+    /// ignores it for http). Over HTTPS the cluster carries <c>certificate-authority-data</c> (the server's certificate
+    /// as base64 PEM), so every client verifies the server as it would a cluster's, and the context names a user with a
+    /// bearer token (the server ignores it): client-node applies the cluster's certificate authority only when there is
+    /// a current user, and a cluster's kubeconfig always has one.
     /// </summary>
     public string WriteKubeconfig(string directory)
     {
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, $"kubeconfig-{BaseUri.Port}.yaml");
-        File.WriteAllText(file, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: bench
-              cluster:
-                server: {BaseUri.GetLeftPart(UriPartial.Authority)}
-                insecure-skip-tls-verify: true
-            contexts:
-            - name: bench
-              context:
-                cluster: bench
-                namespace: default
-            current-context: bench
+        var server = BaseUri.GetLeftPart(UriPartial.Authority);
+        File.WriteAllText(file, Certificate is null
+            ? $"""
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: bench
+                  cluster:
+                    server: {server}
+                    insecure-skip-tls-verify: true
+                contexts:
+                - name: bench
+                  context:
+                    cluster: bench
+                    namespace: default
+                current-context: bench
 
-            """);
+                """
+            : $"""
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: bench
+                  cluster:
+                    server: {server}
+                    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(SelfSignedCertificate.Pem(Certificate)))}
+                users:
+                - name: bench
+                  user:
+                    token: bench-token
+                contexts:
+                - name: bench
+                  context:
+                    cluster: bench
+                    user: bench
+                    namespace: default
+                current-context: bench
+
+                """);
         return file;
     }
 

@@ -8,10 +8,10 @@ namespace KubeInformers.Benchmarks.EndToEnd;
 public static class SyncPaths
 {
     /// <summary>The paths whose informer delivers watch events to a handler (measured for events/s in a fresh process).</summary>
-    public static bool Watches(string path) => path is "ours" or "ours-kubeconfig" or "ours-1thread" or "ours-stj" or "ours-lean" or "projection" or "metadata-only";
+    public static bool Watches(string path) => path is "ours" or "ours-late" or "ours-kubeconfig" or "ours-1thread" or "ours-stj" or "ours-lean" or "projection" or "metadata-only";
 
     /// <summary>Every path the harness knows, in report order.</summary>
-    public static readonly string[] All = ["floor", "naive", "ours", "ours-kubeconfig", "ours-1thread", "ours-stj", "ours-lean", "projection", "metadata-only"];
+    public static readonly string[] All = ["floor", "naive", "ours", "ours-late", "ours-kubeconfig", "ours-1thread", "ours-stj", "ours-lean", "projection", "metadata-only"];
 
     /// <summary>What a path is, for the report.</summary>
     public static string Describe(string path) => path switch
@@ -19,6 +19,7 @@ public static class SyncPaths
         "floor" => "floor: KubernetesJson.Deserialize<V1PodList> from memory + Dictionary",
         "naive" => "naive: KubernetesClient ListPodForAllNamespacesAsync + Dictionary",
         "ours" => "KubeInformers informer (default options: compiled readers)",
+        "ours-late" => "KubeInformers informer, default options but ConnectEarly = false (the connection is opened by the first list)",
         "ours-kubeconfig" => "KubeInformers informer (default options), kubeconfig loaded by KubeInformers' KubeConfig.BuildConfigFromConfigFile instead of KubernetesClient's",
         "ours-1thread" => "KubeInformers informer, list decoded on the reading thread only (ListDecodeParallelism = 1)",
         "ours-stj" => "KubeInformers informer, compiled readers off (JsonSerializer decodes)",
@@ -55,6 +56,7 @@ public static class SyncPaths
                 return ToDictionary(list.Items);
             }
             case "ours":
+            case "ours-late":
             case "ours-kubeconfig":
             case "ours-1thread":
             case "ours-stj":
@@ -62,6 +64,8 @@ public static class SyncPaths
             {
                 ArgumentNullException.ThrowIfNull(client);
                 var options = new SharedInformerFactoryOptions { CompiledReaders = path != "ours-stj" };
+                if (path == "ours-late")
+                    options.ConnectEarly = false;
                 if (path == "ours-1thread")
                     options.ListDecodeParallelism = 1;
                 if (path == "ours-lean")
