@@ -20,15 +20,39 @@ internal static class TokenKeys
     /// <param name="key">A rented array; the caller returns whatever it holds afterwards.</param>
     /// <param name="maxLength">The longest key wanted.</param>
     /// <param name="complete">False when the data ended before the value did (the reader is then in no useful state).</param>
-    public static int Write(ref Utf8JsonReader reader, ref byte[] key, int maxLength, out bool complete)
+    public static int Write(ref Utf8JsonReader reader, ref byte[] key, int maxLength, out bool complete) =>
+        Write(ref reader, ref key, 0, maxLength, out complete, out _);
+
+    /// <summary>
+    /// As <see cref="Write(ref Utf8JsonReader, ref byte[], int, out bool)"/>, writing the tokens after the first
+    /// <paramref name="start"/> bytes of <paramref name="key"/> (kept, and counted in the length and the limit), and
+    /// counting the value's members: the property names of an object, the values of an array (a nested object or array
+    /// counts once).
+    /// </summary>
+    /// <param name="reader">At a start token.</param>
+    /// <param name="key">A rented array at least <paramref name="start"/> long; the caller returns whatever it holds afterwards.</param>
+    /// <param name="start">How many bytes of <paramref name="key"/> come before the tokens (a prefix the caller wrote).</param>
+    /// <param name="maxLength">The longest key wanted, prefix included.</param>
+    /// <param name="complete">False when the data ended before the value did (the reader is then in no useful state).</param>
+    /// <param name="members">The value's members, counted even when the key is too long.</param>
+    public static int Write(ref Utf8JsonReader reader, ref byte[] key, int start, int maxLength, out bool complete, out int members)
     {
         var depth = reader.CurrentDepth;
-        var length = 0;
+        var memberToken = reader.TokenType == JsonTokenType.StartObject ? JsonTokenType.PropertyName : JsonTokenType.None;
+        var length = start;
+        members = 0;
         do
         {
+            var token = reader.TokenType;
+            if (reader.CurrentDepth == depth + 1
+                && (memberToken == JsonTokenType.None ? token is not (JsonTokenType.EndObject or JsonTokenType.EndArray) : token == memberToken))
+            {
+                members++;
+            }
+
             if (length >= 0)
             {
-                var value = reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number
+                var value = token is JsonTokenType.PropertyName or JsonTokenType.String or JsonTokenType.Number
                     ? (reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan)
                     : ReadOnlySpan<byte>.Empty;
                 var needed = length + 5 + value.Length;
@@ -46,14 +70,14 @@ internal static class TokenKeys
                         key = larger;
                     }
 
-                    key[length] = (byte)reader.TokenType;
+                    key[length] = (byte)token;
                     BinaryPrimitives.WriteInt32LittleEndian(key.AsSpan(length + 1), value.Length);
                     value.CopyTo(key.AsSpan(length + 5));
                     length = needed;
                 }
             }
 
-            if (reader.TokenType is (JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == depth)
+            if (token is (JsonTokenType.EndObject or JsonTokenType.EndArray) && reader.CurrentDepth == depth)
             {
                 complete = true;
                 return length;
