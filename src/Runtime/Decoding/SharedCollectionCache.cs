@@ -41,10 +41,8 @@ internal sealed class SharedCollectionCache
         key = default;
         shared = null;
 
-        // The kind first, then the tokens: one pooled buffer, written once.
         var buffer = ArrayPool<byte>.Shared.Rent(512);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer, kind);
-        var length = TokenKeys.Write(ref reader, ref buffer, sizeof(int), _cache.MaxLength, out var complete, out var count);
+        var length = TokenKeys.Write(ref reader, ref buffer, _cache.MaxLength - sizeof(int), out var complete, out var count);
         if (!complete || length < 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
@@ -56,6 +54,18 @@ internal sealed class SharedCollectionCache
             key = new SharedCollectionKey(null, 0, count); // too long to share: read as it is, sized at once
             return CompiledReadResult.Done;
         }
+
+        if (buffer.Length < length + sizeof(int))
+        {
+            // Rare: the tokens filled the buffer to within the kind's four bytes.
+            var larger = ArrayPool<byte>.Shared.Rent(length + sizeof(int));
+            buffer.AsSpan(0, length).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(length), kind);
+        length += sizeof(int);
 
         if (_cache.TryGet(buffer.AsSpan(0, length), out shared))
         {

@@ -21,25 +21,22 @@ internal static class TokenKeys
     /// <param name="maxLength">The longest key wanted.</param>
     /// <param name="complete">False when the data ended before the value did (the reader is then in no useful state).</param>
     public static int Write(ref Utf8JsonReader reader, ref byte[] key, int maxLength, out bool complete) =>
-        Write(ref reader, ref key, 0, maxLength, out complete, out _);
+        Write(ref reader, ref key, maxLength, out complete, out _);
 
     /// <summary>
-    /// As <see cref="Write(ref Utf8JsonReader, ref byte[], int, out bool)"/>, writing the tokens after the first
-    /// <paramref name="start"/> bytes of <paramref name="key"/> (kept, and counted in the length and the limit), and
-    /// counting the value's members: the property names of an object, the values of an array (a nested object or array
-    /// counts once).
+    /// As <see cref="Write(ref Utf8JsonReader, ref byte[], int, out bool)"/>, also counting the value's members: the
+    /// property names of an object, the values of an array (a nested object or array counts once).
     /// </summary>
     /// <param name="reader">At a start token.</param>
-    /// <param name="key">A rented array at least <paramref name="start"/> long; the caller returns whatever it holds afterwards.</param>
-    /// <param name="start">How many bytes of <paramref name="key"/> come before the tokens (a prefix the caller wrote).</param>
-    /// <param name="maxLength">The longest key wanted, prefix included.</param>
+    /// <param name="key">A rented array; the caller returns whatever it holds afterwards.</param>
+    /// <param name="maxLength">The longest key wanted.</param>
     /// <param name="complete">False when the data ended before the value did (the reader is then in no useful state).</param>
     /// <param name="members">The value's members, counted even when the key is too long.</param>
-    public static int Write(ref Utf8JsonReader reader, ref byte[] key, int start, int maxLength, out bool complete, out int members)
+    public static int Write(ref Utf8JsonReader reader, ref byte[] key, int maxLength, out bool complete, out int members)
     {
         var depth = reader.CurrentDepth;
         var memberToken = reader.TokenType == JsonTokenType.StartObject ? JsonTokenType.PropertyName : JsonTokenType.None;
-        var length = start;
+        var length = 0;
         members = 0;
         do
         {
