@@ -350,11 +350,15 @@ public sealed partial class InformerGenerator
 
         /// <summary>
         /// A list or map of immutable values: the shared read-only one when the decoder has seen the same JSON before, else
-        /// read by the plain collection reader and handed to the decoder, which makes it read-only and may share it.
+        /// read once more into a collection sized by the member count the decoder took while making the key (a list into an
+        /// exact-size array, a map into a dictionary of that capacity) and handed to the decoder, which makes it read-only
+        /// and may share it. With sharing off (no count), or at a token of the other collection kind, the plain collection
+        /// reader reads it and the decoder hands the mutable collection back (or the plain reader says unsupported).
         /// </summary>
         private static void EmitShared(SourceWriter w, ReaderShape shape, Dictionary<string, ReaderShape> shapes)
         {
             var plain = shapes[shape.Element!];
+            var element = shapes[plain.Element!];
             var isMap = shape.Kind == ReaderShapeKind.SharedDictionary;
             w.Line();
             w.Line(Optimized);
@@ -372,11 +376,57 @@ public sealed partial class InformerGenerator
             w.Close();
             w.Line();
             w.Line("reader = start;");
+            w.Open($"if (key.Count < 0 || reader.TokenType != {Token}.{(isMap ? "StartObject" : "StartArray")})");
             w.Open($"if ((r = {plain.Method}(ref reader, out var read)) != {Result}.Done)");
             w.Line("return r;");
             w.Close();
             w.Line();
             w.Line($"value = _c.{(isMap ? "ShareMap" : "ShareList")}(key, read!);");
+            w.Line($"return {Result}.Done;");
+            w.Close();
+            w.Line();
+            if (isMap)
+            {
+                w.Line($"var map = new {plain.TypeName}(key.Count);");
+                OpenLoop(w, "EndObject");
+                w.Line("var name = _c.ReadKey(ref reader);");
+                w.Open("if (!reader.Read())");
+                w.Line($"return {Result}.NeedMoreData;");
+                w.Close();
+                w.Line();
+                w.Open($"if ((r = {Call(element)}(ref reader, out var item)) != {Result}.Done)");
+                w.Line("return r;");
+                w.Close();
+                w.Line();
+                w.Line("map[name] = item!;");
+                w.Close();
+                w.Line();
+                w.Line("value = _c.ShareMap(key, map);");
+            }
+            else
+            {
+                w.Line("// The count was taken from the same bytes, so the array is filled exactly.");
+                w.Line($"var items = key.Count == 0 ? global::System.Array.Empty<{shape.ElementType}>() : new {shape.ElementType}[key.Count];");
+                w.Line("var count = 0;");
+                OpenLoop(w, "EndArray");
+                w.Open($"if ((r = {Call(element)}(ref reader, out var item)) != {Result}.Done)");
+                w.Line("return r;");
+                w.Close();
+                w.Line();
+                w.Open("if (count == items.Length)");
+                w.Line($"return {Result}.Unsupported;");
+                w.Close();
+                w.Line();
+                w.Line("items[count++] = item!;");
+                w.Close();
+                w.Line();
+                w.Open("if (count != items.Length)");
+                w.Line($"return {Result}.Unsupported;");
+                w.Close();
+                w.Line();
+                w.Line("value = _c.ShareList(key, items);");
+            }
+
             w.Line($"return {Result}.Done;");
             w.Close();
         }

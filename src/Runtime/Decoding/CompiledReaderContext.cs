@@ -211,8 +211,10 @@ public sealed class CompiledReaderContext
 
     /// <summary>
     /// At a list or map of immutable values: the shared read-only collection with the same JSON, or null and the key to
-    /// pass to <see cref="ShareMap{T}"/> or <see cref="ShareList{T}"/> once the caller has read it. Moves the reader to the
-    /// collection's end, except when sharing is off or the token starts no collection (the reader is then left where it is).
+    /// pass to <see cref="ShareMap{T}"/> or <see cref="ShareList{T}(SharedCollectionKey, T[])"/> once the caller has read it,
+    /// with the collection's member count (<see cref="SharedCollectionKey.Count"/>) to size it at once. Moves the reader to
+    /// the collection's end, except when sharing is off or the token starts no collection (the reader is then left where
+    /// it is and the count is -1).
     /// </summary>
     public CompiledReadResult FindShared<TCollection>(ref Utf8JsonReader reader, out SharedCollectionKey key, out TCollection? shared) where TCollection : class
     {
@@ -250,7 +252,7 @@ public sealed class CompiledReaderContext
         return value;
     }
 
-    /// <summary>The list to store: read-only over an exact-size array (and offered for sharing under <paramref name="key"/>), or <paramref name="list"/> itself when sharing is off.</summary>
+    /// <summary>The list to store: read-only over an exact-size copy (and offered for sharing under <paramref name="key"/>), or <paramref name="list"/> itself when sharing is off.</summary>
     public IList<T> ShareList<T>(SharedCollectionKey key, List<T> list)
     {
         ArgumentNullException.ThrowIfNull(list);
@@ -260,6 +262,24 @@ public sealed class CompiledReaderContext
         }
 
         var value = new ReadOnlyCollection<T>(list.Count == 0 ? [] : list.ToArray());
+        _collections.Offer(key, value);
+        return value;
+    }
+
+    /// <summary>
+    /// The list to store from <paramref name="items"/>, an array the caller sized with <see cref="SharedCollectionKey.Count"/>
+    /// and filled: read-only over that array (no copy; the caller must not keep it) and offered for sharing under
+    /// <paramref name="key"/>, or a plain mutable list of the items when sharing is off.
+    /// </summary>
+    public IList<T> ShareList<T>(SharedCollectionKey key, T[] items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (_collections is null)
+        {
+            return new List<T>(items);
+        }
+
+        var value = new ReadOnlyCollection<T>(items);
         _collections.Offer(key, value);
         return value;
     }

@@ -27,28 +27,37 @@ internal sealed class SharedCollectionCache
 
     /// <summary>
     /// At a collection's start token: the shared collection with the same tokens, or null and the key to share the
-    /// collection under once it is read. Moves the reader to the collection's end; <see cref="CompiledReadResult.NeedMoreData"/>
-    /// when the data ends first.
+    /// collection under once it is read (none when the key would be longer than the cache keeps) and the collection's
+    /// member count. Moves the reader to the collection's end; <see cref="CompiledReadResult.NeedMoreData"/> when the data
+    /// ends first.
     /// </summary>
     /// <param name="reader">At the collection's start token.</param>
     /// <param name="kind">Which collection type the caller reads: part of the key, so a string map and a quantity map
     /// with the same JSON are two entries instead of evicting each other.</param>
-    /// <param name="key">On a miss, the key to pass to <see cref="Offer"/>.</param>
+    /// <param name="key">On a miss, the key to pass to <see cref="Offer"/> and the member count.</param>
     /// <param name="shared">On a hit, the shared collection.</param>
     public CompiledReadResult Find(ref Utf8JsonReader reader, int kind, out SharedCollectionKey key, out object? shared)
     {
         key = default;
         shared = null;
+
         var buffer = ArrayPool<byte>.Shared.Rent(512);
-        var length = TokenKeys.Write(ref reader, ref buffer, _cache.MaxLength - sizeof(int), out var complete);
+        var length = TokenKeys.Write(ref reader, ref buffer, _cache.MaxLength - sizeof(int), out var complete, out var count);
         if (!complete || length < 0)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return complete ? CompiledReadResult.Done : CompiledReadResult.NeedMoreData;
+            if (!complete)
+            {
+                return CompiledReadResult.NeedMoreData;
+            }
+
+            key = new SharedCollectionKey(null, 0, count); // too long to share: read as it is, sized at once
+            return CompiledReadResult.Done;
         }
 
         if (buffer.Length < length + sizeof(int))
         {
+            // Rare: the tokens filled the buffer to within the kind's four bytes.
             var larger = ArrayPool<byte>.Shared.Rent(length + sizeof(int));
             buffer.AsSpan(0, length).CopyTo(larger);
             ArrayPool<byte>.Shared.Return(buffer);
@@ -64,7 +73,7 @@ internal sealed class SharedCollectionCache
             return CompiledReadResult.Done;
         }
 
-        key = new SharedCollectionKey(buffer, length);
+        key = new SharedCollectionKey(buffer, length, count);
         return CompiledReadResult.Done;
     }
 
