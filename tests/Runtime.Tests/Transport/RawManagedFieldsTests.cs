@@ -111,6 +111,27 @@ public sealed class RawManagedFieldsTests
     }
 
     [Fact]
+    public void Where_KubernetesClients_options_cannot_write_raw_json_back_fieldsV1_stays_a_json_element()
+    {
+        var global = (JsonSerializerOptions)typeof(KubernetesJson).GetField("JsonSerializerOptions", BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        _ = global.GetTypeInfo(typeof(V1Pod)); // the resolver is in place
+        var withoutRawJson = new JsonSerializerOptions(global) { TypeInfoResolver = new WithoutRawJson(global.TypeInfoResolver!) };
+        Assert.Throws<NotSupportedException>(() => withoutRawJson.GetTypeInfo(typeof(RawJson)));
+
+        var options = KubernetesJsonCodec.BuildOptions(() => withoutRawJson, rawManagedFields: true)!;
+        var pod = JsonSerializer.Deserialize<V1Pod>(PodJson("f", KubeletFields), options)!;
+        Assert.IsType<JsonElement>(pod.Metadata.ManagedFields[0].FieldsV1);
+        Assert.False(CompiledReaderContext.Create(options)!.RawManagedFields);
+    }
+
+    /// <summary>A resolver that knows every type its inner one does except <see cref="RawJson"/>, as a source-generated context that does not list it.</summary>
+    private sealed class WithoutRawJson(System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver inner) : System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
+    {
+        public System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type, JsonSerializerOptions options) =>
+            type == typeof(RawJson) ? null : inner.GetTypeInfo(type, options);
+    }
+
+    [Fact]
     public void Only_fieldsV1_becomes_raw_json_other_object_values_stay_json_elements()
     {
         var options = Options(raw: true);
