@@ -142,44 +142,29 @@ public sealed class StaticPodServer : IAsyncDisposable
         Directory.CreateDirectory(directory);
         var file = Path.Combine(directory, $"kubeconfig-{BaseUri.Port}.yaml");
         var server = BaseUri.GetLeftPart(UriPartial.Authority);
-        File.WriteAllText(file, Certificate is null
-            ? $"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: bench
-                  cluster:
-                    server: {server}
-                    insecure-skip-tls-verify: true
-                contexts:
-                - name: bench
-                  context:
-                    cluster: bench
-                    namespace: default
-                current-context: bench
+        // Over https the cluster's CA and a token user (client-node applies a cluster's CA only with a current user);
+        // over plain http neither.
+        var (trust, users, contextUser) = Certificate is null
+            ? ("insecure-skip-tls-verify: true", "", "")
+            : ($"certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(SelfSignedCertificate.Pem(Certificate)))}",
+               "users:\n- name: bench\n  user:\n    token: bench-token\n",
+               "    user: bench\n");
+        File.WriteAllText(file, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: bench
+              cluster:
+                server: {server}
+                {trust}
+            {users}contexts:
+            - name: bench
+              context:
+                cluster: bench
+            {contextUser}    namespace: default
+            current-context: bench
 
-                """
-            : $"""
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: bench
-                  cluster:
-                    server: {server}
-                    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(SelfSignedCertificate.Pem(Certificate)))}
-                users:
-                - name: bench
-                  user:
-                    token: bench-token
-                contexts:
-                - name: bench
-                  context:
-                    cluster: bench
-                    user: bench
-                    namespace: default
-                current-context: bench
-
-                """);
+            """);
         return file;
     }
 
