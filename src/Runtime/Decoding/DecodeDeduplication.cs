@@ -189,9 +189,11 @@ internal sealed class DeduplicatingStringConverter : JsonConverter<string>
 }
 
 /// <summary>
-/// Decodes <c>object</c>-typed values (in Kubernetes models: <c>managedFields[].fieldsV1</c>, which KubernetesClient
-/// keeps as a <see cref="JsonElement"/>) through a <see cref="Utf8ValueCache{TValue}"/>, so identical documents, such as
-/// the controller's managed-fields entry of the Pods of one ReplicaSet, share one read-only <see cref="JsonElement"/>.
+/// Decodes <c>object</c>-typed values as KubernetesClient does, into a <see cref="JsonElement"/>, through a
+/// <see cref="Utf8ValueCache{TValue}"/>, so identical documents share one read-only <see cref="JsonElement"/>: other
+/// <c>object</c> values than <c>fieldsV1</c> (CRD schema defaults and examples), and <c>managedFields[].fieldsV1</c>
+/// itself when <see cref="DeduplicatingRawJsonConverter"/> is off (<see cref="RawJson.SwitchName"/>), where the
+/// controller's managed-fields entry of the Pods of one ReplicaSet is such a document.
 /// Documents are admitted on second sight: the kubelet's entry names the Pod's own IP and never repeats, and a
 /// document seen once is not kept alive by the cache (not even when a transform drops managedFields from every object);
 /// the first object with a repeated document keeps its own copy and the second and later ones share.
