@@ -367,7 +367,7 @@ public class CompiledReaderTests
             $$$"""{"metadata":{"name":"{{{name}}}","managedFields":[{"manager":"kube-controller-manager","fieldsType":"FieldsV1","fieldsV1":{{{fields}}},"operation":"Update"}]},"spec":{"nodeName":"n1"}}""";
         const string owner = """{"f:metadata":{"f:ownerReferences":{"k:{\"uid\":\"0a3f-compiled\"}":{}}}}""";
 
-        var pods = new[] { Pod("a", owner), Pod("b", owner), Pod("c", owner), Pod("d", """{"f:spec":{"f:nodeName":{}}}""") }
+        var pods = new[] { Pod("a", owner), Pod("b", owner), Pod("c", owner), Pod("d", """{"f:spec":{"f:nodeName":{}}}"""), Pod("e", """[1, "x" ,{}]""") }
             .Select(json => ReadCompiled<V1Pod>(Encoding.UTF8.GetBytes(json)))
             .Select(r => { Assert.Equal(CompiledReadResult.Done, r.Result); return r.Value!; })
             .ToArray();
@@ -379,6 +379,8 @@ public class CompiledReaderTests
         Assert.Equal("""{"f:spec":{"f:nodeName":{}}}""", fields[3].ToString());
         Assert.Equal("Update", pods[3].Metadata.ManagedFields[0].Operation); // reading went on after the document
         Assert.Equal("n1", pods[3].Spec.NodeName);
+        Assert.Equal("""[1,"x",{}]""", fields[4].ToString()); // not an object: kept as written, minified
+        Assert.Equal("Update", pods[4].Metadata.ManagedFields[0].Operation);
     }
 
     [Fact]

@@ -170,6 +170,23 @@ public sealed class RawManagedFieldsTests
         Assert.Null(JsonSerializer.Deserialize<Holder>("""{"Doc":null}""")!.Doc);
     }
 
+    [Theory]
+    [InlineData("\"a string\"")]
+    [InlineData("[1,{\"k\":null},[]]")]
+    [InlineData("12.5e-1")]
+    [InlineData("true")]
+    public void A_fieldsV1_that_is_not_an_object_keeps_its_json_on_both_decode_paths(string fieldsV1)
+    {
+        var json = PodJson("g", fieldsV1);
+        var theirs = (JsonElement)KubernetesJson.Deserialize<V1Pod>(json).Metadata.ManagedFields[0].FieldsV1;
+        var viaSerializer = Assert.IsType<RawJson>(JsonSerializer.Deserialize<V1Pod>(json, Options(raw: true))!.Metadata.ManagedFields[0].FieldsV1);
+        var viaDecoder = Assert.IsType<RawJson>(DecodeDefault(json).Metadata.ManagedFields[0].FieldsV1);
+
+        Assert.Equal(theirs.GetRawText(), viaSerializer.ToString());
+        Assert.Equal(theirs.GetRawText(), viaDecoder.ToString());
+        Assert.Equal(theirs.ValueKind, viaDecoder.ToJsonElement().ValueKind);
+    }
+
     [Fact]
     public void A_malformed_fieldsV1_document_fails_the_decode_with_a_json_error()
     {
