@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -85,17 +86,47 @@ internal sealed class Utf8ValueCache<TValue> where TValue : class
         Volatile.Write(ref _slots[index], new Entry(utf8.ToArray(), value));
     }
 
+    /// <summary>
+    /// A 32-bit hash of the bytes for choosing a slot (low bits) and for the second-sight fingerprint (all bits). Eight
+    /// bytes per step (a multiply and a rotate each), so the 1-2 KB <c>managedFields</c> documents and collection keys
+    /// hash about eight times faster than byte by byte; a tail shorter than a word is read as the last eight (or four)
+    /// bytes, overlapping the previous read, so every byte counts. Not a cryptographic hash: collisions only cost a miss.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     internal static uint Hash(ReadOnlySpan<byte> bytes)
     {
-        // FNV-1a: fast and good enough for choosing a slot; collisions only cost a miss.
-        var h = 2166136261u;
-        foreach (var b in bytes)
+        const ulong K = 0x9E3779B97F4A7C15UL;
+        var length = bytes.Length;
+        var h = K ^ (ulong)length;
+        if (length >= 8)
         {
-            h = (h ^ b) * 16777619u;
+            var i = 0;
+            for (; i <= length - 8; i += 8)
+            {
+                h = BitOperations.RotateLeft((h ^ MemoryMarshal.Read<ulong>(bytes.Slice(i))) * K, 29);
+            }
+
+            if (i < length)
+            {
+                h = BitOperations.RotateLeft((h ^ MemoryMarshal.Read<ulong>(bytes.Slice(length - 8))) * K, 29);
+            }
+        }
+        else if (length >= 4)
+        {
+            var word = MemoryMarshal.Read<uint>(bytes) | ((ulong)MemoryMarshal.Read<uint>(bytes.Slice(length - 4)) << 32);
+            h = BitOperations.RotateLeft((h ^ word) * K, 29);
+        }
+        else if (length > 0)
+        {
+            var word = bytes[0] | ((ulong)bytes[length >> 1] << 8) | ((ulong)bytes[length - 1] << 16);
+            h = BitOperations.RotateLeft((h ^ word) * K, 29);
         }
 
-        return h;
+        // Finish so that the low bits (the slot) depend on every bit of the state.
+        h ^= h >> 32;
+        h *= 0xD6E8FEB86659FD93UL;
+        h ^= h >> 32;
+        return (uint)h;
     }
 
     private sealed class Entry(byte[] utf8, TValue value)
